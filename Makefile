@@ -1,0 +1,40 @@
+# The two commands of the README: `make demo` and `make test`. Both install through
+# `make install`, which builds .venv/ at the repository root with khabar and its extras.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.khabar-installed
+DEMO_CORPUS := demo/corpus
+
+.PHONY: install demo test lint bench clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+demo: install
+	$(BIN)/khabar ingest $(DEMO_CORPUS)
+	$(BIN)/khabar articles
+	@echo
+	@echo "The demo database is $${KHABAR_DB:-khabar.duckdb}. Try:"
+	@echo "  $(BIN)/khabar articles --format jsonl"
+	@echo "  $(BIN)/khabar show <ID>"
+	@echo "  $(BIN)/khabar --help"
+
+test: install
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/pytest
+
+lint: install
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+
+bench: install
+	$(BIN)/python benchmarks/ingest.py
+
+clean:
+	rm -rf $(VENV) build *.egg-info src/*.egg-info .pytest_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""Data files shipped with khabar: each names its source, licence and date."""

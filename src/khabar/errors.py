@@ -1,0 +1,120 @@
+"""The one exception tree of khabar.
+
+Every error a user can see is a ``KhabarError`` with a stable code, so that a log line,
+an ingest summary or an API response can be searched for it::
+
+    KhabarError                     K000
+    ├── UsageError                  K001  bad option or argument (exit code 2)
+    ├── IngestError                 K100  one input could not become an Article
+    │   ├── EmptyInput              K101
+    │   ├── BinaryInput             K102
+    │   ├── InputTooLarge           K103
+    │   ├── UndecodableInput        K104
+    │   ├── MalformedInput          K105  bad JSON, bad front matter, bad WARC record
+    │   ├── UnsupportedInput        K106  a file type khabar does not read
+    │   ├── NoArticleText           K107  the page holds no story text
+    │   ├── HtmlTooDeep             K108
+    │   ├── FetchError              K110  network failure, HTTP error status
+    │   │   ├── FetchTimeout        K111
+    │   │   └── BlockedAddress      K112  private, loopback, link-local... address
+    └── StoreError                  K200  the database refused or is corrupt
+        └── SchemaTooNew            K201
+
+Errors of libraries (duckdb, httpx, lxml, warcio, yaml) are turned into these at the
+boundary of the module that calls them; nothing above that boundary catches a library's
+exception.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "BinaryInput",
+    "BlockedAddress",
+    "EmptyInput",
+    "FetchError",
+    "FetchTimeout",
+    "HtmlTooDeep",
+    "IngestError",
+    "InputTooLarge",
+    "KhabarError",
+    "MalformedInput",
+    "NoArticleText",
+    "SchemaTooNew",
+    "StoreError",
+    "UndecodableInput",
+    "UnsupportedInput",
+    "UsageError",
+]
+
+
+class KhabarError(Exception):
+    """Base of every error khabar raises on purpose."""
+
+    code = "K000"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return f"[{self.code}] {self.message}"
+
+
+class UsageError(KhabarError):
+    code = "K001"
+
+
+class IngestError(KhabarError):
+    code = "K100"
+
+
+class EmptyInput(IngestError):
+    code = "K101"
+
+
+class BinaryInput(IngestError):
+    code = "K102"
+
+
+class InputTooLarge(IngestError):
+    code = "K103"
+
+
+class UndecodableInput(IngestError):
+    code = "K104"
+
+
+class MalformedInput(IngestError):
+    code = "K105"
+
+
+class UnsupportedInput(IngestError):
+    code = "K106"
+
+
+class NoArticleText(IngestError):
+    code = "K107"
+
+
+class HtmlTooDeep(IngestError):
+    code = "K108"
+
+
+class FetchError(IngestError):
+    code = "K110"
+
+
+class FetchTimeout(FetchError):
+    code = "K111"
+
+
+class BlockedAddress(FetchError):
+    code = "K112"
+
+
+class StoreError(KhabarError):
+    code = "K200"
+
+
+class SchemaTooNew(StoreError):
+    code = "K201"

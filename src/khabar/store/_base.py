@@ -1,0 +1,64 @@
+"""The repository interface every backend implements."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from typing import Any, Protocol, runtime_checkable
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from ..records import Arrest, Article, ArticleSource, Incident, Statement
+
+__all__ = ["ArticleQuery", "ExportRecord", "Store"]
+
+ExportRecord = Incident | Statement | Arrest
+
+
+class ArticleQuery(BaseModel):
+    """Filters for listing articles; every filter is optional."""
+
+    model_config = ConfigDict(frozen=True)
+
+    since: dt.date | None = Field(None, description="published on or after")
+    until: dt.date | None = Field(None, description="published on or before")
+    outlet: str | None = Field(None, description="outlet name contains (any case)")
+    text: str | None = Field(None, description="title or text contains (any case)")
+    limit: int | None = Field(None, gt=0)
+    offset: int = Field(0, ge=0)
+
+
+@runtime_checkable
+class Store(Protocol):
+    """Where khabar keeps articles and records. Only implementations speak SQL."""
+
+    location: str
+    schema_version: int
+
+    def add_article(self, article: Article, *, seen_at: dt.datetime | None = None) -> bool:
+        """Store an article and the source it was read from, in one transaction.
+
+        Returns:
+            True when the article is new, False when its id was already stored (the
+            source is still recorded, so syndicated copies keep every origin).
+        """
+
+    def find_articles(self, id_or_prefix: str) -> list[Article]:
+        """Articles whose id is, or starts with, the given string."""
+
+    def list_articles(self, query: ArticleQuery) -> list[Article]: ...
+
+    def count_articles(self) -> int: ...
+
+    def sources_of(self, article_id: str) -> list[ArticleSource]: ...
+
+    def put_record(self, record: ExportRecord) -> None:
+        """Insert or replace an incident, statement or arrest."""
+
+    def iter_records(self, kind: str | None = None) -> Iterator[ExportRecord]: ...
+
+    def start_run(self, command: str, meta: dict[str, Any]) -> str: ...
+
+    def finish_run(self, run_id: str, meta: dict[str, Any]) -> None: ...
+
+    def close(self) -> None: ...

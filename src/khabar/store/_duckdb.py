@@ -1,0 +1,273 @@
+"""The embedded default backend: one DuckDB file, no server."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import duckdb
+from pydantic import TypeAdapter
+
+from ..errors import SchemaTooNew, StoreError
+from ..records import Article, ArticleSource
+from ._base import ArticleQuery, ExportRecord
+from ._migrations import load_migrations, split_statements
+
+__all__ = ["DuckDBStore"]
+
+_RECORD = TypeAdapter(ExportRecord)
+_ARTICLE_COLUMNS = (
+    "id, title, outlet, url, published, published_from, dateline, language, file, part, "
+    "locator, encoding, text"
+)
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+class DuckDBStore:
+    """A khabar database in a DuckDB file (or ``:memory:``).
+
+    Every write is its own transaction, so a run killed at any point leaves the
+    articles written before it whole and none half-written.
+    """
+
+    def __init__(self, location: str | Path) -> None:
+        self.location = str(location)
+        if self.location != ":memory:":
+            Path(self.location).parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self._con = duckdb.connect(self.location)
+        except duckdb.Error as error:
+            raise StoreError(f"cannot open DuckDB database {self.location}: {error}") from error
+        try:
+            self.schema_version = self._migrate()
+        except BaseException:
+            self._con.close()
+            raise
+
+    # -- schema ----------------------------------------------------------------------
+
+    def _migrate(self) -> int:
+        migrations = load_migrations()
+        with self._errors("read the schema version"):
+            self._con.execute(
+                "CREATE TABLE IF NOT EXISTS schema_version ("
+                "version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, "
+                "applied_at TIMESTAMP NOT NULL)"
+            )
+            row = self._con.execute("SELECT max(version) FROM schema_version").fetchone()
+        current = row[0] if row and row[0] is not None else 0
+        if current > len(migrations):
+            raise SchemaTooNew(
+                f"{self.location} has schema version {current}; this khabar knows "
+                f"{len(migrations)}: upgrade khabar to open it"
+            )
+        for migration in migrations[current:]:
+            with self._transaction(f"apply migration {migration.version}"):
+                for statement in split_statements(migration.sql):
+                    self._con.execute(statement)
+                self._con.execute(
+                    "INSERT INTO schema_version VALUES (?, ?, ?)",
+                    [migration.version, migration.name, _now()],
+                )
+        return len(migrations)
+
+    # -- articles --------------------------------------------------------------------
+
+    def add_article(self, article: Article, *, seen_at: dt.datetime | None = None) -> bool:
+        seen_at = seen_at or _now()
+        locator = article.locator or article.file or article.url or article.id
+        with self._transaction(f"store article {article.id}"):
+            known = self._con.execute(
+                "SELECT 1 FROM articles WHERE id = ?", [article.id]
+            ).fetchone()
+            if not known:
+                self._con.execute(
+                    f"INSERT INTO articles ({_ARTICLE_COLUMNS}, n_chars, first_seen) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [
+                        article.id,
+                        article.title,
+                        article.outlet,
+                        article.url,
+                        article.published,
+                        article.published_from,
+                        article.dateline,
+                        article.language,
+                        article.file,
+                        article.part,
+                        locator,
+                        article.encoding,
+                        article.text,
+                        len(article.text),
+                        seen_at,
+                    ],
+                )
+            self._con.execute(
+                "INSERT INTO article_sources VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT DO NOTHING",
+                [
+                    article.id,
+                    locator,
+                    article.file,
+                    article.part,
+                    article.url,
+                    article.outlet,
+                    article.title,
+                    article.published,
+                    seen_at,
+                ],
+            )
+        return not known
+
+    def find_articles(self, id_or_prefix: str) -> list[Article]:
+        with self._errors("find articles"):
+            rows = self._con.execute(
+                f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id = ? OR id LIKE ? "
+                "ORDER BY id LIMIT 20",
+                [id_or_prefix, _escape_like(id_or_prefix) + "%"],
+            ).fetchall()
+        return [_article(row) for row in rows]
+
+    def list_articles(self, query: ArticleQuery) -> list[Article]:
+        where, params = [], []
+        if query.since:
+            where.append("published >= ?")
+            params.append(query.since)
+        if query.until:
+            where.append("published <= ?")
+            params.append(query.until)
+        if query.outlet:
+            where.append("outlet ILIKE ? ESCAPE '\\'")
+            params.append(f"%{_escape_like(query.outlet)}%")
+        if query.text:
+            where.append("(title ILIKE ? ESCAPE '\\' OR text ILIKE ? ESCAPE '\\')")
+            params += [f"%{_escape_like(query.text)}%"] * 2
+        sql = f"SELECT {_ARTICLE_COLUMNS} FROM articles"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY published DESC NULLS LAST, file, part, id"
+        if query.limit:
+            sql += f" LIMIT {int(query.limit)}"
+        if query.offset:
+            sql += f" OFFSET {int(query.offset)}"
+        with self._errors("list articles"):
+            rows = self._con.execute(sql, params).fetchall()
+        return [_article(row) for row in rows]
+
+    def count_articles(self) -> int:
+        with self._errors("count articles"):
+            row = self._con.execute("SELECT count(*) FROM articles").fetchone()
+        return int(row[0]) if row else 0
+
+    def sources_of(self, article_id: str) -> list[ArticleSource]:
+        with self._errors("read article sources"):
+            rows = self._con.execute(
+                "SELECT article_id, locator, file, part, url, outlet, title, published, "
+                "first_seen FROM article_sources WHERE article_id = ? "
+                "ORDER BY first_seen, locator",
+                [article_id],
+            ).fetchall()
+        keys = ArticleSource.model_fields
+        return [ArticleSource(**dict(zip(keys, row, strict=True))) for row in rows]
+
+    # -- records ---------------------------------------------------------------------
+
+    def put_record(self, record: ExportRecord) -> None:
+        with self._transaction(f"store {record.kind} {record.id}"):
+            self._con.execute(
+                "INSERT OR REPLACE INTO records VALUES (?, ?, ?, ?)",
+                [record.id, record.kind, record.model_dump_json(), _now()],
+            )
+
+    def iter_records(self, kind: str | None = None) -> Iterator[ExportRecord]:
+        sql = "SELECT body FROM records"
+        params: list[Any] = []
+        if kind:
+            sql += " WHERE kind = ?"
+            params.append(kind)
+        sql += " ORDER BY kind, id"
+        with self._errors("read records"):
+            rows = self._con.execute(sql, params).fetchall()
+        for (body,) in rows:
+            yield _RECORD.validate_json(body)
+
+    # -- runs ------------------------------------------------------------------------
+
+    def start_run(self, command: str, meta: dict[str, Any]) -> str:
+        run_id = uuid.uuid4().hex[:12]
+        with self._transaction("record the run"):
+            self._con.execute(
+                "INSERT INTO runs VALUES (?, ?, ?, NULL, ?)",
+                [run_id, command, _now(), json.dumps(meta, default=str)],
+            )
+        return run_id
+
+    def finish_run(self, run_id: str, meta: dict[str, Any]) -> None:
+        with self._transaction("close the run"):
+            self._con.execute(
+                "UPDATE runs SET finished_at = ?, meta = ? WHERE id = ?",
+                [_now(), json.dumps(meta, default=str), run_id],
+            )
+
+    def close(self) -> None:
+        self._con.close()
+
+    def __enter__(self) -> DuckDBStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- helpers ---------------------------------------------------------------------
+
+    def _transaction(self, what: str) -> _Transaction:
+        return _Transaction(self._con, what, self.location)
+
+    def _errors(self, what: str) -> _Errors:
+        return _Errors(what, self.location)
+
+
+class _Errors:
+    """Turns duckdb's errors into StoreError at the boundary."""
+
+    def __init__(self, what: str, location: str) -> None:
+        self.what, self.location = what, location
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind: type | None, error: BaseException | None, tb: object) -> None:
+        if isinstance(error, duckdb.Error):
+            raise StoreError(f"cannot {self.what} in {self.location}: {error}") from error
+
+
+class _Transaction(_Errors):
+    def __init__(self, con: duckdb.DuckDBPyConnection, what: str, location: str) -> None:
+        super().__init__(what, location)
+        self.con = con
+
+    def __enter__(self) -> None:
+        self.con.begin()
+
+    def __exit__(self, kind: type | None, error: BaseException | None, tb: object) -> None:
+        if error is None:
+            self.con.commit()
+            return
+        self.con.rollback()
+        super().__exit__(kind, error, tb)
+
+
+def _article(row: tuple[Any, ...]) -> Article:
+    keys = [key.strip() for key in _ARTICLE_COLUMNS.split(",")]
+    return Article(**dict(zip(keys, row, strict=True)))
+
+
+def _escape_like(value: str) -> str:
+    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
