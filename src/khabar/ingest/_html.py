@@ -42,6 +42,8 @@ _VOID = {
 }  # p/li/td... may be left open in HTML; counting them would overstate depth
 _CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([a-zA-Z0-9_\-]+)", re.IGNORECASE)
 
+# Less text than this is a menu or a teaser that trafilatura mistook for the story.
+MIN_STORY_CHARS = 80
 # libxml2 stops building the tree at 256 levels and drops what is deeper, so a page
 # nested deeper than this is refused with a reason instead of read with holes.
 MAX_DEPTH = 255
@@ -110,8 +112,11 @@ def extract_html(html: str, raw: bytes, *, url: str | None = None) -> HtmlStory:
         date_extraction_params={"extensive_search": False, "original_date": True},
     )
     text = getattr(document, "text", None) if document is not None else None
-    if not text or not text.strip():
-        raise NoArticleText("no story text found in the HTML page")
+    if not text or len(text.strip()) < MIN_STORY_CHARS:
+        found = len(text.strip()) if text else 0
+        raise NoArticleText(
+            f"no story text found in the HTML page ({found} characters of main text)"
+        )
     return HtmlStory(
         text=text,
         title=_clean(document.title),

@@ -235,8 +235,11 @@ def _story(
     if title is None:
         if headline is None:
             headline = next((i for i in range(first_body) if kinds[i] is _Kind.TEXT), None)
-            if headline is not None and not _is_headline(lines[headline]):
-                headline = None
+            if headline is not None and not (
+                _is_headline(lines[headline])
+                and any(k is _Kind.TEXT for k in kinds[headline + 1 :])
+            ):
+                headline = None  # a lone short line is the story, not its title
         if headline is not None:
             title = lines[headline].strip()
     published = next(

@@ -348,6 +348,10 @@ class Reader:
         )
         if not stories:
             raise NoArticleText("nothing but page furniture (menus, share buttons) is left")
+        outlet = draft.outlet
+        if outlet is None or _looks_like_domain(outlet):
+            # A name from our table beats a bare host name (trafilatura's fallback).
+            outlet = outlet_for_url(draft.url, self._outlets) or outlet
         several = len(stories) > 1
         for part, story in enumerate(stories, start=1):
             if draft.published is not None:
@@ -360,7 +364,7 @@ class Reader:
                 id=fingerprint(story.text),
                 text=story.text,
                 title=story.title,
-                outlet=draft.outlet or outlet_for_url(draft.url, self._outlets),
+                outlet=outlet,
                 url=draft.url,
                 published=published,
                 published_from=published_from,
@@ -395,6 +399,10 @@ def _draft_from_mapping(meta: dict[str, Any], *, text: str) -> _Draft:
         published=published,
         language=string("language", "lang"),
     )
+
+
+def _looks_like_domain(name: str) -> bool:
+    return " " not in name and "." in name.strip(".")
 
 
 def _failure(locator: str, error: IngestError) -> IngestFailure:

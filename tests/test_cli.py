@@ -1,0 +1,166 @@
+"""The CLI driven for real against a temporary DuckDB file."""
+
+import json
+
+import pytest
+
+from khabar.cli import app
+
+COMMANDS = ["ingest", "articles", "show", "export"]
+
+
+def invoke(runner, *args, env=None):
+    result = runner.invoke(app, [str(a) for a in args], env=env)
+    return result
+
+
+def test_cli_ingest_prints_a_summary_and_is_idempotent(runner, data_dir, db_path):
+    first = invoke(runner, "ingest", "--db", db_path, data_dir / "pages", data_dir / "text")
+    assert first.exit_code == 0, first.output
+    assert "4 new, 0 already known, 1 page(s) split into 2 stories, 0 failed" in first.output
+    second = invoke(runner, "ingest", "--db", db_path, data_dir / "pages", data_dir / "text")
+    assert second.exit_code == 0, second.output
+    assert "0 new, 4 already known" in second.output
+    assert "The database holds 4 article(s)" in second.output
+
+
+def test_cli_ingest_exits_1_and_names_each_failure(runner, write, db_path):
+    write("empty.txt", "")
+    write("bad.jsonl", '{"text": "ok text that is long enough to be a story of its own"}\n{oops\n')
+    folder = write("good.txt", "QUETTA: A bomb exploded near a bus stand, killing three.").parent
+    result = invoke(runner, "ingest", "--db", db_path, folder, "--no-progress")
+    assert result.exit_code == 1
+    assert "failed  empty.txt: [K101] empty file" in result.output
+    assert "failed  bad.jsonl:2: [K105] invalid JSON" in result.output
+    assert "2 new" in result.output
+
+
+def test_cli_ingest_json_summary(runner, data_dir, db_path):
+    result = invoke(runner, "ingest", "--db", db_path, data_dir / "pages", "--json")
+    assert result.exit_code == 0
+    summary = json.loads(result.output)
+    assert summary["new"] == 3
+    assert summary["split"] == {"two-stories.txt": 2}
+    assert summary["database"] == str(db_path)
+
+
+def test_cli_uses_khabar_db_from_the_environment(runner, data_dir, db_path):
+    env = {"KHABAR_DB": str(db_path)}
+    assert invoke(runner, "ingest", data_dir / "text", env=env).exit_code == 0
+    assert db_path.exists()
+    listed = invoke(runner, "articles", "--format", "jsonl", env=env)
+    assert len(listed.output.splitlines()) == 1
+
+
+def test_cli_articles_jsonl_has_the_contract_fields(runner, data_dir, db_path):
+    invoke(runner, "ingest", "--db", db_path, data_dir, "--no-follow-links")
+    result = invoke(runner, "articles", "--db", db_path, "--format", "jsonl")
+    assert result.exit_code == 0
+    rows = [json.loads(line) for line in result.output.splitlines()]
+    assert len(rows) == 7
+    for row in rows:
+        assert {"id", "file", "title", "outlet", "url", "published"} <= set(row)
+    by_file = {(r["file"], r["part"]): r for r in rows}
+    assert by_file[("pages/two-stories.txt", 2)]["published"] == "2026-01-16"
+    assert by_file[("html/checkpoint.html", None)]["outlet"] == "Frontier Ledger"
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["--since", "2026-02-01"], 4),
+        (["--until", "2026-01-31"], 2),
+        (["--outlet", "courier"], 2),
+        (["--text", "engineers"], 2),
+        (["--limit", "3"], 3),
+    ],
+)
+def test_cli_articles_filters(runner, data_dir, db_path, args, expected):
+    invoke(runner, "ingest", "--db", db_path, data_dir, "--no-follow-links")
+    result = invoke(runner, "articles", "--db", db_path, "--format", "jsonl", *args)
+    assert result.exit_code == 0, result.output
+    assert len(result.output.splitlines()) == expected
+
+
+def test_cli_articles_table_lists_titles(runner, data_dir, db_path):
+    invoke(runner, "ingest", "--db", db_path, data_dir / "html")
+    result = invoke(runner, "articles", "--db", db_path)
+    assert "Police checkpoint attacked in Bannu" in result.output
+    assert "1 article(s)" in result.output
+
+
+def test_cli_articles_bad_date_is_a_usage_error(runner, data_dir, db_path):
+    invoke(runner, "ingest", "--db", db_path, data_dir / "html")
+    result = invoke(runner, "articles", "--db", db_path, "--since", "yesterday")
+    assert result.exit_code == 2
+    assert "bad filter" in result.output
+
+
+def test_cli_show_prints_metadata_sources_and_text(runner, data_dir, db_path):
+    invoke(runner, "ingest", "--db", db_path, data_dir / "text")
+    row = json.loads(invoke(runner, "articles", "--db", db_path, "--format", "jsonl").output)
+    result = invoke(runner, "show", row["id"][:6], "--db", db_path)
+    assert result.exit_code == 0, result.output
+    assert "Crescent Times" in result.output
+    assert "sources (1):" in result.output
+    assert "Logar province" in result.output
+    as_json = json.loads(
+        invoke(runner, "show", row["id"], "--db", db_path, "--format", "json").output
+    )
+    assert as_json["sources"][0]["locator"] == "front-matter.txt"
+
+
+def test_cli_show_unknown_id_exits_1(runner, data_dir, db_path):
+    invoke(runner, "ingest", "--db", db_path, data_dir / "text")
+    result = invoke(runner, "show", "ffffffff", "--db", db_path)
+    assert result.exit_code == 1
+    assert "no article with an id starting 'ffffffff'" in result.output
+
+
+def test_cli_read_commands_refuse_a_missing_database(runner, tmp_path):
+    result = invoke(runner, "articles", "--db", tmp_path / "nope.duckdb")
+    assert result.exit_code == 1
+    assert "no database at" in result.output
+    assert not (tmp_path / "nope.duckdb").exists()
+
+
+def test_cli_export_is_empty_before_extraction(runner, data_dir, db_path, tmp_path):
+    invoke(runner, "ingest", "--db", db_path, data_dir / "text")
+    result = invoke(runner, "export", "--db", db_path, "--format", "jsonl")
+    assert result.exit_code == 0
+    assert result.stdout == ""
+    target = tmp_path / "out" / "records.jsonl"
+    result = invoke(runner, "export", "--db", db_path, "--format", "jsonl", "-o", target)
+    assert result.exit_code == 0
+    assert target.read_text() == ""
+
+
+def test_cli_export_writes_stored_records(runner, db_path, tmp_path):
+    from khabar.records import Incident
+    from khabar.store import open_store
+
+    store = open_store(db_path)
+    store.put_record(Incident(id="inc-1", event_type="kidnapping"))
+    store.close()
+    result = invoke(runner, "export", "--db", db_path, "--format", "jsonl")
+    (line,) = result.stdout.splitlines()
+    assert json.loads(line)["event_type"] == "kidnapping"
+
+
+def test_cli_usage_errors_exit_2(runner, db_path):
+    assert invoke(runner, "ingest").exit_code == 2
+    assert invoke(runner, "export", "--db", db_path, "--format", "csv").exit_code == 2
+    assert invoke(runner, "frobnicate").exit_code == 2
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_cli_every_command_has_help(runner, command):
+    result = invoke(runner, command, "--help")
+    assert result.exit_code == 0
+    assert "--db" in result.output
+
+
+def test_cli_version(runner):
+    result = invoke(runner, "--version")
+    assert result.exit_code == 0
+    assert result.output.startswith("khabar ")
