@@ -97,3 +97,24 @@ def test_read_page_returns_nothing_for_furniture_only():
 )
 def test_detect_dateline(text, expected):
     assert detect_dateline(text) == expected
+
+
+def test_read_page_takes_the_headline_above_a_byline_and_drops_outlet_captions():
+    text = (
+        "Pakistan\n"
+        "Police post attacked near Tank, two constables killed\n"
+        "Our Correspondent\n"
+        "Updated 2 February 2026\n"
+        "Share\n"
+        "Mourners at the funeral in Tank on Monday. (Frontier Ledger/File)\n"
+        "TANK: Two constables were killed when militants attacked a police post in Tank "
+        "district on Sunday night, police said, adding that the attackers fled in the dark.\n"
+    )
+    (story,) = read_page(text, boilerplate=BOILERPLATE)
+    assert story.title == "Police post attacked near Tank, two constables killed"
+    assert story.dateline == "TANK"
+    assert story.text.startswith("TANK: Two constables")
+
+
+def test_detect_dateline_reads_a_double_dateline():
+    assert detect_dateline("DUSHANBE/KABUL — Officials on both sides said.") == "DUSHANBE/KABUL"

@@ -53,7 +53,7 @@ class _Kind(Enum):
 
 
 _DATELINE = re.compile(
-    r"^(?P<place>[A-Z][A-Z.'’\-]+(?:[ \-][A-Z][A-Z.'’\-]*)*"
+    r"^(?P<place>[A-Z][A-Z.'’\-]+(?:[ \-/][A-Z][A-Z.'’\-]*)*"
     r"(?:,\s*[A-Z][A-Za-z.'’\-]+(?:\s[A-Z][A-Za-z.'’\-]+)*)?)"
     r"(?:,\s*[A-Z][a-z]{2,8}\.?\s+\d{1,2})?"
     r"\s*(?:\((?P<agency>[^()\n]{2,40})\))?"
@@ -95,9 +95,9 @@ def detect_dateline(text: str, *, paragraphs: int = 3) -> str | None:
     not where the event happened."""
     seen = 0
     for paragraph in text.split("\n"):
-        paragraph = _BULLET.sub("", paragraph).strip()
-        if not paragraph:
-            continue
+        paragraph = paragraph.strip()
+        if not paragraph or _BULLET.match(paragraph):
+            continue  # a bullet summary comes before the dateline paragraph
         match = _DATELINE.match(paragraph)
         if match and match["place"].split()[0].isupper() and len(match["place"]) <= 60:
             return match["place"].strip()
