@@ -26,15 +26,22 @@ import time
 from pathlib import Path
 
 PLACES = [
-    ("PESHAWAR", "Khyber Pakhtunkhwa", "Bannu"), ("QUETTA", "Balochistan", "Turbat"),
-    ("KARACHI", "Sindh", "Karachi"), ("KABUL", "Kabul", "Paghman"),
-    ("JALALABAD", "Nangarhar", "Momand Dara"), ("DUSHANBE", "Khatlon", "Panj"),
-    ("KUNDUZ", "Kunduz", "Imam Sahib"), ("GILGIT", "Gilgit-Baltistan", "Chilas"),
+    ("PESHAWAR", "Khyber Pakhtunkhwa", "Bannu"),
+    ("QUETTA", "Balochistan", "Turbat"),
+    ("KARACHI", "Sindh", "Karachi"),
+    ("KABUL", "Kabul", "Paghman"),
+    ("JALALABAD", "Nangarhar", "Momand Dara"),
+    ("DUSHANBE", "Khatlon", "Panj"),
+    ("KUNDUZ", "Kunduz", "Imam Sahib"),
+    ("GILGIT", "Gilgit-Baltistan", "Chilas"),
 ]
 EVENTS = [
-    "a roadside bomb struck a police vehicle", "gunmen opened fire on a checkpoint",
-    "a suicide bomber rammed a car into a convoy", "armed men abducted two engineers",
-    "a drone strike hit a compound", "militants attacked a security post",
+    "a roadside bomb struck a police vehicle",
+    "gunmen opened fire on a checkpoint",
+    "a suicide bomber rammed a car into a convoy",
+    "armed men abducted two engineers",
+    "a drone strike hit a compound",
+    "militants attacked a security post",
 ]
 FILLER = (
     "Officials said an investigation had been opened and that security had been raised "
@@ -135,19 +142,33 @@ def main() -> None:
         rows = []
         for name in ("read", "ingest", "re-ingest"):
             output = subprocess.run(
-                [sys.executable, __file__, "--phase", name, "--corpus", str(corpus),
-                 "--db", str(db)],
-                check=True, capture_output=True, text=True,
+                [
+                    sys.executable,
+                    __file__,
+                    "--phase",
+                    name,
+                    "--corpus",
+                    str(corpus),
+                    "--db",
+                    str(db),
+                ],
+                check=True,
+                capture_output=True,
+                text=True,
             ).stdout
             rows.append((name, json.loads(output.strip().splitlines()[-1])))
         print()
-        print(f"| {'phase':<10} | {'articles':>8} | {'seconds':>8} | {'articles/s':>10} | "
-              f"{'peak RSS':>9} |")
+        print(
+            f"| {'phase':<10} | {'articles':>8} | {'seconds':>8} | {'articles/s':>10} | "
+            f"{'peak RSS':>9} |"
+        )
         print(f"|{'-' * 12}|{'-' * 10}|{'-' * 10}|{'-' * 12}|{'-' * 11}|")
         for name, row in rows:
             rate = row["articles"] / row["seconds"] if row["seconds"] else 0.0
-            print(f"| {name:<10} | {row['articles']:>8,} | {row['seconds']:>8.1f} | "
-                  f"{rate:>10.0f} | {row['peak_mb']:>6.0f} MB |")
+            print(
+                f"| {name:<10} | {row['articles']:>8,} | {row['seconds']:>8.1f} | "
+                f"{rate:>10.0f} | {row['peak_mb']:>6.0f} MB |"
+            )
 
 
 if __name__ == "__main__":

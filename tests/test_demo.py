@@ -42,8 +42,7 @@ def test_demo_corpus_articles_have_titles_and_dates(runner, db_path):
     ]
     by_title = {row["title"]: row for row in rows}
     page = by_title[
-        "China asks Pakistan to bring Gwadar bombers to justice, tighten security for its "
-        "nationals"
+        "China asks Pakistan to bring Gwadar bombers to justice, tighten security for its nationals"
     ]
     assert page["published_from"] == "text"
     assert page["dateline"] == "GWADAR"

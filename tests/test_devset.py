@@ -24,15 +24,13 @@ def test_devset_ingests_into_six_articles_and_a_second_run_adds_none(runner, db_
 def test_devset_multi_story_page_is_dated_and_clean(runner, db_path):
     runner.invoke(app, ["ingest", "--db", str(db_path), str(DEVSET / "articles")])
     listed = runner.invoke(app, ["articles", "--db", str(db_path), "--format", "jsonl"])
-    rows = {
-        (row["file"], row["part"]): row for row in map(json.loads, listed.output.splitlines())
-    }
+    rows = {(row["file"], row["part"]): row for row in map(json.loads, listed.output.splitlines())}
     assert rows[("seed-004.txt", 1)]["published"] == "2025-11-28"
     assert rows[("seed-004.txt", 2)]["published"] == "2025-12-06"
     for part in (1, 2):
         shown = runner.invoke(
-            app, ["show", rows[("seed-004.txt", part)]["id"], "--db", str(db_path),
-                  "--format", "json"]
+            app,
+            ["show", rows[("seed-004.txt", part)]["id"], "--db", str(db_path), "--format", "json"],
         )
         text = json.loads(shown.output)["text"]
         for furniture in ("Short Url", "\nFollow\n", "(AFP/File)", "Updated "):
