@@ -170,7 +170,7 @@ def test_a_run_killed_mid_way_leaves_a_consistent_database(tmp_path):
 
     with DuckDBStore(db) as store:
         count = store.count_articles()
-        assert 300 <= count < 1500
+        assert 0 < count < 1500
         for stored_article in store.list_articles(ArticleQuery(limit=50)):
             assert store.sources_of(stored_article.id), "article without its source"
     from khabar.ingest import IngestOptions
@@ -181,3 +181,12 @@ def test_a_run_killed_mid_way_leaves_a_consistent_database(tmp_path):
         assert summary.new == 1500 - count
         assert summary.known == count
         assert store.count_articles() == 1500
+
+
+def test_add_articles_writes_a_batch_and_counts_repeats_once(store):
+    batch = [article(1), article(2), article(1, locator="again.txt"), article(3)]
+    assert store.add_articles(batch) == [True, True, False, True]
+    assert store.add_articles([article(3), article(4)]) == [False, True]
+    assert store.count_articles() == 4
+    assert [s.locator for s in store.sources_of(article(1).id)] == ["f1.txt", "again.txt"]
+    assert store.add_articles([]) == []

@@ -43,6 +43,16 @@ class Store(Protocol):
             source is still recorded, so syndicated copies keep every origin).
         """
 
+    def add_articles(
+        self, articles: list[Article], *, seen_at: dt.datetime | None = None
+    ) -> list[bool]:
+        """Store several articles in one transaction (each whole or not at all).
+
+        Returns:
+            For each article in order, whether it was new (a repeat of an id earlier in
+            the same list is not).
+        """
+
     def find_articles(self, id_or_prefix: str) -> list[Article]:
         """Articles whose id is, or starts with, the given string."""
 

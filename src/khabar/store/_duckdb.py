@@ -81,50 +81,51 @@ class DuckDBStore:
     # -- articles --------------------------------------------------------------------
 
     def add_article(self, article: Article, *, seen_at: dt.datetime | None = None) -> bool:
+        return self.add_articles([article], seen_at=seen_at)[0]
+
+    def add_articles(
+        self, articles: list[Article], *, seen_at: dt.datetime | None = None
+    ) -> list[bool]:
+        if not articles:
+            return []
         seen_at = seen_at or _now()
-        locator = article.locator or article.file or article.url or article.id
-        with self._transaction(f"store article {article.id}"):
-            known = self._con.execute(
-                "SELECT 1 FROM articles WHERE id = ?", [article.id]
-            ).fetchone()
-            if not known:
-                self._con.execute(
-                    f"INSERT INTO articles ({_ARTICLE_COLUMNS}, n_chars, first_seen) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    [
-                        article.id,
-                        article.title,
-                        article.outlet,
-                        article.url,
-                        article.published,
-                        article.published_from,
-                        article.dateline,
-                        article.language,
-                        article.file,
-                        article.part,
-                        locator,
-                        article.encoding,
-                        article.text,
-                        len(article.text),
-                        seen_at,
-                    ],
+        ids = list(dict.fromkeys(article.id for article in articles))
+        with self._transaction(f"store {len(articles)} article(s)"):
+            marks = ", ".join("?" * len(ids))
+            known = {
+                row[0]
+                for row in self._con.execute(
+                    f"SELECT id FROM articles WHERE id IN ({marks})", ids
+                ).fetchall()
+            }
+            new: dict[str, Article] = {}
+            for article in articles:
+                if article.id not in known and article.id not in new:
+                    new[article.id] = article
+            if new:
+                self._insert_many(
+                    f"INSERT INTO articles ({_ARTICLE_COLUMNS}, n_chars, first_seen)",
+                    [_article_values(article, seen_at) for article in new.values()],
                 )
-            self._con.execute(
-                "INSERT INTO article_sources VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
-                "ON CONFLICT DO NOTHING",
-                [
-                    article.id,
-                    locator,
-                    article.file,
-                    article.part,
-                    article.url,
-                    article.outlet,
-                    article.title,
-                    article.published,
-                    seen_at,
-                ],
+            self._insert_many(
+                "INSERT INTO article_sources",
+                [_source_values(article, seen_at) for article in articles],
+                suffix=" ON CONFLICT DO NOTHING",
             )
-        return not known
+        firsts: set[str] = set()
+        result = []
+        for article in articles:
+            result.append(article.id in new and article.id not in firsts)
+            firsts.add(article.id)
+        return result
+
+    def _insert_many(self, head: str, rows: list[list[Any]], *, suffix: str = "") -> None:
+        """One multi-row INSERT: DuckDB's cost is per statement, not per row."""
+        width = len(rows[0])
+        values = ", ".join(["(" + ", ".join("?" * width) + ")"] * len(rows))
+        self._con.execute(
+            f"{head} VALUES {values}{suffix}", [value for row in rows for value in row]
+        )
 
     def find_articles(self, id_or_prefix: str) -> list[Article]:
         with self._errors("find articles"):
@@ -262,6 +263,44 @@ class _Transaction(_Errors):
             return
         self.con.rollback()
         super().__exit__(kind, error, tb)
+
+
+def _locator(article: Article) -> str:
+    return article.locator or article.file or article.url or article.id
+
+
+def _article_values(article: Article, seen_at: dt.datetime) -> list[Any]:
+    return [
+        article.id,
+        article.title,
+        article.outlet,
+        article.url,
+        article.published,
+        article.published_from,
+        article.dateline,
+        article.language,
+        article.file,
+        article.part,
+        _locator(article),
+        article.encoding,
+        article.text,
+        len(article.text),
+        seen_at,
+    ]
+
+
+def _source_values(article: Article, seen_at: dt.datetime) -> list[Any]:
+    return [
+        article.id,
+        _locator(article),
+        article.file,
+        article.part,
+        article.url,
+        article.outlet,
+        article.title,
+        article.published,
+        seen_at,
+    ]
 
 
 def _article(row: tuple[Any, ...]) -> Article:
