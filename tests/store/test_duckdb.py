@@ -188,5 +188,5 @@ def test_add_articles_writes_a_batch_and_counts_repeats_once(store):
     assert store.add_articles(batch) == [True, True, False, True]
     assert store.add_articles([article(3), article(4)]) == [False, True]
     assert store.count_articles() == 4
-    assert [s.locator for s in store.sources_of(article(1).id)] == ["f1.txt", "again.txt"]
+    assert {s.locator for s in store.sources_of(article(1).id)} == {"f1.txt", "again.txt"}
     assert store.add_articles([]) == []
