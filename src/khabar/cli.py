@@ -290,21 +290,27 @@ def articles(
         for article in found:
             out.out(json.dumps(article_row(article), ensure_ascii=False), highlight=False)
         return
+    # Fixed widths: rich's own fitting drops whole no-wrap columns on a narrow terminal.
+    wide = out.width >= 110  # the file column only where it fits beside the title
+    widths = {"id": 16, "published": 10, "outlet": 14, "file": 30 if wide else 0}
+    padding = 2 * (len([w for w in widths.values() if w]) + 1)
+    widths["title"] = max(20, out.width - sum(widths.values()) - padding)
     table = Table(box=None, show_edge=False)
-    for name in ("id", "published", "outlet", "file"):
-        table.add_column(name, no_wrap=True)
-    table.add_column("title", no_wrap=True, overflow="ellipsis", max_width=70)
+    for name, width in widths.items():
+        if width:
+            table.add_column(name, no_wrap=True, overflow="ellipsis", width=width)
     for article in found:
         where = article.file or article.url or ""
         if article.part:
             where += f" #{article.part}"
-        table.add_row(
+        cells = [
             article.id,
             article.published.isoformat() if article.published else "-",
             escape(article.outlet or "-"),
-            escape(where),
-            escape(article.title or article.text[:60] + "..."),
-        )
+            *([escape(where)] if wide else []),
+            escape(article.title or article.text[:80]),
+        ]
+        table.add_row(*cells)
     out.print(table)
     out.print(f"{len(found)} article(s)")
 
