@@ -1,0 +1,163 @@
+"""Figures as news writes them -> low / best / high, UCDP-style.
+
+"at least 12" is a floor, "more than 20" a floor above it, "nearly 30" a ceiling,
+"two to three" a range, "dozens" a vague plural; none of them is an exact number, and the
+Count says so. Words and digits are both read ("five", "5", "twenty-one", "1,200").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..records import Count
+
+__all__ = ["NUMBER_PATTERN", "Figure", "find_figures", "parse_figure", "word_number"]
+
+_UNITS = {
+    "zero": 0,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+}
+_TENS = {
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "fifty": 50,
+    "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
+    "ninety": 90,
+}
+# Read by word_number (a victim phrase "a Chinese citizen") but not found as figures on
+# their own: "a roadside bomb" holds no count.
+_ARTICLES = {"a": 1, "an": 1, "single": 1, "lone": 1}
+_COLLECTIVE = {"couple": 2, "pair": 2, "dozen": 12, "score": 20}
+# Vague plurals: (low, best). "dozens" is at least 24 (two dozen); ACLED codes it 12,
+# which is kept as the low figure so both readings are in the record.
+_VAGUE = {
+    "dozens": (12, 24),
+    "scores": (20, 40),
+    "hundreds": (100, 200),
+    "several": (3, 3),
+    "a few": (2, 3),
+    "few": (2, 3),
+    "many": (5, 5),
+    "numerous": (5, 5),
+}
+
+_WORD = "|".join(sorted([*_UNITS, *_TENS], key=len, reverse=True))
+_SIMPLE = rf"(?:\d{{1,3}}(?:,\d{{3}})+|\d+|(?:{_WORD})(?:[- ](?:{_WORD}))?(?: hundred)?)"
+NUMBER_PATTERN = (
+    r"(?:(?P<hedge>at least|at most|more than|over|nearly|almost|around|about|some|up to|"
+    r"as many as|fewer than|less than|roughly|approximately|an estimated|not less than|"
+    r"no fewer than|close to|in excess of|just over|just under|upwards of)\s+)?"
+    rf"(?P<value>(?:a |one |two |three |half a )?(?:couple|pair|dozen|score)(?: of)?|"
+    rf"dozens|scores|hundreds|several|a few|numerous|"
+    rf"\d+\s*[-–]\s*\d+|{_SIMPLE}(?:\s+(?:to|or)\s+{_SIMPLE})?)"
+)
+_FIGURE = re.compile(rf"\b{NUMBER_PATTERN}\b", re.IGNORECASE)
+_COLLECTIVE_FORM = re.compile(r"^(?:(a|one|two|three|half a) )?(couple|pair|dozen|score)(?: of)?$")
+_RANGE = re.compile(
+    rf"^(\d+)\s*[-–]\s*(\d+)$|^({_SIMPLE})\s+(?:to|or)\s+({_SIMPLE})$", re.IGNORECASE
+)
+
+
+@dataclass(frozen=True)
+class Figure:
+    count: Count
+    start: int
+    end: int
+    text: str
+
+
+def word_number(text: str) -> int | None:
+    """A whole number written in digits or English words, or None."""
+    text = text.strip().lower().replace(",", "")
+    if text.isdigit():
+        return int(text)
+    total = 0
+    for part in re.split(r"[- ]+", text):
+        if part in _UNITS:
+            total += _UNITS[part]
+        elif part in _ARTICLES and total == 0:
+            total = _ARTICLES[part]
+        elif part in _TENS:
+            total += _TENS[part]
+        elif part == "hundred":
+            total = max(total, 1) * 100
+        elif part == "thousand":
+            total = max(total, 1) * 1000
+        else:
+            return None
+    return total
+
+
+def parse_figure(hedge: str | None, value: str) -> Count | None:
+    """The Count of one figure: ``parse_figure("at least", "12")`` -> low 12, best 12."""
+    value = value.strip().lower()
+    hedge = (hedge or "").strip().lower()
+    if value in _VAGUE:
+        low, best = _VAGUE[value]
+        return Count(low=low, best=best, high=None)
+    collective = re.match(
+        r"^(?:(a|one|two|three|half a) )?(couple|pair|dozen|score)(?: of)?$", value
+    )
+    if collective:
+        times = {"": 1, "a": 1, "one": 1, "two": 2, "three": 3, "half a": 0.5}
+        number = int(times[collective[1] or ""] * _COLLECTIVE[collective[2]])
+        low = best = high = number
+    else:
+        spread = _RANGE.match(value)
+        if spread:
+            low = word_number(spread[1] or spread[3])
+            high = word_number(spread[2] or spread[4])
+            if low is None or high is None:
+                return None
+            if high < low:
+                low, high = high, low
+            return Count(low=low, best=low, high=high)
+        number = word_number(value)
+        if number is None:
+            return None
+        low = best = high = number
+    if hedge in ("at least", "not less than", "no fewer than", "upwards of"):
+        return Count(low=number, best=number, high=None)
+    if hedge in ("more than", "over", "in excess of", "just over"):
+        return Count(low=number + 1, best=number + 1, high=None)
+    if hedge in ("nearly", "almost", "close to", "just under"):
+        return Count(low=None, best=number, high=number)
+    if hedge in ("up to", "as many as", "at most"):
+        return Count(low=None, best=number, high=number)
+    if hedge in ("fewer than", "less than"):
+        return Count(low=None, best=number - 1, high=number - 1)
+    if hedge in ("around", "about", "some", "roughly", "approximately", "an estimated"):
+        return Count(low=None, best=number, high=None)
+    return Count(low=low, best=best, high=high)
+
+
+def find_figures(text: str) -> list[Figure]:
+    """Every figure in ``text`` with its span, in order."""
+    figures = []
+    for match in _FIGURE.finditer(text):
+        count = parse_figure(match["hedge"], match["value"])
+        if count is not None:
+            figures.append(Figure(count, match.start(), match.end(), match.group(0)))
+    return figures

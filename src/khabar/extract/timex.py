@@ -1,0 +1,294 @@
+"""Temporal expressions -> DateSpans, resolved against a reference date.
+
+The reference is the publication date. Without one, only what the text itself fixes
+counts: a full date, a year, or a weekday with a day and month ("Thursday, May 30"
+happens in 2024, the latest such year not after today). Such a fixed date can then serve
+as the article's reference (``find_anchor``). "Last month" with no reference gives
+nothing: an unknown date is ``None``, never a guess.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from ..records import DateSpan
+
+__all__ = ["TimeMention", "day_span", "find_anchor", "find_times", "month_span", "year_span"]
+
+_MONTHS = {
+    name.lower(): number
+    for number in range(1, 13)
+    for name in (calendar.month_name[number], calendar.month_abbr[number])
+}
+_MONTHS["sept"] = 9
+_WEEKDAYS = {name.lower(): number for number, name in enumerate(calendar.day_name)}
+_MONTH = (
+    r"(?P<month>January|February|March|April|May|June|July|August|September|October|"
+    r"November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?"
+)
+_MONTH2 = _MONTH.replace("?P<month>", "?P<month2>")
+_WEEKDAY = r"(?P<weekday>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+_DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
+_DAY2 = _DAY.replace("?P<day>", "?P<day2>")
+_MONTH3 = _MONTH.replace("?P<month>", "?P<month3>")
+_YEAR = r"(?P<year>(?:19|20)\d{2})"
+_NUMBER_WORDS = {
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "a": 1,
+    "an": 1,
+}
+
+_PATTERNS = [
+    # Thursday, May 30[, 2024] | Thursday, 30 May[ 2024] | May 30, 2024 | 30 May 2024
+    (
+        "date",
+        re.compile(
+            rf"\b(?:{_WEEKDAY},?\s+)?(?:(?:the\s+)?{_DAY}\s+(?:of\s+)?{_MONTH}|{_MONTH2}\s+{_DAY2})"
+            rf"(?!\d)(?:,?\s+{_YEAR})?\b"
+        ),
+    ),  # months capitalised: "may 30" is not a date
+    (
+        "month_year",
+        re.compile(rf"\b(?:in\s+|during\s+|since\s+)?{_MONTH3}\s+(?P<year2>(?:19|20)\d{{2}})\b"),
+    ),
+    (
+        "year",
+        re.compile(
+            r"\b(?P<lead>in|during|of|since|by|a|the)\s+(?P<year3>(?:19|20)\d{2})\b"
+            r"(?!\s*(?:-|–)\s*\d)",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "year_adj",
+        re.compile(
+            r"\b(?P<year4>(?:19|20)\d{2})\s+(?=(?:attack|bombing|blast|assault|"
+            r"raid|strike|killing|kidnapping|massacre|explosion|shooting))",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "relative_day",
+        re.compile(
+            r"\b(?P<rel>yesterday|today|last night|this morning|tonight|"
+            r"earlier today|overnight)\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "ago",
+        re.compile(
+            r"\b(?P<n>\d+|one|two|three|four|five|six|seven|eight|nine|ten|a|an)\s+"
+            r"(?P<unit>days?|weeks?|months?|years?)\s+ago\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "last_unit",
+        re.compile(
+            r"\b(?P<which>last|past|previous|this|earlier this|later this|"
+            r"late last|early last|next)\s+(?P<unit2>week|month|year)\b",
+            re.IGNORECASE,
+        ),
+    ),
+    ("weekday", re.compile(rf"\b(?P<last>last\s+)?{_WEEKDAY}\b", re.IGNORECASE)),
+]
+
+
+@dataclass(frozen=True)
+class TimeMention:
+    start: int
+    end: int
+    text: str
+    span: DateSpan
+    kind: str
+    """date | month_year | year | relative_day | ago | last_unit | weekday"""
+
+
+def day_span(day: dt.date) -> DateSpan:
+    return DateSpan(value=day.isoformat(), precision="day", earliest=day, latest=day)
+
+
+def month_span(year: int, month: int) -> DateSpan:
+    last = calendar.monthrange(year, month)[1]
+    return DateSpan(
+        value=f"{year:04d}-{month:02d}",
+        precision="month",
+        earliest=dt.date(year, month, 1),
+        latest=dt.date(year, month, last),
+    )
+
+
+def year_span(year: int) -> DateSpan:
+    return DateSpan(
+        value=f"{year:04d}",
+        precision="year",
+        earliest=dt.date(year, 1, 1),
+        latest=dt.date(year, 12, 31),
+    )
+
+
+def _window(earliest: dt.date, latest: dt.date) -> DateSpan:
+    if earliest == latest:
+        return day_span(earliest)
+    return DateSpan(value=None, precision="unknown", earliest=earliest, latest=latest)
+
+
+def _safe_date(year: int, month: int, day: int) -> dt.date | None:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _latest_on_or_before(month: int, day: int, reference: dt.date) -> dt.date | None:
+    for year in (reference.year, reference.year - 1):
+        candidate = _safe_date(year, month, day)
+        if candidate and candidate <= reference:
+            return candidate
+    return None
+
+
+def _year_of_weekday(month: int, day: int, weekday: int, today: dt.date) -> int | None:
+    """The latest year not after ``today`` in which month/day falls on ``weekday``."""
+    for year in range(today.year, today.year - 40, -1):
+        candidate = _safe_date(year, month, day)
+        if candidate and candidate <= today and candidate.weekday() == weekday:
+            return year
+    return None
+
+
+def find_anchor(text: str, *, today: dt.date | None = None) -> dt.date | None:
+    """The first date the text fixes by itself: a full date, or a weekday with a day and
+    month. Used as the reference when an article has no publication date."""
+    today = today or dt.date.today()
+    for match in _PATTERNS[0][1].finditer(text):
+        month = _MONTHS[(match["month"] or match["month2"]).lower().rstrip(".")]
+        day = int(match["day"] or match["day2"])
+        if match["year"]:
+            fixed = _safe_date(int(match["year"]), month, day)
+        elif match["weekday"]:
+            year = _year_of_weekday(month, day, _WEEKDAYS[match["weekday"].lower()], today)
+            fixed = _safe_date(year, month, day) if year else None
+        else:
+            continue
+        if fixed:
+            return fixed
+    return None
+
+
+def find_times(
+    text: str, *, reference: dt.date | None, today: dt.date | None = None
+) -> list[TimeMention]:
+    """Every temporal expression of ``text`` that resolves, with its span.
+
+    Args:
+        text: a sentence or an article.
+        reference: the publication date, or an anchor the text fixes; None when unknown.
+        today: the latest date a weekday-fixed date may take (default: today).
+    """
+    today = today or dt.date.today()
+    found: list[TimeMention] = []
+    taken: list[tuple[int, int]] = []
+    for kind, pattern in _PATTERNS:
+        for match in pattern.finditer(text):
+            if any(match.start() < end and start < match.end() for start, end in taken):
+                continue
+            span = _resolve(kind, match, reference, today)
+            if span is None:
+                continue
+            taken.append((match.start(), match.end()))
+            found.append(TimeMention(match.start(), match.end(), match.group(0), span, kind))
+    return sorted(found, key=lambda mention: mention.start)
+
+
+def _resolve(
+    kind: str, match: re.Match[str], reference: dt.date | None, today: dt.date
+) -> DateSpan | None:
+    if kind == "date":
+        month = _MONTHS[(match["month"] or match["month2"]).lower().rstrip(".")]
+        day = int(match["day"] or match["day2"])
+        if not 1 <= day <= 31:
+            return None
+        if match["year"]:
+            fixed = _safe_date(int(match["year"]), month, day)
+            return day_span(fixed) if fixed else None
+        if match["weekday"]:
+            weekday = _WEEKDAYS[match["weekday"].lower()]
+            if reference is not None:
+                fixed = _latest_on_or_before(month, day, reference + dt.timedelta(days=7))
+                if fixed and fixed.weekday() == weekday:
+                    return day_span(fixed)
+            year = _year_of_weekday(month, day, weekday, today)
+            fixed = _safe_date(year, month, day) if year else None
+            return day_span(fixed) if fixed else None
+        if reference is None:
+            return None
+        fixed = _latest_on_or_before(month, day, reference)
+        return day_span(fixed) if fixed else None
+    if kind == "month_year":
+        return month_span(int(match["year2"]), _MONTHS[match["month3"].lower().rstrip(".")])
+    if kind == "year":
+        if match["lead"].lower() == "since":
+            return None  # "since 2021" opens a period; it dates no single event
+        return year_span(int(match["year3"]))
+    if kind == "year_adj":
+        return year_span(int(match["year4"]))
+    if reference is None:
+        return None
+    if kind == "relative_day":
+        rel = match["rel"].lower()
+        if rel in ("yesterday", "last night"):
+            return day_span(reference - dt.timedelta(days=1))
+        if rel == "overnight":
+            return _window(reference - dt.timedelta(days=1), reference)
+        return day_span(reference)
+    if kind == "ago":
+        n = _NUMBER_WORDS.get(match["n"].lower()) or int(match["n"])
+        unit = match["unit"].lower().rstrip("s")
+        if unit == "day":
+            return day_span(reference - dt.timedelta(days=n))
+        if unit == "week":
+            return _window(
+                reference - dt.timedelta(days=7 * n + 3),
+                reference - dt.timedelta(days=max(7 * n - 3, 0)),
+            )
+        if unit == "month":
+            year, month = divmod(reference.year * 12 + reference.month - 1 - n, 12)
+            return month_span(year, month + 1)
+        return year_span(reference.year - n)
+    if kind == "last_unit":
+        which, unit = match["which"].lower(), match["unit2"].lower()
+        if which == "next":
+            return None
+        back = which in ("last", "past", "previous", "late last", "early last")
+        if unit == "week":
+            monday = reference - dt.timedelta(days=reference.weekday())
+            if back:
+                return _window(monday - dt.timedelta(days=7), monday - dt.timedelta(days=1))
+            return _window(monday, reference)
+        if unit == "month":
+            if back:
+                year, month = divmod(reference.year * 12 + reference.month - 2, 12)
+                return month_span(year, month + 1)
+            return month_span(reference.year, reference.month)
+        return year_span(reference.year - 1 if back else reference.year)
+    if kind == "weekday":
+        weekday = _WEEKDAYS[match["weekday"].lower()]
+        back = (reference.weekday() - weekday) % 7
+        if match["last"] and back == 0:
+            back = 7
+        return day_span(reference - dt.timedelta(days=back))
+    return None
