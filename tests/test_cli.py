@@ -6,7 +6,12 @@ import pytest
 
 from khabar.cli import app
 
-COMMANDS = ["ingest", "articles", "show", "export"]
+COMMANDS = ["ingest", "articles", "show", "export", "extract", "eval"]
+
+
+def formats(data_dir):
+    """The fixture folders of the ingest formats (not the extraction fixtures)."""
+    return [data_dir / name for name in ("pages", "text", "html", "feeds")]
 
 
 def invoke(runner, *args, env=None):
@@ -53,7 +58,7 @@ def test_cli_uses_khabar_db_from_the_environment(runner, data_dir, db_path):
 
 
 def test_cli_articles_jsonl_has_the_contract_fields(runner, data_dir, db_path):
-    invoke(runner, "ingest", "--db", db_path, data_dir, "--no-follow-links")
+    invoke(runner, "ingest", "--db", db_path, *formats(data_dir), "--no-follow-links")
     result = invoke(runner, "articles", "--db", db_path, "--format", "jsonl")
     assert result.exit_code == 0
     rows = [json.loads(line) for line in result.output.splitlines()]
@@ -61,8 +66,8 @@ def test_cli_articles_jsonl_has_the_contract_fields(runner, data_dir, db_path):
     for row in rows:
         assert {"id", "file", "title", "outlet", "url", "published"} <= set(row)
     by_file = {(r["file"], r["part"]): r for r in rows}
-    assert by_file[("pages/two-stories.txt", 2)]["published"] == "2026-01-16"
-    assert by_file[("html/checkpoint.html", None)]["outlet"] == "Frontier Ledger"
+    assert by_file[("two-stories.txt", 2)]["published"] == "2026-01-16"
+    assert by_file[("checkpoint.html", None)]["outlet"] == "Frontier Ledger"
 
 
 @pytest.mark.parametrize(
@@ -76,7 +81,7 @@ def test_cli_articles_jsonl_has_the_contract_fields(runner, data_dir, db_path):
     ],
 )
 def test_cli_articles_filters(runner, data_dir, db_path, args, expected):
-    invoke(runner, "ingest", "--db", db_path, data_dir, "--no-follow-links")
+    invoke(runner, "ingest", "--db", db_path, *formats(data_dir), "--no-follow-links")
     result = invoke(runner, "articles", "--db", db_path, "--format", "jsonl", *args)
     assert result.exit_code == 0, result.output
     assert len(result.output.splitlines()) == expected
@@ -125,8 +130,8 @@ def test_cli_read_commands_refuse_a_missing_database(runner, tmp_path):
     assert not (tmp_path / "nope.duckdb").exists()
 
 
-def test_cli_export_is_empty_before_extraction(runner, data_dir, db_path, tmp_path):
-    invoke(runner, "ingest", "--db", db_path, data_dir / "text")
+def test_cli_export_is_empty_without_extraction(runner, data_dir, db_path, tmp_path):
+    invoke(runner, "ingest", "--db", db_path, data_dir / "text", "--no-extract")
     result = invoke(runner, "export", "--db", db_path, "--format", "jsonl")
     assert result.exit_code == 0
     assert result.stdout == ""
@@ -134,6 +139,25 @@ def test_cli_export_is_empty_before_extraction(runner, data_dir, db_path, tmp_pa
     result = invoke(runner, "export", "--db", db_path, "--format", "jsonl", "-o", target)
     assert result.exit_code == 0
     assert target.read_text() == ""
+
+
+def test_cli_extract_then_export_gives_incidents_with_evidence(runner, data_dir, db_path):
+    invoke(runner, "ingest", "--db", db_path, data_dir / "html", "--no-extract")
+    result = invoke(runner, "extract", "--db", db_path)
+    assert result.exit_code == 0, result.output
+    assert "read 1 article(s): 1 incident(s)" in result.output
+    again = invoke(runner, "extract", "--db", db_path)
+    assert "read 0 article(s)" in again.output
+    (line,) = invoke(runner, "export", "--db", db_path, "--format", "jsonl").stdout.splitlines()
+    incident = json.loads(line)
+    assert incident["kind"] == "incident"
+    assert incident["fatalities"]["best"] == 3
+    assert incident["injured"]["best"] == 5
+    assert incident["sources"][0]["file"] == "checkpoint.html"
+    fields = {e["field"] for e in incident["evidence"]}
+    assert {"event_type", "fatalities", "injured"} <= fields
+    for evidence in incident["evidence"]:
+        assert evidence["quote"]
 
 
 def test_cli_export_writes_stored_records(runner, db_path, tmp_path):
@@ -158,7 +182,7 @@ def test_cli_usage_errors_exit_2(runner, db_path):
 def test_cli_every_command_has_help(runner, command):
     result = invoke(runner, command, "--help")
     assert result.exit_code == 0
-    assert "--db" in result.output
+    assert ("--gold" if command == "eval" else "--db") in result.output
 
 
 def test_cli_version(runner):

@@ -27,7 +27,7 @@ from rich.table import Table
 
 from .errors import KhabarError, UsageError
 from .ingest import Source
-from .pipeline import IngestSummary, ingest_into, khabar_version
+from .pipeline import IngestSummary, extract_into, ingest_into, khabar_version
 from .records import Article
 from .settings import Settings
 from .store import ArticleQuery, Store, open_store
@@ -47,6 +47,15 @@ err = Console(stderr=True, highlight=False)
 
 # Exit code by error class; the first class that matches wins.
 EXIT_CODES: list[tuple[type[KhabarError], int]] = [(UsageError, 2), (KhabarError, 1)]
+
+ModelOption = Annotated[
+    str | None,
+    typer.Option(
+        "--model",
+        help="spaCy model for extraction: auto (default), blank, or an installed package.",
+        show_default=False,
+    ),
+]
 
 DbOption = Annotated[
     str | None,
@@ -76,11 +85,13 @@ def _handles_errors(command: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def _settings(db: str | None, **ingest: Any) -> Settings:
+def _settings(db: str | None, *, model: str | None = None, **ingest: Any) -> Settings:
     base = Settings()
     overrides: dict[str, Any] = {}
     if db:
         overrides["db"] = db
+    if model:
+        overrides["extract"] = base.extract.model_copy(update={"model": model})
     chosen = {key: value for key, value in ingest.items() if value is not None}
     if chosen:
         overrides["ingest"] = base.ingest.model_copy(update=chosen)
@@ -158,23 +169,36 @@ def ingest(
     as_json: Annotated[
         bool, typer.Option("--json", help="Print the summary as one JSON object.")
     ] = False,
+    extract: Annotated[
+        bool,
+        typer.Option(
+            "--extract/--no-extract",
+            help="Extract incidents from the new articles (and any not read yet).",
+        ),
+    ] = True,
+    model: ModelOption = None,
 ) -> None:
-    """Read articles from files, folders, feeds, URLs and WARC files into the database.
+    """Read articles from files, folders, feeds, URLs and WARC files into the database,
+    then extract incidents from them.
 
     Re-running is safe: an article already stored (same text) is counted as known.
     Exit code 1 when some inputs failed; the rest are stored all the same.
     """
     settings = _settings(
         db,
+        model=model,
         allow_private=allow_private or None,
         max_bytes=max_bytes,
         timeout=timeout,
         follow_feed_links=follow_links,
     )
+    extractor = _extractor(settings) if extract else None
     store = open_store(settings.db)
     try:
         with _progress_bar(enabled=progress and not as_json) as on_source:
-            summary = ingest_into(store, inputs, options=settings.ingest, on_source=on_source)
+            summary = ingest_into(
+                store, inputs, options=settings.ingest, on_source=on_source, extractor=extractor
+            )
         total = store.count_articles()
     finally:
         store.close()
@@ -228,6 +252,12 @@ def _print_summary(summary: IngestSummary, db: str, total: int) -> None:
         f"{len(summary.failures)} failed, {len(summary.skipped)} skipped. "
         f"The database holds {total} article(s)."
     )
+    if summary.model:
+        found = ", ".join(f"{n} {kind}(s)" for kind, n in sorted(summary.records.items()))
+        out.print(
+            f"Extraction ({escape(summary.model)}) read {summary.extracted} article(s): "
+            f"{found or 'nothing found'}."
+        )
     for locator, encoding in sorted(summary.decoded.items()):
         out.print(f"  note    {escape(locator)}: not UTF-8, decoded as {escape(encoding)}")
     for name in summary.skipped:
@@ -430,3 +460,121 @@ class _store:
     def __exit__(self, *exc: object) -> None:
         if self.store is not None:
             self.store.close()
+
+
+def _extractor(settings: Settings):  # type: ignore[no-untyped-def]
+    from .extract import Extractor
+
+    return Extractor(settings.extract)
+
+
+# -- extract and eval -----------------------------------------------------------------
+
+
+@app.command("extract")
+@_handles_errors
+def extract_command(
+    db: DbOption = None,
+    every: Annotated[
+        bool, typer.Option("--all", help="Re-read every article, not only new ones.")
+    ] = False,
+    model: ModelOption = None,
+) -> None:
+    """Extract incidents from stored articles that extraction has not read yet.
+
+    With --all, every article is read again and its records replaced (after a model or
+    rule change).
+    """
+    settings = _settings(db, model=model)
+    with _store(settings) as store:
+        summary = extract_into(store, _extractor(settings), every=every)
+    found = ", ".join(f"{n} {kind}(s)" for kind, n in sorted(summary.records.items()))
+    out.print(
+        f"Extraction ({escape(summary.model or '-')}) read {summary.extracted} article(s): "
+        f"{found or 'nothing found'}."
+    )
+
+
+@app.command("eval")
+@_handles_errors
+def eval_command(
+    gold: Annotated[
+        Path, typer.Option("--gold", help="Gold annotations (JSON Lines, EVAL.md format).")
+    ],
+    articles_dir: Annotated[
+        Path, typer.Option("--articles", help="The folder of articles the gold annotates.")
+    ],
+    misses: Annotated[
+        bool, typer.Option("--misses", help="List missed and spurious incidents.")
+    ] = False,
+    model: ModelOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")] = False,
+) -> None:
+    """Score extraction against gold: ingest the articles into a temporary database,
+    extract, and print incident detection, per-field and statement/arrest P/R/F1."""
+    from .evaluate import load_gold, score
+    from .ingest import IngestOptions
+
+    if not gold.is_file():
+        raise UsageError(f"no gold file at {gold}")
+    if not articles_dir.exists():
+        raise UsageError(f"no articles at {articles_dir}")
+    try:
+        expected = load_gold(gold)
+    except ValueError as error:
+        raise UsageError(str(error)) from error
+    settings = _settings(None, model=model)
+    extractor = _extractor(settings)
+    with tempfile.TemporaryDirectory() as scratch:
+        store = open_store(Path(scratch) / "eval.duckdb")
+        try:
+            ingest_into(
+                store,
+                [str(articles_dir)],
+                options=IngestOptions(follow_feed_links=False),
+                extractor=extractor,
+            )
+            records = list(store.iter_records())
+        finally:
+            store.close()
+    report = score(records, expected, gazetteer=extractor.gazetteer, actors=extractor.actors)
+    if as_json:
+        data = report.as_dict() | {"model": f"{extractor.info.name} {extractor.info.version}"}
+        out.print_json(data=data)
+        return
+    _print_report(report, f"{extractor.info.name} {extractor.info.version}", misses=misses)
+
+
+def _print_report(report, model: str, *, misses: bool) -> None:  # type: ignore[no-untyped-def]
+    table = Table(title=f"khabar eval ({model})", box=None)
+    for column in ("", "tp", "fp", "fn", "precision", "recall", "F1"):
+        table.add_column(column, justify="right" if column else "left")
+
+    def row(name: str, prf) -> None:  # type: ignore[no-untyped-def]
+        table.add_row(
+            name,
+            str(prf.tp),
+            str(prf.fp),
+            str(prf.fn),
+            f"{prf.precision:.3f}",
+            f"{prf.recall:.3f}",
+            f"{prf.f1:.3f}",
+        )
+
+    row("incidents", report.incidents)
+    row("fields (all)", report.field_total)
+    for name, prf in report.fields.items():
+        row(f"  {name}", prf)
+    row("statements", report.statements)
+    row("arrests", report.arrests)
+    out.print(table)
+    if misses:
+        out.print("\nmissed gold incidents:")
+        for line in report.misses or ["(none)"]:
+            out.print(f"  {escape(line)}")
+        out.print("spurious incidents:")
+        for line in report.spurious or ["(none)"]:
+            out.print(f"  {escape(line)}")
+        out.print("field errors on matched incidents:")
+        for line in report.field_errors or ["(none)"]:
+            out.print(f"  {escape(line)}")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from importlib.metadata import PackageNotFoundError, version
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, Field
 
@@ -15,7 +16,10 @@ from .ingest import IngestOptions, Reader, Source, discover
 from .records import Article, IngestFailure
 from .store import Store
 
-__all__ = ["IngestSummary", "ingest_into", "khabar_version"]
+if TYPE_CHECKING:
+    from .extract import Extractor
+
+__all__ = ["IngestSummary", "extract_into", "ingest_into", "khabar_version"]
 
 
 class IngestSummary(BaseModel):
@@ -32,6 +36,11 @@ class IngestSummary(BaseModel):
     decoded: dict[str, str] = Field(
         default_factory=dict, description="locator -> encoding, for non-UTF-8 inputs"
     )
+    extracted: int = Field(0, description="articles read by extraction in this run")
+    records: dict[str, int] = Field(
+        default_factory=dict, description="kind -> records extraction found in this run"
+    )
+    model: str | None = Field(None, description="the spaCy model extraction ran with")
 
     @property
     def articles(self) -> int:
@@ -52,6 +61,7 @@ def ingest_into(
     options: IngestOptions,
     on_source: Callable[[Source | None, int], None] | None = None,
     batch_size: int = 200,
+    extractor: Extractor | None = None,
 ) -> IngestSummary:
     """Read ``inputs`` and store every Article.
 
@@ -67,6 +77,8 @@ def ingest_into(
         on_source: called with ``(None, total)`` once the sources are known, then with
             each source once it has been read (for a progress bar).
         batch_size: articles per transaction.
+        extractor: when given, every stored article that extraction has not read yet
+            (this run's and any an interrupted run left) is read, and its records stored.
 
     Returns:
         The counts of the run; the same run is also recorded in the store.
@@ -92,13 +104,16 @@ def ingest_into(
             if on_source:
                 on_source(source, len(sources))
     _store_batch(store, summary, batch)
+    if extractor is not None:
+        extract_into(store, extractor, summary=summary)
     store.finish_run(
         run_id,
         {
             "khabar": khabar_version(),
             "inputs": inputs,
             "options": options.model_dump(),
-            "counts": summary.model_dump(include={"sources", "new", "known"})
+            "model": summary.model,
+            "counts": summary.model_dump(include={"sources", "new", "known", "extracted"})
             | {"failed": len(summary.failures), "skipped": len(summary.skipped)},
         },
     )
@@ -117,3 +132,37 @@ def _store_batch(store: Store, summary: IngestSummary, batch: list[Article]) -> 
         if article.encoding:
             summary.decoded[article.locator or article.id] = article.encoding
     batch.clear()
+
+
+def extract_into(
+    store: Store,
+    extractor: Extractor,
+    *,
+    every: bool = False,
+    summary: IngestSummary | None = None,
+    on_article: Callable[[int, int], None] | None = None,
+) -> IngestSummary:
+    """Run extraction over stored articles and store what it finds.
+
+    Args:
+        every: re-read every article, not only those not read yet (after a model or
+            rule change); each article's old records are replaced.
+        summary: counts to add to (the ingest run's); a new one by default.
+        on_article: called with (done, total) after each article.
+    """
+    summary = summary or IngestSummary()
+    articles = store.articles_to_extract(every=every)
+    info = extractor.info
+    summary.model = f"{info.name} {info.version}"
+    for done, (article, incidents) in enumerate(
+        zip(articles, extractor.pipe(articles), strict=True), start=1
+    ):
+        store.replace_records(
+            article.id, list(incidents), extractor=khabar_version(), model=summary.model
+        )
+        summary.extracted += 1
+        for record in incidents:
+            summary.records[record.kind] = summary.records.get(record.kind, 0) + 1
+        if on_article:
+            on_article(done, len(articles))
+    return summary

@@ -10,6 +10,7 @@ from __future__ import annotations
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from .extract import ExtractOptions
 from .ingest import IngestOptions
 
 __all__ = ["Settings"]
@@ -28,4 +29,8 @@ class Settings(BaseSettings):
         default_factory=IngestOptions,
         description="how files are read and URLs fetched (size cap, timeout, redirects, "
         "private addresses, feed links)",
+    )
+    extract: ExtractOptions = Field(
+        default_factory=ExtractOptions,
+        description="how extraction runs (which spaCy model, batch size)",
     )

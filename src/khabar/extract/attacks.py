@@ -1,0 +1,484 @@
+"""Attacks in one article -> Incident records, every field with its evidence.
+
+An article reports at most a few attacks and names others in passing. Sentences that
+name an attack (a trigger word in the lexicon, not a generic plural such as "a surge in
+attacks") are grouped: the story's own incident, a new one after "in a separate
+attack", and background mentions ("the first attack, in 2022, targeted ..."), each a
+one-sentence incident of its own. Sentences about statistics, arrests and plans are left
+out. Each incident's fields are then read from its sentences:
+
+- type: the highest-priority trigger named (a drone attack is a drone strike);
+- date: the first temporal expression tied to the attack rather than to a statement
+  ("Pakistan on Thursday condemned the attack" dates the condemnation, not the attack);
+- place: the most specific place that the other places of the incident nest around,
+  leaving out destinations ("on its way to Dasu"), the place an attack is said to come
+  from ("planned in Afghanistan"), and capitals that act ("Beijing urged Islamabad");
+- tolls from ``casualties``; claims, unless negated; allegations with who made them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from dataclasses import dataclass, field
+
+from ..records import (
+    Allegation,
+    Article,
+    Count,
+    DateSpan,
+    Evidence,
+    Incident,
+    Location,
+    Perpetrator,
+    SourceRef,
+    VictimGroup,
+)
+from .actors import ActorDictionary
+from .casualties import SentenceCasualties, read_casualties
+from .entities import ActorMention, PlaceMention
+from .gazetteer import Gazetteer
+from .lexicon import Lexicon
+from .timex import TimeMention, find_times
+
+__all__ = ["ArticleView", "Sentence", "extract_incidents"]
+
+_KIND_RANK = {"place": 3, "admin2": 2, "admin1": 1, "country": 0}
+# A site inside a town ("Karachi airport", "Serena Hotel"): the town is the event's place
+# when both are named; the site stays in the evidence.
+_SITE = re.compile(
+    r"\b(airport|hotel|dam|crossing|bridge|tunnel|cantonment|camp|base|university|mine|"
+    r"plant|project|border|market|bazaar|mosque|shrine|hospital|station|port|complex|"
+    r"stadium|school|college|road|highway|chowk|square|sector|colony|town)\b",
+    re.IGNORECASE,
+)
+_NOT_EVENT_PLACE = re.compile(
+    r"\b(from|to|towards|toward|into|through|via|across|bound for|way to|en route to|"
+    r"headed for|heading to|travell?ing to|destined for|between)\s+(the\s+)?$",
+    re.IGNORECASE,
+)
+_LOCATIVE = re.compile(
+    r"\b(in|at|near|outside|inside|of|on|around|across|within|from)\s+(the\s+)?$",
+    re.IGNORECASE,
+)
+_STATEMENT_VERB = re.compile(
+    r"\b(said|says|say|condemn(ed|s)?|urg(ed|es)|ask(ed|s)|announc(ed|es)|told|stated|"
+    r"added|demand(ed|s)|reject(ed|s)|den(ied|ies|y)|accus(ed|es)|blam(ed|es)|call(ed|s) on|"
+    r"warn(ed|s)|reiterat(ed|es)|express(ed|es)|releas(ed|es)|issu(ed|es)|confirm(ed|s)|"
+    r"report(ed|s)|briefing|statement|visited|met)\b",
+    re.IGNORECASE,
+)
+_REPORT_VERB = re.compile(
+    r"\b(killed|killing|wounded|injured|exploded|detonated|rammed|opened fire|stormed|"
+    r"abducted|kidnapped|hijacked|shot|struck|targeted|died|dead)\b",
+    re.IGNORECASE,
+)
+# Where an attack is said to come from is not where it happened.
+_ORIGIN = re.compile(
+    r"\b(carried out from|planned and facilitated|planned in|orchestrated from|emanating "
+    r"from|operating from|based in|from across the border|sanctuar(y|ies)|facilitated in|"
+    r"launched from|trained in|hiding in)\b",
+    re.IGNORECASE,
+)
+_SEPARATE = re.compile(r"\b(in a separate|in another|separately|in an unrelated)\b", re.IGNORECASE)
+_TARGET = re.compile(
+    r"\b(?:(?:attack|assault|bombing|strike|raid|ambush)s? on|target(?:ed|ing)?|"
+    r"rammed\b.{0,60}?\binto|(?:opened fire|fired) (?:on|at|upon)|struck|stormed|ambushed|"
+    r"hit)\s+(?P<target>[^,.;:()]{3,90}?)(?=\s+(?:near|in|at|as|when|while|after|killing|"
+    r"and \w+ed|"
+    r"wounding|leaving|which|who|on (?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|"
+    r"Sunday))\b|[,.;:()]|$)",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Sentence:
+    index: int
+    start: int
+    end: int
+    text: str
+
+
+@dataclass
+class ArticleView:
+    """An article with what the other extractors found in it."""
+
+    article: Article
+    sentences: list[Sentence]
+    places: list[PlaceMention]
+    actors: list[ActorMention]
+    reference: dt.date | None
+    today: dt.date
+    demonyms: dict[str, str] = field(default_factory=dict)
+    country_names: dict[str, str] = field(default_factory=dict)
+
+    def places_in(self, sentence: Sentence) -> list[PlaceMention]:
+        return [p for p in self.places if sentence.start <= p.start < sentence.end]
+
+    def actors_in(self, sentence: Sentence) -> list[ActorMention]:
+        return [a for a in self.actors if sentence.start <= a.start < sentence.end]
+
+
+@dataclass
+class _Cluster:
+    sentences: list[Sentence] = field(default_factory=list)
+    background: bool = False
+
+
+def extract_incidents(
+    view: ArticleView,
+    *,
+    lexicon: Lexicon,
+    gazetteer: Gazetteer,
+    actors: ActorDictionary,
+) -> list[Incident]:
+    """The incidents an article reports or mentions, each with its evidence."""
+    clusters = _clusters(view, lexicon)
+    incidents = []
+    for cluster in clusters:
+        incident = _incident(view, cluster, lexicon=lexicon, gazetteer=gazetteer, actors=actors)
+        if incident is not None:
+            incidents.append(incident)
+    return incidents
+
+
+# -- which sentences belong to which incident ------------------------------------------
+
+
+def _triggers(sentence: Sentence, lexicon: Lexicon) -> list[tuple[str, re.Match[str]]]:
+    found = []
+    for kind, pattern in lexicon.event_types:
+        for match in pattern.finditer(sentence.text):
+            if match.group(0).lower() in lexicon.generic_plurals:
+                continue
+            found.append((kind, match))
+    return found
+
+
+def _has_victims(sentence: Sentence, lexicon: Lexicon, view: ArticleView) -> bool:
+    """A toll of victims makes an event sentence even without an attack word
+    ("three civilians were killed when border forces ...")."""
+    if not lexicon.death.search(sentence.text):
+        return False
+    return (
+        read_casualties(sentence.text, lexicon=lexicon, demonyms=view.demonyms).killed is not None
+    )
+
+
+def _clusters(view: ArticleView, lexicon: Lexicon) -> list[_Cluster]:
+    main = _Cluster()
+    extra: list[_Cluster] = []
+    current = main
+    for sentence in view.sentences:
+        if not _triggers(sentence, lexicon) and not _has_victims(sentence, lexicon, view):
+            if current.sentences and (
+                lexicon.references.search(sentence.text) or lexicon.unharmed.search(sentence.text)
+            ):
+                current.sentences.append(sentence)  # "the incident occurred on ..."
+            continue
+        if lexicon.statistics.search(sentence.text) or lexicon.not_reports.search(sentence.text):
+            continue
+        if _is_background(view, sentence, lexicon, has_main=bool(main.sentences)):
+            extra.append(_Cluster([sentence], background=True))
+            continue
+        if _SEPARATE.search(sentence.text) and main.sentences:
+            current = _Cluster()
+            extra.append(current)
+        current.sentences.append(sentence)
+    return [c for c in (main, *extra) if c.sentences]
+
+
+def _is_background(
+    view: ArticleView, sentence: Sentence, lexicon: Lexicon, *, has_main: bool
+) -> bool:
+    match = lexicon.background.search(sentence.text)
+    if not match:
+        return False
+    year = re.search(r"(19|20)\d\d", match.group(0))
+    if not year:
+        return True
+    if view.reference is not None:
+        return int(year.group(0)) < view.reference.year
+    return has_main
+
+
+# -- fields ------------------------------------------------------------------------------
+
+
+def _incident(
+    view: ArticleView,
+    cluster: _Cluster,
+    *,
+    lexicon: Lexicon,
+    gazetteer: Gazetteer,
+    actors: ActorDictionary,
+) -> Incident | None:
+    evidence: list[Evidence] = []
+    article_id = view.article.id
+
+    def cite(name: str, sentence: Sentence) -> None:
+        evidence.append(
+            Evidence(
+                field=name,
+                article_id=article_id,
+                start=sentence.start,
+                end=sentence.end,
+                quote=sentence.text,
+            )
+        )
+
+    event_type, type_sentence = _event_type(cluster, lexicon)
+    if event_type is None:
+        return None
+    cite("event_type", type_sentence)
+
+    casualties = [
+        (s, read_casualties(s.text, lexicon=lexicon, demonyms=gazetteer.demonyms))
+        for s in cluster.sentences
+    ]
+    fatalities = _combine([c.killed for _, c in casualties if c.killed is not None])
+    injured = _combine([c.injured for _, c in casualties if c.injured is not None])
+    for sentence, found in casualties:
+        if found.killed is not None:
+            cite("fatalities", sentence)
+        if found.injured is not None:
+            cite("injured", sentence)
+    if injured is None:
+        unharmed = [s for s, c in casualties if c.unharmed]
+        if unharmed:
+            injured = Count(low=0, best=0, high=0)
+            cite("injured", unharmed[0])
+    victims = _victims(casualties)
+    for sentence, found in casualties:
+        if found.victims:
+            cite("victims", sentence)
+
+    report = any(_REPORT_VERB.search(s.text) for s in cluster.sentences) or fatalities is not None
+    role = "mention" if cluster.background or not report else "report"
+
+    suicide: bool | None = None
+    suicidal = [s for s in cluster.sentences if lexicon.suicide.search(s.text)]
+    if suicidal:
+        suicide = True
+        cite("suicide", suicidal[0])
+    elif role == "report":
+        suicide = False
+
+    date, date_sentence = _date(view, cluster, lexicon)
+    if date_sentence is not None:
+        cite("date", date_sentence)
+
+    location, location_sentence = _location(view, cluster, lexicon)
+    if location_sentence is not None:
+        cite("location", location_sentence)
+
+    perpetrator = _perpetrator(view, cluster, lexicon, actors, cite)
+    target, target_sentence = _target(cluster)
+    if target_sentence is not None:
+        cite("target", target_sentence)
+
+    if location is None and date is None and fatalities is None and not victims:
+        return None  # too little to tell this incident from any other
+    if role == "mention" and location is None and date is None:
+        return None
+    seed = f"{article_id}:{cluster.sentences[0].start}"
+    return Incident(
+        id="inc-" + hashlib.sha256(seed.encode()).hexdigest()[:16],
+        event_type=event_type,  # type: ignore[arg-type]
+        suicide=suicide,
+        date=date,
+        location=location,
+        fatalities=fatalities,
+        injured=injured,
+        victims=victims,
+        perpetrator=perpetrator,
+        target=target,
+        sources=(
+            SourceRef(
+                article_id=article_id, file=view.article.file, url=view.article.url, role=role
+            ),
+        ),
+        evidence=tuple(evidence),
+    )
+
+
+def _event_type(cluster: _Cluster, lexicon: Lexicon) -> tuple[str | None, Sentence]:
+    best: tuple[int, str, Sentence] | None = None
+    for sentence in cluster.sentences:
+        for rank, (kind, pattern) in enumerate(lexicon.event_types):
+            if any(
+                m.group(0).lower() not in lexicon.generic_plurals
+                for m in pattern.finditer(sentence.text)
+            ) and (best is None or rank < best[0]):
+                best = (rank, kind, sentence)
+    if best is None:
+        return None, cluster.sentences[0]
+    return best[1], best[2]
+
+
+def _combine(counts: list[Count]) -> Count | None:
+    """Figures of several sentences: the lowest low, the highest best and high."""
+    if not counts:
+        return None
+    lows = [c.low for c in counts if c.low is not None]
+    bests = [c.best for c in counts if c.best is not None]
+    highs = [c.high for c in counts]
+    return Count(
+        low=min(lows) if lows else None,
+        best=max(bests) if bests else None,
+        high=None if any(h is None for h in highs) else max(h for h in highs if h is not None),
+    )
+
+
+def _victims(casualties: list[tuple[Sentence, SentenceCasualties]]) -> tuple[VictimGroup, ...]:
+    merged: dict[str, int] = {}
+    for _, found in casualties:
+        for nationality, number in found.victims.items():
+            merged[nationality] = max(merged.get(nationality, 0), number)
+    return tuple(
+        VictimGroup(nationality=nationality, count=number)
+        for nationality, number in sorted(merged.items(), key=lambda item: -item[1])
+    )
+
+
+def _date(
+    view: ArticleView, cluster: _Cluster, lexicon: Lexicon
+) -> tuple[DateSpan | None, Sentence | None]:
+    for sentence in cluster.sentences:
+        times = find_times(sentence.text, reference=view.reference, today=view.today)
+        for mention in times:
+            if _tied_to_event(sentence.text, mention):
+                span = mention.span
+                if view.reference and span.earliest and span.earliest > view.reference:
+                    continue
+                return span, sentence
+    return None, None
+
+
+def _tied_to_event(text: str, mention: TimeMention) -> bool:
+    """Whether a time expression dates the attack rather than a statement about it.
+
+    It dates a statement when it stands right against the statement's verb: "Pakistan
+    on Thursday condemned ...", "police said on Thursday", "said late on Sunday".
+    """
+    if mention.kind in ("year", "year_adj", "month_year"):
+        return True
+    after = text[mention.end : mention.end + 40]
+    before = text[max(0, mention.start - 40) : mention.start]
+    if re.match(rf"^\s+(?:{_STATEMENT_VERB.pattern})", after, re.IGNORECASE):
+        return False
+    return not re.search(
+        rf"(?:{_STATEMENT_VERB.pattern})\s+(?:(?:late|early|earlier|later)\s+)?(?:on\s+)?$",
+        before,
+        re.IGNORECASE,
+    )
+
+
+def _location(
+    view: ArticleView, cluster: _Cluster, lexicon: Lexicon
+) -> tuple[Location | None, Sentence | None]:
+    candidates: list[tuple[PlaceMention, Sentence]] = []
+    actor_spans = {(a.start, a.end) for a in view.actors}
+    for sentence in cluster.sentences:
+        origin = _ORIGIN.search(sentence.text)
+        cut = sentence.start + origin.start() if origin else None
+        for mention in view.places_in(sentence):
+            before = view.article.text[max(sentence.start, mention.start - 30) : mention.start]
+            if _NOT_EVENT_PLACE.search(before):
+                continue
+            if cut is not None and mention.start > cut:
+                continue
+            if (mention.start, mention.end) in actor_spans and not _LOCATIVE.search(before):
+                continue  # "Beijing urged Islamabad": capitals acting, not places
+            candidates.append((mention, sentence))
+    if not candidates:
+        return None, None
+    places = [m.place for m, _ in candidates]
+
+    def support(place) -> int:  # type: ignore[no-untyped-def]
+        return sum(1 for other in places if place.within(other) or other.within(place))
+
+    countries = [p.country for p in places]
+    majority = max(set(countries), key=countries.count)
+    best_mention, best_sentence = max(
+        candidates,
+        key=lambda c: (
+            c[0].place.country == majority,
+            support(c[0].place) + _KIND_RANK[c[0].place.kind],
+            not _SITE.search(c[0].place.name),
+            -c[0].start,
+        ),
+    )
+    return best_mention.place.location(), best_sentence
+
+
+def _perpetrator(
+    view: ArticleView,
+    cluster: _Cluster,
+    lexicon: Lexicon,
+    actors: ActorDictionary,
+    cite,  # type: ignore[no-untyped-def]
+) -> Perpetrator | None:
+    claimed_by = None
+    for sentence in cluster.sentences:
+        claim = lexicon.claim.search(sentence.text)
+        if not claim or lexicon.claim_negated.search(sentence.text):
+            continue
+        groups = [m for m in view.actors_in(sentence) if actors.is_armed_group(m.actor)]
+        if groups:
+            nearest = min(groups, key=lambda m: abs(m.start - (sentence.start + claim.start())))
+            claimed_by = actors.ref(nearest.actor).name
+            cite("perpetrator", sentence)
+            break
+    alleged: list[Allegation] = []
+    for sentence in cluster.sentences:
+        cue = lexicon.allegation.search(sentence.text)
+        if not cue:
+            continue
+        cue_at = sentence.start + cue.start()
+        mentions = view.actors_in(sentence)
+        accusers = [m for m in mentions if m.start < cue_at and not actors.is_armed_group(m.actor)]
+        accused_groups = [
+            m for m in mentions if m.start > cue_at and actors.is_armed_group(m.actor)
+        ]
+        accused_places = [
+            p for p in view.places_in(sentence) if p.start > cue_at and p.place.kind == "country"
+        ]
+        origin = _NATIONAL_ATTACKERS.search(sentence.text, cue.start())
+        if accused_groups:
+            accused = actors.ref(accused_groups[0].actor).name
+        elif accused_places:
+            accused = f"militants based in {accused_places[0].place.name}"
+        elif origin and origin.group(1).casefold() in view.demonyms:
+            iso2 = view.demonyms[origin.group(1).casefold()]
+            accused = f"militants from {view.country_names.get(iso2, iso2)}"
+        else:
+            continue
+        by = actors.ref(accusers[-1].actor).name if accusers else None
+        if accused == claimed_by or any(a.actor == accused for a in alleged):
+            continue
+        alleged.append(Allegation(actor=accused, by=by))
+        cite("perpetrator", sentence)
+    if claimed_by is None and not alleged:
+        return None
+    return Perpetrator(claimed_by=claimed_by, alleged=tuple(alleged))
+
+
+_NATIONAL_ATTACKERS = re.compile(
+    r"\b([A-Z][a-z]+)\s+(?:terrorists|militants|nationals|fighters|insurgents|elements)\b"
+)
+
+
+def _target(cluster: _Cluster) -> tuple[str | None, Sentence | None]:
+    # Sentences that tell the attack first ("rammed ... into their convoy"), then those
+    # that refer to it ("talks regarding the attack on Chinese nationals").
+    ordered = sorted(cluster.sentences, key=lambda s: not _REPORT_VERB.search(s.text))
+    for sentence in ordered:
+        match = _TARGET.search(sentence.text)
+        if match:
+            target = match["target"].strip(" \"'“”‘’")
+            if len(target.split()) >= 1 and not re.match(r"^(by|with|at|in)\b", target):
+                return target, sentence
+    return None, None

@@ -1,0 +1,223 @@
+"""Who was killed and wounded, as one sentence states it.
+
+A figure belongs to the casualty verb that governs it: the verb just before it
+("killing four policemen and wounding two others") or, failing that, the verb after it
+("five Chinese engineers ... were killed"). A figure of attackers ("two attackers were
+also killed") is not a toll of victims, a subset ("including a woman") is not added, a
+superset ("among three victims") is the total, and "including the bomber" takes the
+bomber out of the total. A nationality word before the noun ("Chinese engineers") files
+the victims under that country.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..records import Count
+from .lexicon import Lexicon
+from .numbers import find_figures, word_number
+
+__all__ = ["SentenceCasualties", "read_casualties"]
+
+_SUBSET = re.compile(r"(including|among them|of them|of whom|one of whom)\s*$", re.IGNORECASE)
+_SUPERSET = re.compile(r"\bamong\s*$", re.IGNORECASE)
+_BOMBER_INCLUDED = re.compile(
+    r"including (the|a|one|two) (suicide )?(bomber|attacker|assailant)s?", re.IGNORECASE
+)
+_WORD = re.compile(r"[\w’'-]+")
+_SINGULAR_DETERMINER = re.compile(r"\b(a|an|one|their|his|her|its|the)\s+$", re.IGNORECASE)
+_NAMED_VICTIM = re.compile(
+    r"\b(?:shot dead|gunned down|assassinated|killed|stabbed to death)\s+"
+    r"(?P<name>(?:(?:Mr|Mrs|Ms|Dr|Mawlawi|Maulana|Mullah|Mufti|Sheikh|Haji|Syed|Sardar|"
+    r"Malik|Khan|General|Colonel|Major|Captain)\.?\s+)?[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+)"
+)
+_PLURAL_ONLY = {"people", "men", "women", "children", "personnel", "troops", "police"}
+
+
+@dataclass
+class SentenceCasualties:
+    killed: Count | None = None
+    injured: Count | None = None
+    victims: dict[str, int] = field(default_factory=dict)
+    """ISO code -> number killed of that nationality"""
+    attackers_killed: int = 0
+    unharmed: bool = False
+
+
+@dataclass(frozen=True)
+class _Group:
+    count: Count
+    start: int
+    end: int
+    nationality: str | None
+    noun: str | None
+    attacker: bool
+    generic: bool
+    subset: bool
+    superset: bool
+
+
+def read_casualties(
+    sentence: str, *, lexicon: Lexicon, demonyms: dict[str, str]
+) -> SentenceCasualties:
+    """The tolls one sentence gives."""
+    result = SentenceCasualties(unharmed=bool(lexicon.unharmed.search(sentence)))
+    deaths = [m for m in lexicon.death.finditer(sentence)]
+    injuries = [m for m in lexicon.injury.finditer(sentence)]
+    if not deaths and not injuries:
+        return result
+    groups = _groups(sentence, lexicon=lexicon, demonyms=demonyms)
+    killed: list[_Group] = []
+    injured: list[_Group] = []
+    for group in groups:
+        verb = _governing_verb(sentence, group, deaths, injuries)
+        if verb == "death":
+            killed.append(group)
+        elif verb == "injury":
+            injured.append(group)
+    result.attackers_killed = sum(g.count.best or 0 for g in killed if g.attacker)
+    victims = [g for g in killed if not g.attacker]
+    result.killed = _total(victims)
+    if result.killed is not None and _BOMBER_INCLUDED.search(sentence):
+        result.killed = _minus_one(result.killed)
+    for group in victims:
+        if group.nationality and not group.superset:
+            result.victims[group.nationality] = max(
+                result.victims.get(group.nationality, 0), group.count.best or 0
+            )
+    result.injured = _total([g for g in injured if not g.attacker])
+    return result
+
+
+def _groups(sentence: str, *, lexicon: Lexicon, demonyms: dict[str, str]) -> list[_Group]:
+    victim_noun = re.compile(rf"^(?:{lexicon.victims})\b", re.IGNORECASE)
+    groups: list[_Group] = []
+    spans = [(f.count, f.start, f.end) for f in find_figures(sentence)]
+    # "a Chinese citizen", "their Pakistani driver": one person, no figure word.
+    for match in re.finditer(r"\b(a|an|one|their|his|her|its|the)\s+", sentence, re.IGNORECASE):
+        spans.append((Count(low=1, best=1, high=1), match.start(), match.end(1)))
+    # "shot dead Mawlawi Nasrullah Hamdard": one named victim.
+    for match in _NAMED_VICTIM.finditer(sentence):
+        groups.append(
+            _Group(
+                Count(low=1, best=1, high=1),
+                match.start("name"),
+                match.end("name"),
+                None,
+                "person",
+                attacker=False,
+                generic=False,
+                subset=False,
+                superset=False,
+            )
+        )
+    for count, start, end in sorted(spans, key=lambda s: s[1]):
+        if any(g.start <= start < g.end for g in groups):
+            continue
+        words = [(m.group(0), m.start(), m.end()) for m in _WORD.finditer(sentence, end)][:5]
+        nationality = None
+        noun = None
+        attacker = False
+        noun_end = end
+        for index, (word, _, word_end) in enumerate(words):
+            folded = (
+                word.casefold().rstrip("’'s") if word.endswith(("’s", "'s")) else word.casefold()
+            )
+            if nationality is None and folded in demonyms:
+                nationality = demonyms[folded]
+                continue
+            rest = sentence[words[index][1] :]
+            if lexicon.attackers.match(rest):
+                attacker = True
+                noun = word
+                noun_end = word_end
+                break
+            noun_match = victim_noun.match(rest)
+            if noun_match:
+                noun = noun_match.group(0)
+                noun_end = words[index][1] + noun_match.end()
+                break
+            if word.casefold() in ("of", "and", "or", "were", "was", "killed", "dead"):
+                break
+        if noun is None and nationality is None:
+            rest = sentence[end:].lstrip()
+            if not (lexicon.death.match(rest) or lexicon.injury.match(rest)):
+                continue  # a figure of something else: minutes, vehicles, kilometres
+            noun = "people"  # "seven dead and 35 injured"
+        if noun is None and nationality is not None:
+            noun = "nationals"
+        single = count.best == 1 and word_number(sentence[start:end] or "x") is None
+        if single and (noun.casefold() in _PLURAL_ONLY or noun.casefold().endswith("s")):
+            continue  # "the Chinese nationals": no figure
+        if single and not _SINGULAR_DETERMINER.search(sentence[: end + 1]):
+            continue
+        before = sentence[max(0, start - 25) : start]
+        groups.append(
+            _Group(
+                count=count,
+                start=start,
+                end=noun_end,
+                nationality=nationality,
+                noun=noun,
+                attacker=attacker,
+                generic=noun.casefold() in ("people", "persons", "person", "victims", "others"),
+                subset=bool(_SUBSET.search(before)),
+                superset=bool(_SUPERSET.search(before)),
+            )
+        )
+    return sorted(groups, key=lambda g: g.start)
+
+
+def _governing_verb(
+    sentence: str, group: _Group, deaths: list[re.Match[str]], injuries: list[re.Match[str]]
+) -> str | None:
+    verbs = [(m.start(), m.end(), "death") for m in deaths] + [
+        (m.start(), m.end(), "injury") for m in injuries
+    ]
+    before = [v for v in verbs if v[1] <= group.start and group.start - v[1] <= 45]
+    after = [v for v in verbs if v[0] >= group.end and v[0] - group.end <= 80]
+    nearest_before = max(before, key=lambda v: v[1]) if before else None
+    nearest_after = min(after, key=lambda v: v[0]) if after else None
+    gap_before = group.start - nearest_before[1] if nearest_before else 10_000
+    gap_after = nearest_after[0] - group.end if nearest_after else 10_000
+    if nearest_after and gap_after <= 12 and gap_after < gap_before:
+        return nearest_after[2]  # "... and 35 injured", "seven dead"
+    if nearest_before:
+        return nearest_before[2]
+    return nearest_after[2] if nearest_after else None
+
+
+def _total(groups: list[_Group]) -> Count | None:
+    if not groups:
+        return None
+    supersets = [g for g in groups if g.superset]
+    if supersets:
+        return supersets[0].count
+    generic = [g for g in groups if g.generic and not g.subset]
+    specific = [g for g in groups if not g.generic and not g.subset]
+    if generic and specific:
+        # "four policemen and two other people": both are parts; "six people, including
+        # four policemen" would have marked the policemen a subset.
+        if any(g.noun and g.noun.casefold() == "others" for g in generic):
+            return _sum([*specific, *generic])
+        return max(generic, key=lambda g: g.count.best or 0).count
+    return _sum(generic or specific) if (generic or specific) else None
+
+
+def _sum(groups: list[_Group]) -> Count:
+    def add(values: list[int | None]) -> int | None:
+        return None if any(v is None for v in values) else sum(v for v in values if v)
+
+    return Count(
+        low=add([g.count.low for g in groups]),
+        best=add([g.count.best for g in groups]),
+        high=add([g.count.high for g in groups]),
+    )
+
+
+def _minus_one(count: Count) -> Count:
+    def less(value: int | None) -> int | None:
+        return None if value is None else max(value - 1, 0)
+
+    return Count(low=less(count.low), best=less(count.best), high=less(count.high))

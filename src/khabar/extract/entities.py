@@ -1,0 +1,127 @@
+"""Places and actors in a parsed article, found with phrase matchers built from khabar's
+gazetteer and actor dictionary (the statistical NER misreads this region's names, so the
+dictionaries decide; see docs/MEASURED.md)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from spacy.matcher import PhraseMatcher
+from spacy.util import filter_spans
+
+from .actors import Actor, ActorDictionary
+from .gazetteer import Gazetteer, Place
+
+__all__ = ["ActorMention", "EntityFinder", "PlaceMention"]
+
+_WANTED = {
+    "province": "admin1",
+    "region": "admin1",
+    "oblast": "admin1",
+    "district": "admin2",
+    "agency": "admin2",
+    "tehsil": "admin2",
+    "city": "place",
+    "town": "place",
+    "village": "place",
+    "area": "place",
+    "valley": "place",
+}
+_KIND_WORD = re.compile(
+    r"^\s+(province|district|region|agency|tehsil|city|town|village|area|valley|oblast)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class PlaceMention:
+    start: int
+    end: int
+    surface: str
+    place: Place
+
+
+@dataclass(frozen=True)
+class ActorMention:
+    start: int
+    end: int
+    surface: str
+    actor: Actor
+
+
+class EntityFinder:
+    """Phrase matchers for one spaCy vocabulary; build once, use for every article."""
+
+    def __init__(self, nlp, gazetteer: Gazetteer, actors: ActorDictionary) -> None:  # type: ignore[no-untyped-def]
+        self.gazetteer = gazetteer
+        self.actors = actors
+        self._places = PhraseMatcher(nlp.vocab, attr="ORTH")
+        self._actors = PhraseMatcher(nlp.vocab, attr="ORTH")
+        _add_forms(nlp, self._places, "PLACE", gazetteer.surface_forms())
+        _add_forms(nlp, self._actors, "ACTOR", actors.surface_forms())
+
+    def places(
+        self,
+        doc,  # type: ignore[no-untyped-def]
+        *,
+        skip: tuple[int, int] | None = None,
+        countries: set[str] | None = None,
+    ) -> list[PlaceMention]:
+        """Place mentions, each resolved in the light of the others: the countries,
+        provinces and districts the article names steer which "Panj" or "Khyber" it is.
+        A kind word after the name ("Takhar province", "Zhob district") asks for that
+        kind. ``skip`` is the dateline's span (where the story was filed)."""
+        text = doc.text
+        found: list[tuple[int, int, str, str | None]] = []
+        for span in filter_spans([doc[s:e] for _, s, e in self._places(doc)]):
+            start, end = span.start_char, span.end_char
+            if skip and start < skip[1] and skip[0] < end:
+                continue
+            word = _KIND_WORD.match(text[end : end + 20])
+            found.append((start, end, span.text, _WANTED.get(word[1].lower()) if word else None))
+        context = set(countries or ())
+        admin1s: set[str] = set()
+        admin2s: set[str] = set()
+        for _, _, surface, wanted in found:
+            place = self.gazetteer.choose(surface, kind=wanted)
+            if place is None:
+                continue
+            if place.kind == "country":
+                context.add(place.country)
+            elif place.kind == "admin1":
+                admin1s.add(place.name)
+            elif place.kind == "admin2" and wanted == "admin2":
+                admin2s.add(place.name)
+        mentions = []
+        for start, end, surface, wanted in found:
+            place = self.gazetteer.choose(
+                surface, kind=wanted, countries=context, admin1s=admin1s, admin2s=admin2s
+            )
+            if place is not None:
+                mentions.append(PlaceMention(start, end, surface, place))
+        return mentions
+
+    def actors_in(self, doc, *, on: dt.date | None = None) -> list[ActorMention]:  # type: ignore[no-untyped-def]
+        spans = filter_spans([doc[s:e] for _, s, e in self._actors(doc)])
+        mentions = []
+        for span in spans:
+            actor = self.actors.lookup(span.text, on=on)
+            if actor is not None:
+                mentions.append(ActorMention(span.start_char, span.end_char, span.text, actor))
+        return mentions
+
+
+def _add_forms(nlp, matcher: PhraseMatcher, label: str, forms) -> None:  # type: ignore[no-untyped-def]
+    patterns = []
+    for form in forms:
+        patterns.append(form)
+        if form.isupper() and len(form) > 4:
+            continue
+        titled = form[:1].upper() + form[1:]
+        if titled != form:
+            patterns.append(titled)
+    docs = list(nlp.tokenizer.pipe(sorted(set(patterns))))
+    for start in range(0, len(docs), 5000):
+        matcher.add(label, docs[start : start + 5000])

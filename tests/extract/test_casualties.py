@@ -1,0 +1,58 @@
+import pytest
+
+from khabar.extract.casualties import read_casualties
+from khabar.extract.lexicon import load_lexicon
+from khabar.records import Count
+
+DEMONYMS = {"chinese": "CN", "pakistani": "PK", "afghan": "AF", "tajik": "TJ"}
+
+
+def read(sentence):
+    return read_casualties(sentence, lexicon=load_lexicon(), demonyms=DEMONYMS)
+
+
+def test_read_casualties_counts_nationalities_and_skips_a_subset():
+    found = read(
+        "Four Chinese engineers, including a woman, and their Pakistani driver were killed "
+        "when a bomber rammed a car into their convoy."
+    )
+    assert found.killed == Count(low=5, best=5, high=5)
+    assert found.victims == {"CN": 4, "PK": 1}
+
+
+def test_read_casualties_reads_a_total_with_a_breakdown():
+    found = read("The blast killed two Chinese nationals among three victims near the airport.")
+    assert found.killed.best == 3
+    assert found.victims == {"CN": 2}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "killed", "injured"),
+    [
+        ("Gunmen killed four policemen and wounded two others on Sunday.", 4, 2),
+        ("At least 12 people were killed and 35 injured in the blast.", 12, 35),
+        ("The bombing left seven dead and more than 20 wounded.", 7, 21),
+        ("A Chinese citizen was killed on Tuesday in Takhar province.", 1, None),
+        ("The death toll from the attack rose to 19, officials said.", 19, None),
+        ("The explosion killed nine people, including the bomber.", 8, None),
+    ],
+)
+def test_read_casualties_tolls(sentence, killed, injured):
+    found = read(sentence)
+    assert (found.killed.best if found.killed else None) == killed
+    assert (found.injured.best if found.injured else None) == injured
+
+
+def test_read_casualties_does_not_count_attackers_as_victims():
+    found = read("Three attackers were also killed in the exchange of fire, police said.")
+    assert found.killed is None
+    assert found.attackers_killed == 3
+
+
+def test_read_casualties_notes_an_unharmed_survivor():
+    found = read("The interpreter escaped unharmed.")
+    assert found.unharmed and found.injured is None
+
+
+def test_read_casualties_needs_a_casualty_verb():
+    assert read("Five Chinese engineers travelled to the dam site.").killed is None
