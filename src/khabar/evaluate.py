@@ -1,11 +1,11 @@
 """Scoring against gold annotations (EVAL.md): ``khabar eval``.
 
 Predicted incidents are matched one to one, within each article, with the gold incidents
-that article reports or mentions, by a compatibility score (same country, same or nested place, compatible date, closest
-casualty figures, same type); a pair whose countries or provinces conflict never
-matches. Detection counts gold incidents found and predictions that match none; each
-field is scored on every matched pair (an incident told by three articles is scored
-three times, once for each article's account):
+that article reports or mentions, by a compatibility score (same country, same or nested
+place, compatible date, closest casualty figures, same type); a pair whose countries or
+provinces conflict never matches. Detection counts gold incidents found and predictions
+that match none; each field is scored on every matched pair (an incident told by three
+articles is scored three times, once for each article's account):
 
 - a right value is a true positive; a wrong one is a false positive and a false
   negative; a missing one a false negative; a value where gold has none a false positive;
