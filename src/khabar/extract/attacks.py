@@ -113,6 +113,7 @@ class ArticleView:
     today: dt.date
     demonyms: dict[str, str] = field(default_factory=dict)
     country_names: dict[str, str] = field(default_factory=dict)
+    background_sentences: list[Sentence] = field(default_factory=list)
 
     def places_in(self, sentence: Sentence) -> list[PlaceMention]:
         return [p for p in self.places if sentence.start <= p.start < sentence.end]
@@ -136,6 +137,7 @@ def extract_incidents(
 ) -> list[Incident]:
     """The incidents an article reports or mentions, each with its evidence."""
     clusters = _clusters(view, lexicon)
+    view.background_sentences = [s for c in clusters if c.background for s in c.sentences]
     incidents = []
     for cluster in clusters:
         incident = _incident(view, cluster, lexicon=lexicon, gazetteer=gazetteer, actors=actors)
@@ -167,6 +169,13 @@ def _has_victims(sentence: Sentence, lexicon: Lexicon, view: ArticleView) -> boo
     )
 
 
+def _has_injured(sentence: Sentence, lexicon: Lexicon, view: ArticleView) -> bool:
+    if not lexicon.injury.search(sentence.text):
+        return False
+    found = read_casualties(sentence.text, lexicon=lexicon, demonyms=view.demonyms)
+    return found.injured is not None
+
+
 def _clusters(view: ArticleView, lexicon: Lexicon) -> list[_Cluster]:
     main = _Cluster()
     extra: list[_Cluster] = []
@@ -174,7 +183,9 @@ def _clusters(view: ArticleView, lexicon: Lexicon) -> list[_Cluster]:
     for sentence in view.sentences:
         if not _triggers(sentence, lexicon) and not _has_victims(sentence, lexicon, view):
             if current.sentences and (
-                lexicon.references.search(sentence.text) or lexicon.unharmed.search(sentence.text)
+                lexicon.references.search(sentence.text)
+                or lexicon.unharmed.search(sentence.text)
+                or _has_injured(sentence, lexicon, view)
             ):
                 current.sentences.append(sentence)  # "the incident occurred on ..."
             continue
@@ -183,7 +194,11 @@ def _clusters(view: ArticleView, lexicon: Lexicon) -> list[_Cluster]:
         if _is_background(view, sentence, lexicon, has_main=bool(main.sentences)):
             extra.append(_Cluster([sentence], background=True))
             continue
-        if _SEPARATE.search(sentence.text) and main.sentences:
+        if (
+            _SEPARATE.search(sentence.text)
+            and main.sentences
+            and _REPORT_VERB.search(sentence.text)
+        ):
             current = _Cluster()
             extra.append(current)
         current.sentences.append(sentence)
@@ -235,7 +250,12 @@ def _incident(
     cite("event_type", type_sentence)
 
     casualties = [
-        (s, read_casualties(s.text, lexicon=lexicon, demonyms=gazetteer.demonyms))
+        (
+            s,
+            read_casualties(
+                _adoptable(s.text, lexicon), lexicon=lexicon, demonyms=gazetteer.demonyms
+            ),
+        )
         for s in cluster.sentences
     ]
     fatalities = _combine([c.killed for _, c in casualties if c.killed is not None])
@@ -255,6 +275,22 @@ def _incident(
         if found.victims:
             cite("victims", sentence)
 
+    if lexicon.personal_dispute.search(" ".join(s.text for s in cluster.sentences)) or (
+        len(view.sentences) < 40
+        and lexicon.personal_dispute.search(view.article.text)
+        and event_type in ("armed_assault", "clash")
+    ):
+        event_type = "other_attack"  # a feud's killing: an incident, not militancy
+    elif (
+        event_type == "armed_assault"
+        and any(
+            found.named and lexicon.assassination_titles.search(sentence.text)
+            for sentence, found in casualties
+        )
+        and (fatalities is None or (fatalities.best or 0) <= 2)
+    ):
+        event_type = "assassination"
+
     report = any(_REPORT_VERB.search(s.text) for s in cluster.sentences) or fatalities is not None
     role = "mention" if cluster.background or not report else "report"
 
@@ -263,8 +299,8 @@ def _incident(
     if suicidal:
         suicide = True
         cite("suicide", suicidal[0])
-    elif role == "report":
-        suicide = False
+    elif role == "report" and event_type not in ("bombing", "other_attack"):
+        suicide = False  # gunmen, drones, abductions: not suicide attacks unless said
 
     date, date_sentence = _date(view, cluster, lexicon)
     if date_sentence is not None:
@@ -316,6 +352,24 @@ def _event_type(cluster: _Cluster, lexicon: Lexicon) -> tuple[str | None, Senten
     if best is None:
         return None, cluster.sentences[0]
     return best[1], best[2]
+
+
+_RELAYED = re.compile(
+    r"\b(saying|claiming|adding|said (that|it)|claimed to have|claims to have|"
+    r"according to the group|the group said)\b",
+    re.IGNORECASE,
+)
+
+
+def _adoptable(text: str, lexicon: Lexicon) -> str:
+    """The part of a sentence whose figures khabar adopts: a group's own count after its
+    claim ("..., saying its fighters had killed 14 soldiers") is relayed, not adopted."""
+    claim = lexicon.claim.search(text)
+    if not claim:
+        relayed = re.search(r"\bclaim(ed|s)? to have\b", text, re.IGNORECASE)
+        return text[: relayed.start()] if relayed else text
+    relayed = _RELAYED.search(text, claim.start())
+    return text[: relayed.start()] if relayed else text
 
 
 def _combine(counts: list[Count]) -> Count | None:
@@ -408,10 +462,23 @@ def _location(
             c[0].place.country == majority,
             support(c[0].place) + _KIND_RANK[c[0].place.kind],
             not _SITE.search(c[0].place.name),
+            c[0].place.name != c[0].place.admin2,  # "Peshawar's Hayatabad area"
             -c[0].start,
         ),
     )
-    return best_mention.place.location(), best_sentence
+    best = best_mention.place
+    if best.kind == "place" and _SITE.search(best.name):
+        towns = [
+            m.place
+            for m, _ in candidates
+            if m.place.kind == "place"
+            and not _SITE.search(m.place.name)
+            and m.place.admin2
+            and m.place.admin2 == best.admin2
+        ]
+        if towns:
+            return towns[0].location(), best_sentence  # "Karachi airport" -> Karachi
+    return best.location(), best_sentence
 
 
 def _perpetrator(
@@ -421,21 +488,41 @@ def _perpetrator(
     actors: ActorDictionary,
     cite,  # type: ignore[no-untyped-def]
 ) -> Perpetrator | None:
+    """Who claimed the attack, and who is alleged by whom.
+
+    A background mention reads only its own sentence; the story's incident reads every
+    sentence of the article that is not a background mention (claims and accusations
+    often stand in a sentence of their own: "The BLF claimed responsibility in a post on
+    social media.").
+    """
+    if cluster.background:
+        sentences = cluster.sentences
+    else:
+        sentences = [s for s in view.sentences if s not in view.background_sentences]
     claimed_by = None
-    for sentence in cluster.sentences:
-        claim = lexicon.claim.search(sentence.text)
-        if not claim or lexicon.claim_negated.search(sentence.text):
-            continue
-        groups = [m for m in view.actors_in(sentence) if actors.is_armed_group(m.actor)]
-        if groups:
-            nearest = min(groups, key=lambda m: abs(m.start - (sentence.start + claim.start())))
-            claimed_by = actors.ref(nearest.actor).name
-            cite("perpetrator", sentence)
+    for sentence in sentences:
+        for claim in _claims(sentence.text, lexicon):
+            claimed_at = sentence.start + claim.start()
+            groups = [m for m in view.actors_in(sentence) if actors.is_armed_group(m.actor)]
+            before = [m for m in groups if m.start < claimed_at]
+            # The subject claims: "The PAFF, which officials call a front for JeM, claimed"
+            chosen = (
+                before[0]
+                if before
+                else min(groups, key=lambda m: abs(m.start - claimed_at), default=None)
+            )
+            if chosen is not None:
+                claimed_by = actors.ref(chosen.actor).name
+                cite("perpetrator", sentence)
+                break
+        if claimed_by:
             break
     alleged: list[Allegation] = []
-    for sentence in cluster.sentences:
+    for sentence in sentences:
         cue = lexicon.allegation.search(sentence.text)
-        if not cue:
+        if not cue or _HYPOTHETICAL.search(sentence.text):
+            continue
+        if sentence not in cluster.sentences and not _ABOUT_ATTACK.search(sentence.text):
             continue
         cue_at = sentence.start + cue.start()
         mentions = view.actors_in(sentence)
@@ -464,6 +551,32 @@ def _perpetrator(
     if claimed_by is None and not alleged:
         return None
     return Perpetrator(claimed_by=claimed_by, alleged=tuple(alleged))
+
+
+_NEGATION = re.compile(
+    r"\b(no|not|yet to|nobody|no one|none|neither|never|den(y|ies|ied)|disown(ed|s)?|"
+    r"rejected|dismissed)\b",
+    re.IGNORECASE,
+)
+_HYPOTHETICAL = re.compile(r"\b(would|if|could|might|may)\b[^.]{0,60}\bresponsib", re.IGNORECASE)
+_ABOUT_ATTACK = re.compile(
+    r"\b(attacks?|bombings?|blasts?|killings?|kidnappings?|abductions?|incident|behind|"
+    r"responsib\w*|perpetrators?|carried out)\b",
+    re.IGNORECASE,
+)
+
+
+def _claims(text: str, lexicon: Lexicon) -> list[re.Match[str]]:
+    """Claims of responsibility a sentence affirms: "No group had claimed the attack by
+    Sunday, but on Monday ISKP claimed responsibility" affirms the second one."""
+    found = []
+    for claim in lexicon.claim.finditer(text):
+        clause = re.split(
+            r"\bbut\b|;|\bhowever\b", text[max(0, claim.start() - 60) : claim.start()]
+        )[-1]
+        if not _NEGATION.search(clause):
+            found.append(claim)
+    return found
 
 
 _NATIONAL_ATTACKERS = re.compile(

@@ -32,6 +32,16 @@ _NAMED_VICTIM = re.compile(
     r"(?P<name>(?:(?:Mr|Mrs|Ms|Dr|Mawlawi|Maulana|Mullah|Mufti|Sheikh|Haji|Syed|Sardar|"
     r"Malik|Khan|General|Colonel|Major|Captain)\.?\s+)?[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+)"
 )
+_NAMED_VICTIM_BEFORE = re.compile(
+    r"(?P<name>(?:[A-Z][a-z]+\s+){1,5}[A-Z][a-z]+)\s+(?:\([A-Z]+\)\s+)?"
+    r"(?:and\s+(?:his|her|their)\s+\w+\s+)?(?:was|were)\s+(?:shot dead|killed|gunned down|"
+    r"assassinated|stabbed to death)"
+)
+_TOLL_BEFORE = re.compile(
+    r"\b(death toll|toll|number of (dead|deaths|fatalities|victims))\b[^.]{0,60}?"
+    r"\b(to|at|reached|hit|is|was|of)\s*$",
+    re.IGNORECASE,
+)
 _PLURAL_ONLY = {"people", "men", "women", "children", "personnel", "troops", "police"}
 
 
@@ -43,6 +53,8 @@ class SentenceCasualties:
     """ISO code -> number killed of that nationality"""
     attackers_killed: int = 0
     unharmed: bool = False
+    named: int = 0
+    """victims killed who are named ("shot dead Mawlawi Nasrullah Hamdard")"""
 
 
 @dataclass(frozen=True)
@@ -77,6 +89,7 @@ def read_casualties(
         elif verb == "injury":
             injured.append(group)
     result.attackers_killed = sum(g.count.best or 0 for g in killed if g.attacker)
+    result.named = sum(1 for g in killed if g.noun == "person")
     victims = [g for g in killed if not g.attacker]
     result.killed = _total(victims)
     if result.killed is not None and _BOMBER_INCLUDED.search(sentence):
@@ -97,8 +110,12 @@ def _groups(sentence: str, *, lexicon: Lexicon, demonyms: dict[str, str]) -> lis
     # "a Chinese citizen", "their Pakistani driver": one person, no figure word.
     for match in re.finditer(r"\b(a|an|one|their|his|her|its|the)\s+", sentence, re.IGNORECASE):
         spans.append((Count(low=1, best=1, high=1), match.start(), match.end(1)))
-    # "shot dead Mawlawi Nasrullah Hamdard": one named victim.
-    for match in _NAMED_VICTIM.finditer(sentence):
+    # "shot dead Mawlawi Nasrullah Hamdard", "Superintendent Khalid Afridi was shot dead":
+    # one named victim each.
+    named = [*_NAMED_VICTIM.finditer(sentence), *_NAMED_VICTIM_BEFORE.finditer(sentence)]
+    for match in named:
+        if any(w.casefold() in demonyms for w in match["name"].split()):
+            continue
         groups.append(
             _Group(
                 Count(low=1, best=1, high=1),
@@ -138,13 +155,22 @@ def _groups(sentence: str, *, lexicon: Lexicon, demonyms: dict[str, str]) -> lis
                 noun = noun_match.group(0)
                 noun_end = words[index][1] + noun_match.end()
                 break
+            if (
+                word.casefold() == "of"
+                and index + 1 < len(words)
+                and words[index + 1][0] in ("them", "whom")
+            ):
+                continue  # "four of them Chinese engineers"
+            if word.casefold() in ("them", "whom") and index and words[index - 1][0] == "of":
+                continue
             if word.casefold() in ("of", "and", "or", "were", "was", "killed", "dead"):
                 break
         if noun is None and nationality is None:
             rest = sentence[end:].lstrip()
-            if not (lexicon.death.match(rest) or lexicon.injury.match(rest)):
+            toll = _TOLL_BEFORE.search(sentence[:start])
+            if not (toll or lexicon.death.match(rest) or lexicon.injury.match(rest)):
                 continue  # a figure of something else: minutes, vehicles, kilometres
-            noun = "people"  # "seven dead and 35 injured"
+            noun = "people"  # "seven dead and 35 injured", "the death toll rose to 18"
         if noun is None and nationality is not None:
             noun = "nationals"
         single = count.best == 1 and word_number(sentence[start:end] or "x") is None

@@ -16,7 +16,9 @@ __all__ = ["Lexicon", "load_lexicon"]
 @dataclass(frozen=True)
 class Lexicon:
     event_types: tuple[tuple[str, re.Pattern[str]], ...]
-    """(event type, trigger pattern), in priority order"""
+    """(event type, trigger pattern), in priority order; a type may appear twice"""
+    assassination_titles: re.Pattern[str]
+    personal_dispute: re.Pattern[str]
     references: re.Pattern[str]
     generic_plurals: frozenset[str]
     suicide: re.Pattern[str]
@@ -53,9 +55,11 @@ def load_lexicon(path: Path | None = None) -> Lexicon:
 
     return Lexicon(
         event_types=tuple(
-            (kind, re.compile(rf"\b(?:{_union(patterns)})\b", flags))
-            for kind, patterns in spec["event_types"].items()
+            (entry["type"], re.compile(rf"\b(?:{_union(entry['patterns'])})\b", flags))
+            for entry in spec["event_types"]
         ),
+        assassination_titles=re.compile(rf"\b{spec['assassination_titles']}\b"),
+        personal_dispute=re.compile(spec["personal_dispute"], flags),
         references=words("references"),
         generic_plurals=frozenset(w.lower() for w in spec["generic_plurals"]),
         suicide=re.compile(_union(spec["suicide"]), flags),
