@@ -63,3 +63,12 @@ def test_find_anchor_is_the_first_date_the_text_fixes():
     text = "The March 26 attack ... In a statement on Thursday, May 30, officials said."
     assert find_anchor(text, today=dt.date(2026, 11, 22)) == dt.date(2024, 5, 30)
     assert find_anchor("on Tuesday", today=dt.date(2026, 11, 22)) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("a March bombing", "2025-03"), ("in December", "2024-12"), ("in November", "2025-11")],
+)
+def test_find_times_reads_a_month_without_year_as_the_latest_such_month(text, value):
+    ((_, got, precision, _, _),) = resolved(text, PUBLISHED)
+    assert (got, precision) == (value, "month")

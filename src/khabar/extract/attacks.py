@@ -55,7 +55,9 @@ _SITE = re.compile(
 )
 _NOT_EVENT_PLACE = re.compile(
     r"\b(from|to|towards|toward|into|through|via|across|bound for|way to|en route to|"
-    r"headed for|heading to|travell?ing to|destined for|between)\s+(the\s+)?$",
+    r"headed for|heading to|travell?ing to|destined for|between|hospitals? in|"
+    r"treated in|taken to|flown to|airlifted to|shifted to|buried in|funerals? in)"
+    r"\s+(the\s+)?$",
     re.IGNORECASE,
 )
 _LOCATIVE = re.compile(
@@ -82,13 +84,17 @@ _ORIGIN = re.compile(
     re.IGNORECASE,
 )
 _SEPARATE = re.compile(r"\b(in a separate|in another|separately|in an unrelated)\b", re.IGNORECASE)
+_WEEKDAYS = "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
 _TARGET = re.compile(
-    r"\b(?:(?:attack|assault|bombing|strike|raid|ambush)s? on|target(?:ed|ing)?|"
-    r"rammed\b.{0,60}?\binto|(?:opened fire|fired) (?:on|at|upon)|struck|stormed|ambushed|"
-    r"hit)\s+(?P<target>[^,.;:()]{3,90}?)(?=\s+(?:near|in|at|as|when|while|after|killing|"
-    r"and \w+ed|"
-    r"wounding|leaving|which|who|on (?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|"
-    r"Sunday))\b|[,.;:()]|$)",
+    r"\b(?:(?:attack|assault|bombing|strike|raid|ambush)s? (?:on|against)|"
+    r"target(?:ed|ing)?|rammed\b.{0,60}?\binto|(?:opened fire|fired) (?:on|at|upon)|"
+    r"(?:blew (?:himself|herself) up|exploded|detonated (?:\w+ ){0,3}?)(?:at|near|outside|"
+    r"inside|in front of)|struck|stormed|ambushed|attacked|raided|bombed|hijacked|abducted|"
+    r"kidnapped|shot dead|gunned down|assassinated|hit)\s+"
+    rf"(?!(?:{_WEEKDAYS}|him|her|them|it|us|me)\b)"
+    r"(?P<target>[^,.;:()“”\"]{3,90}?)"
+    r"(?=\s+(?:near|in|at|as|when|while|after|before|during|killing|wounding|leaving|"
+    r"that|which|who|whose|and \w+ed|late|early|on (?:" + _WEEKDAYS + r"))\b|[,.;:()“”\"]|$)",
     re.IGNORECASE,
 )
 

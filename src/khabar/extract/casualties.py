@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from ..records import Count
 from .lexicon import Lexicon
-from .numbers import find_figures, word_number
+from .numbers import find_figures
 
 __all__ = ["SentenceCasualties", "read_casualties"]
 
@@ -42,6 +42,7 @@ _TOLL_BEFORE = re.compile(
     r"\b(to|at|reached|hit|is|was|of)\s*$",
     re.IGNORECASE,
 )
+_DETERMINERS = {"a", "an", "their", "his", "her", "its", "the"}
 _PLURAL_ONLY = {"people", "men", "women", "children", "personnel", "troops", "police"}
 
 
@@ -173,7 +174,7 @@ def _groups(sentence: str, *, lexicon: Lexicon, demonyms: dict[str, str]) -> lis
             noun = "people"  # "seven dead and 35 injured", "the death toll rose to 18"
         if noun is None and nationality is not None:
             noun = "nationals"
-        single = count.best == 1 and word_number(sentence[start:end] or "x") is None
+        single = sentence[start:end].strip().casefold() in _DETERMINERS
         if single and (noun.casefold() in _PLURAL_ONLY or noun.casefold().endswith("s")):
             continue  # "the Chinese nationals": no figure
         if single and not _SINGULAR_DETERMINER.search(sentence[: end + 1]):

@@ -80,6 +80,14 @@ _PATTERNS = [
         ),
     ),
     (
+        "month_only",
+        re.compile(
+            r"\b(?P<mlead>in|a|an|last|this|early|late|mid-|since|during|the)\s+"
+            + _MONTH.replace("?P<month>", "?P<month4>")
+            + r"(?!\s*\d)(?:'s)?\b"
+        ),
+    ),
+    (
         "relative_day",
         re.compile(
             r"\b(?P<rel>yesterday|today|last night|this morning|tonight|"
@@ -248,6 +256,14 @@ def _resolve(
         return year_span(int(match["year4"]))
     if reference is None:
         return None
+    if kind == "month_only":
+        if match["mlead"].lower() == "since":
+            return None
+        month = _MONTHS[match["month4"].lower().rstrip(".")]
+        year = reference.year if month <= reference.month else reference.year - 1
+        if match["mlead"].lower() == "last" and month == reference.month:
+            year -= 1
+        return month_span(year, month)
     if kind == "relative_day":
         rel = match["rel"].lower()
         if rel in ("yesterday", "last night"):
