@@ -402,10 +402,22 @@ class _Scorer:
         if name == "perpetrator_claimed":
             return self.same_actor(predicted, expected)
         if name == "perpetrator_alleged":
-            return any(_mentions(actor, expected) for actor in predicted)
+            return any(self._alleged_matches(actor, expected) for actor in predicted)
         if name == "target":
             return _overlaps(predicted, expected)
         return predicted == expected
+
+    def _alleged_matches(self, predicted: str, expected: str) -> bool:
+        """A predicted alleged perpetrator is right when its name, or one of the actor's
+        aliases ("Daesh" for Islamic State), appears in gold's free text."""
+        if _mentions(predicted, expected):
+            return True
+        actor = self.actors.lookup(predicted)
+        if actor is None:
+            return False
+        names = [actor.name, *actor.aliases]
+        folded = f" {expected.casefold()} "
+        return any(len(n) > 2 and f"{n.casefold()}" in folded for n in names)
 
     def _date(self, incident: Incident, gold: GoldIncident) -> tuple[Prf, str]:
         value = incident.date.value if incident.date else None

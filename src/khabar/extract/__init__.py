@@ -88,15 +88,21 @@ class Extractor:
     def view(self, article: Article, doc) -> ArticleView:  # type: ignore[no-untyped-def]
         reference = article.published or find_anchor(article.text, today=self.today)
         skip = None
+        countries: set[str] = set()
         if article.dateline:
             at = article.text.find(article.dateline, 0, 300)
             if at >= 0:
                 skip = (at, at + len(article.dateline))
+            # Where a story was filed is not where its event happened, but it tells which
+            # country an ambiguous name ("Poonch", "Punjab") is most likely in.
+            filed = self.gazetteer.choose(article.dateline.split(",")[0].split("/")[0].title())
+            if filed is not None:
+                countries.add(filed.country)
         sentences = [Sentence(i, s.start_char, s.end_char, s.text) for i, s in enumerate(doc.sents)]
         return ArticleView(
             article=article,
             sentences=sentences,
-            places=self.finder.places(doc, skip=skip),
+            places=self.finder.places(doc, skip=skip, countries=countries),
             actors=self.finder.actors_in(doc, on=reference),
             reference=reference,
             today=self.today,

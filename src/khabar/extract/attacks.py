@@ -56,7 +56,9 @@ _SITE = re.compile(
 _NOT_EVENT_PLACE = re.compile(
     r"\b(from|to|towards|toward|into|through|via|across|bound for|way to|en route to|"
     r"headed for|heading to|travell?ing to|destined for|between|hospitals? in|"
-    r"treated in|taken to|flown to|airlifted to|shifted to|buried in|funerals? in)"
+    r"treated in|taken to|flown to|airlifted to|shifted to|buried in|funerals? in|talks in|"
+    r"talks with|meeting in|met in|conference in|summit in|visit to|visited|hearing in|"
+    r"court in|briefing in|embassy in|consulate in)"
     r"\s+(the\s+)?$",
     re.IGNORECASE,
 )
@@ -81,6 +83,12 @@ _ORIGIN = re.compile(
     r"\b(carried out from|planned and facilitated|planned in|orchestrated from|emanating "
     r"from|operating from|based in|from across the border|sanctuar(y|ies)|facilitated in|"
     r"launched from|trained in|hiding in)\b",
+    re.IGNORECASE,
+)
+_NOT_SUICIDE = re.compile(
+    r"\b(roadside|planted|remote[- ]controlled|remotely detonated|magnetic|sticky bomb|"
+    r"time bomb|timed device|hidden in|concealed in|parked|left (in|near|at|outside)|"
+    r"IED|improvised explosive|mortar|rocket|grenade|landmine|land mine|mine)\b",
     re.IGNORECASE,
 )
 _SEPARATE = re.compile(r"\b(in a separate|in another|separately|in an unrelated)\b", re.IGNORECASE)
@@ -305,14 +313,19 @@ def _incident(
     if suicidal:
         suicide = True
         cite("suicide", suicidal[0])
-    elif role == "report" and event_type not in ("bombing", "other_attack"):
-        suicide = False  # gunmen, drones, abductions: not suicide attacks unless said
+    elif role == "report" and (
+        event_type != "bombing"
+        or any(_NOT_SUICIDE.search(s.text) for s in cluster.sentences)
+    ):
+        # Gunmen, drones, abductions, a planted or remote-controlled bomb: not a suicide
+        # attack. A bombing told without the word stays unknown.
+        suicide = False
 
     date, date_sentence = _date(view, cluster, lexicon)
     if date_sentence is not None:
         cite("date", date_sentence)
 
-    location, location_sentence = _location(view, cluster, lexicon)
+    location, location_sentence = _location(view, cluster, lexicon, gazetteer)
     if location_sentence is not None:
         cite("location", location_sentence)
 
@@ -437,7 +450,7 @@ def _tied_to_event(text: str, mention: TimeMention) -> bool:
 
 
 def _location(
-    view: ArticleView, cluster: _Cluster, lexicon: Lexicon
+    view: ArticleView, cluster: _Cluster, lexicon: Lexicon, gazetteer: Gazetteer
 ) -> tuple[Location | None, Sentence | None]:
     candidates: list[tuple[PlaceMention, Sentence]] = []
     actor_spans = {(a.start, a.end) for a in view.actors}
@@ -466,24 +479,36 @@ def _location(
         candidates,
         key=lambda c: (
             c[0].place.country == majority,
+            not c[0].container,  # "Balkh's Chahar Bolak district": Balkh contains it
             support(c[0].place) + _KIND_RANK[c[0].place.kind],
-            not _SITE.search(c[0].place.name),
+            not (c[0].site or _SITE.search(c[0].place.name)),
             c[0].place.name != c[0].place.admin2,  # "Peshawar's Hayatabad area"
             -c[0].start,
         ),
     )
     best = best_mention.place
-    if best.kind == "place" and _SITE.search(best.name):
+    if best.kind == "place" and (best_mention.site or _SITE.search(best.name)):
+        # A site ("Karachi airport", "Bannu Cantonment", "Sariab Road"): its town is the
+        # event's place when the text or the gazetteer gives one; the site is in evidence.
         towns = [
             m.place
             for m, _ in candidates
             if m.place.kind == "place"
-            and not _SITE.search(m.place.name)
+            and not (m.site or _SITE.search(m.place.name))
+            and m.place.id != best.id
             and m.place.admin2
             and m.place.admin2 == best.admin2
         ]
+        towns += [
+            p
+            for p in gazetteer.lookup(best.name.split()[0])
+            if p.kind == "place"
+            and p.admin2 == best.admin2
+            and p.id != best.id
+            and not _SITE.search(p.name)
+        ]
         if towns:
-            return towns[0].location(), best_sentence  # "Karachi airport" -> Karachi
+            return towns[0].location(), best_sentence
     return best.location(), best_sentence
 
 
@@ -540,8 +565,15 @@ def _perpetrator(
             p for p in view.places_in(sentence) if p.start > cue_at and p.place.kind == "country"
         ]
         origin = _NATIONAL_ATTACKERS.search(sentence.text, cue.start())
+        accused_states = [
+            m for m in mentions
+            if m.start > cue_at and m.actor.kind == "state"
+            and not (accusers and actors.ref(m.actor) == actors.ref(accusers[-1].actor))
+        ]
         if accused_groups:
             accused = actors.ref(accused_groups[0].actor).name
+        elif accused_states and _ACCUSES_STATE.search(sentence.text):
+            accused = actors.ref(accused_states[0].actor).name  # "accused India of backing"
         elif accused_places:
             accused = f"militants based in {accused_places[0].place.name}"
         elif origin and origin.group(1).casefold() in view.demonyms:
@@ -585,6 +617,9 @@ def _claims(text: str, lexicon: Lexicon) -> list[re.Match[str]]:
     return found
 
 
+_ACCUSES_STATE = re.compile(
+    r"\b(accus(ed|es|ing)|blam(ed|es|ing))\s+(?:[A-Z][\w-]*\s+){1,4}(of|for)\b"
+)
 _NATIONAL_ATTACKERS = re.compile(
     r"\b([A-Z][a-z]+)\s+(?:terrorists|militants|nationals|fighters|insurgents|elements)\b"
 )

@@ -38,7 +38,7 @@ _NAMED_VICTIM_BEFORE = re.compile(
     r"assassinated|stabbed to death)"
 )
 _TOLL_BEFORE = re.compile(
-    r"\b(death toll|toll|number of (dead|deaths|fatalities|victims))\b[^.]{0,60}?"
+    r"\b(death toll|toll|number of (dead|deaths|fatalities|victims))\b[^.]{0,120}?"
     r"\b(to|at|reached|hit|is|was|of)\s*$",
     re.IGNORECASE,
 )
@@ -133,7 +133,10 @@ def _groups(sentence: str, *, lexicon: Lexicon, demonyms: dict[str, str]) -> lis
     for count, start, end in sorted(spans, key=lambda s: s[1]):
         if any(g.start <= start < g.end for g in groups):
             continue
-        words = [(m.group(0), m.start(), m.end()) for m in _WORD.finditer(sentence, end)][:5]
+        stop = re.search(r"[,.;:()]", sentence[end:])
+        limit = end + stop.start() if stop else len(sentence)
+        words = [(m.group(0), m.start(), m.end()) for m in _WORD.finditer(sentence, end, limit)]
+        words = words[:5]
         nationality = None
         noun = None
         attacker = False

@@ -29,6 +29,11 @@ _WANTED = {
     "area": "place",
     "valley": "place",
 }
+_SITE_WORD = re.compile(
+    r"^\s+(road|street|avenue|highway|bypass|chowk|bazaar|market|square|bridge|crossing)\b",
+    re.IGNORECASE,
+)
+_POSSESSIVE = re.compile(r"^[’']s\s+(?:[a-z-]+\s+){0,2}[A-Z]")
 _KIND_WORD = re.compile(
     r"^\s+(province|district|region|agency|tehsil|city|town|village|area|valley|oblast)\b",
     re.IGNORECASE,
@@ -41,6 +46,10 @@ class PlaceMention:
     end: int
     surface: str
     place: Place
+    container: bool = False
+    site: bool = False
+    """followed by a site word ("Sariab Road", "Quetta bazaar")"""
+    """written as the container of the next place ("Balkh's Chahar Bolak district")"""
 
 
 @dataclass(frozen=True)
@@ -75,12 +84,20 @@ class EntityFinder:
         kind. ``skip`` is the dateline's span (where the story was filed)."""
         text = doc.text
         found: list[tuple[int, int, str, str | None]] = []
+        containers: set[int] = set()
+        sites: set[int] = set()
         for span in filter_spans([doc[s:e] for _, s, e in self._places(doc)]):
             start, end = span.start_char, span.end_char
             if skip and start < skip[1] and skip[0] < end:
                 continue
             word = _KIND_WORD.match(text[end : end + 20])
-            found.append((start, end, span.text, _WANTED.get(word[1].lower()) if word else None))
+            wanted = _WANTED.get(word[1].lower()) if word else None
+            if _POSSESSIVE.match(text[end : end + 40]):
+                containers.add(start)  # "Balochistan's Kalat district"
+                wanted = wanted or "admin1"
+            found.append((start, end, span.text, wanted))
+            if _SITE_WORD.match(text[end : end + 25]):
+                sites.add(start)
         context = set(countries or ())
         admin1s: set[str] = set()
         admin2s: set[str] = set()
@@ -100,7 +117,12 @@ class EntityFinder:
                 surface, kind=wanted, countries=context, admin1s=admin1s, admin2s=admin2s
             )
             if place is not None:
-                mentions.append(PlaceMention(start, end, surface, place))
+                mentions.append(
+                    PlaceMention(
+                        start, end, surface, place,
+                        container=start in containers, site=start in sites,
+                    )
+                )
         return mentions
 
     def actors_in(self, doc, *, on: dt.date | None = None) -> list[ActorMention]:  # type: ignore[no-untyped-def]

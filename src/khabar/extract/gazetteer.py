@@ -27,7 +27,13 @@ _KIND_PRECISION = {"place": "place", "admin2": "admin2", "admin1": "admin1", "co
 _KIND_RANK = {"place": 3, "admin2": 2, "admin1": 1, "country": 0}
 _ADMIN1_WORDS = re.compile(r"\b(province|region|state|territory|oblast)\b", re.IGNORECASE)
 _ADMIN2_WORDS = re.compile(r"\b(district|agency|tehsil|county)\b", re.IGNORECASE)
+_KIND_SUFFIX = re.compile(
+    r"\s+(province|region|state|territory|oblast|district|agency|tehsil|county)$", re.IGNORECASE
+)
 GEONAMES_MIN_POPULATION = 15_000
+# GeoNames cities are added for these countries (the theatre and its neighbours) and for
+# any other country the curated files cover.
+GEONAMES_COUNTRIES = ("PK", "AF", "TJ", "IR", "UZ", "TM", "KG", "CN", "IN")
 
 
 @dataclass(frozen=True)
@@ -46,10 +52,11 @@ class Place:
     curated: bool = True
 
     def location(self) -> Location:
+        admin2 = self.admin2 if self.kind in ("admin2", "place") else None
         return Location(
             country=self.country,
             admin1=self.admin1 if self.kind != "country" else None,
-            admin2=self.admin2 if self.kind in ("admin2", "place") else None,
+            admin2=_KIND_SUFFIX.sub("", admin2) if admin2 else None,  # "Sayad district"
             place=self.name if self.kind == "place" else None,
             lat=self.lat,
             lon=self.lon,
@@ -121,6 +128,13 @@ class Gazetteer:
             countries, admin1s, admin2s: what else the article names.
         """
         candidates = self.lookup(surface)
+        base = _KIND_SUFFIX.sub("", surface)
+        if base != surface:
+            # "Poonch district" is an alias of one Poonch; the other Poonch districts are
+            # candidates too.
+            kind = kind or ("admin1" if _ADMIN1_WORDS.search(surface) else "admin2")
+            known = {p.id for p in candidates}
+            candidates += [p for p in self.lookup(base) if p.id not in known]
         if not candidates:
             return None
         countries = set(countries)
@@ -140,7 +154,12 @@ class Gazetteer:
                 value += 4
             elif place.country in self.prior_countries:
                 value += 1
-            if place.admin1 and place.admin1.casefold() in admin1s and place.kind != "admin1":
+            if (
+                place.admin1
+                and place.admin1.casefold() in admin1s
+                and place.kind != "admin1"
+                and place.admin1.casefold() != base.casefold()  # "Baghlan" is not in "Baghlan"
+            ):
                 value += 3
             if place.admin2 and place.admin2.casefold() in admin2s and place.kind == "place":
                 value += 2
@@ -214,6 +233,7 @@ def _add_geonames(places: dict[str, Place], data) -> None:  # type: ignore[no-un
     except ImportError:
         return
     covered = {p.country for p in places.values() if p.kind != "country"}
+    covered |= set(GEONAMES_COUNTRIES)
     known = {(p.country, p.name.casefold()) for p in places.values()}
     for p in places.values():
         known.update((p.country, alias.casefold()) for alias in p.aliases)

@@ -1,0 +1,141 @@
+"""Extraction end to end on short articles written for these tests."""
+
+import datetime as dt
+
+import pytest
+
+from khabar.extract import ExtractOptions, Extractor
+from khabar.extract.nlp import load_nlp
+from khabar.ingest import fingerprint
+from khabar.records import Article
+
+TODAY = dt.date(2026, 11, 22)
+
+
+@pytest.fixture(scope="module")
+def extractor():
+    return Extractor(ExtractOptions(model="blank"), today=TODAY)
+
+
+def article(text, *, published=None, dateline=None):
+    return Article(
+        id=fingerprint(text), text=text, published=published, dateline=dateline,
+        file="story.txt",
+    )
+
+
+def only(incidents):
+    reports = [i for i in incidents if i.sources[0].role == "report"]
+    assert len(reports) == 1, incidents
+    return reports[0]
+
+
+def test_extract_a_suicide_bombing_with_victims_by_nationality(extractor):
+    text = (
+        "PESHAWAR: A suicide bomber rammed an explosives-laden car into a convoy near Besham "
+        "in Khyber Pakhtunkhwa on Tuesday, killing four Chinese engineers and their Pakistani "
+        "driver, police said. Three guards were wounded.\n\n"
+        "The Balochistan Liberation Army's Majeed Brigade claimed responsibility on Telegram."
+    )
+    incident = only(extractor.extract(article(text, published=dt.date(2026, 3, 5),
+                                              dateline="PESHAWAR")))
+    assert incident.event_type == "bombing"
+    assert incident.suicide is True
+    assert incident.date.value == "2026-03-03"
+    assert (incident.location.place, incident.location.admin1) == ("Besham", "Khyber Pakhtunkhwa")
+    assert incident.fatalities.best == 5
+    assert incident.injured.best == 3
+    assert {v.nationality: v.count for v in incident.victims} == {"CN": 4, "PK": 1}
+    assert incident.perpetrator.claimed_by == "BLA"
+    assert incident.target == "a convoy"
+    for evidence in incident.evidence:
+        assert text[evidence.start : evidence.end] == evidence.quote
+
+
+def test_extract_leaves_a_relative_date_unknown_without_a_publication_date(extractor):
+    text = "Gunmen shot dead two policemen at a checkpoint in Bannu on Tuesday, officials said."
+    incident = only(extractor.extract(article(text)))
+    assert incident.date is None
+    assert incident.event_type == "armed_assault"
+    assert incident.suicide is False
+
+
+def test_extract_dates_the_attack_not_the_condemnation(extractor):
+    text = (
+        "ISLAMABAD: Pakistan on Thursday condemned the killing of three Chinese workers in an "
+        "attack in Tajikistan near the Afghan border, the foreign office said."
+    )
+    incident = only(extractor.extract(article(text, published=dt.date(2025, 11, 28),
+                                              dateline="ISLAMABAD")))
+    assert incident.date is None
+    assert incident.location.country == "TJ"
+    assert {v.nationality: v.count for v in incident.victims} == {"CN": 3}
+
+
+def test_extract_ignores_capitals_that_act_and_the_dateline(extractor):
+    text = (
+        "BEIJING: Beijing urged Islamabad to protect its citizens after a bomb exploded "
+        "near a bus carrying Chinese workers in Gwadar on Monday, killing two of them."
+    )
+    incident = only(extractor.extract(article(text, published=dt.date(2026, 1, 14),
+                                              dateline="BEIJING")))
+    assert incident.location.place == "Gwadar"
+
+
+def test_extract_does_not_adopt_a_groups_own_figure(extractor):
+    text = (
+        "Militants attacked a police post in Tank district, killing three constables. "
+        "The TTP claimed the attack, saying its fighters had killed 15 policemen."
+    )
+    incident = only(extractor.extract(article(text)))
+    assert incident.fatalities.best == 3
+    assert incident.perpetrator.claimed_by == "TTP"
+
+
+def test_extract_a_negated_claim_is_no_claim(extractor):
+    text = "A roadside bomb killed four soldiers in North Waziristan. No group has claimed it."
+    incident = only(extractor.extract(article(text)))
+    assert incident.perpetrator is None or incident.perpetrator.claimed_by is None
+
+
+def test_extract_a_background_mention_is_its_own_incident(extractor):
+    text = (
+        "Gunmen killed a Chinese engineer in Takhar province on Tuesday. It was the second "
+        "attack on Chinese nationals; the first attack, in 2022, targeted a hotel in Kabul."
+    )
+    incidents = extractor.extract(article(text, published=dt.date(2025, 1, 10)))
+    roles = sorted(i.sources[0].role for i in incidents)
+    assert roles == ["mention", "report"]
+    mention = next(i for i in incidents if i.sources[0].role == "mention")
+    assert mention.date.value == "2022"
+    assert mention.location.place == "Kabul"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Pakistan and Afghanistan agreed on Monday to cut duties on fresh fruit traded "
+        "through Torkham, officials said.",
+        "Terrorist violence rose by 40 percent in the third quarter, with 722 deaths "
+        "recorded across the country, a think tank said.",
+        "Police arrested nine suspects in connection with last year's bombing in Quetta.",
+        "A surge in suicide attacks has strained relations between the two countries.",
+    ],
+)
+def test_extract_finds_no_incident_where_none_is_reported(extractor, text):
+    assert extractor.extract(article(text, published=dt.date(2026, 2, 1))) == []
+
+
+def test_extract_records_who_ran_and_with_what(extractor):
+    assert extractor.info.name == "blank_en"
+    assert extractor.info.statistical is False
+
+
+def test_extract_runs_with_the_statistical_model_when_installed():
+    _, info = load_nlp("auto")
+    if not info.statistical:
+        pytest.skip("no spaCy model installed")
+    extractor = Extractor(ExtractOptions(model="auto"), today=TODAY)
+    text = "A bomb exploded at a market in Quetta on Friday, killing six people."
+    incident = only(extractor.extract(article(text, published=dt.date(2026, 5, 9))))
+    assert (incident.location.place, incident.fatalities.best) == ("Quetta", 6)
