@@ -46,8 +46,8 @@ def measure(name: str, model: str) -> dict[str, float]:
 
     gold, articles = SETS[name]
     result = CliRunner().invoke(
-        app, ["eval", "--gold", str(gold), "--articles", str(articles), "--model", model,
-              "--json"],
+        app,
+        ["eval", "--gold", str(gold), "--articles", str(articles), "--model", model, "--json"],
     )
     if result.exit_code != 0:
         raise RuntimeError(result.output)

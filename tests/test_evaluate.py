@@ -19,22 +19,39 @@ from khabar.records import (
 )
 
 GOLD_INCIDENT = {
-    "kind": "incident", "incident_id": "g1", "articles": {"a": "report", "b": "report"},
-    "date": "2025-03-03", "date_derivable": True, "country": "PK",
-    "admin1": "Khyber Pakhtunkhwa", "admin2": None, "place": "Besham",
-    "event_type": "bombing", "suicide": True, "fatalities": {"min": 5, "max": 6},
-    "injured": None, "victim_nationalities": {"CN": 4}, "perpetrator_claimed":
-    "Balochistan Liberation Army (Majeed Brigade)", "perpetrator_alleged": None,
+    "kind": "incident",
+    "incident_id": "g1",
+    "articles": {"a": "report", "b": "report"},
+    "date": "2025-03-03",
+    "date_derivable": True,
+    "country": "PK",
+    "admin1": "Khyber Pakhtunkhwa",
+    "admin2": None,
+    "place": "Besham",
+    "event_type": "bombing",
+    "suicide": True,
+    "fatalities": {"min": 5, "max": 6},
+    "injured": None,
+    "victim_nationalities": {"CN": 4},
+    "perpetrator_claimed": "Balochistan Liberation Army (Majeed Brigade)",
+    "perpetrator_alleged": None,
     "target": "convoy of Chinese engineers",
 }
 
 
 def incident(file, **fields):
     values = dict(
-        id=f"p-{file}", event_type="bombing", suicide=True,
+        id=f"p-{file}",
+        event_type="bombing",
+        suicide=True,
         date=DateSpan(value="2025-03-03", precision="day"),
-        location=Location(country="PK", admin1="Khyber Pakhtunkhwa", admin2="Shangla",
-                          place="Bisham", precision="place"),
+        location=Location(
+            country="PK",
+            admin1="Khyber Pakhtunkhwa",
+            admin2="Shangla",
+            place="Bisham",
+            precision="place",
+        ),
         fatalities=Count(low=5, best=5, high=5),
         victims=({"nationality": "CN", "count": 4},),
         perpetrator=Perpetrator(claimed_by="BLA"),
@@ -60,8 +77,7 @@ def test_score_matches_each_articles_account_and_all_fields(tmp_path):
 
 
 def test_score_counts_wrong_and_missing_values(tmp_path):
-    wrong = incident("a", fatalities=Count(low=9, best=9, high=9), date=None,
-                     perpetrator=None)
+    wrong = incident("a", fatalities=Count(low=9, best=9, high=9), date=None, perpetrator=None)
     report = run_score([wrong], [GOLD_INCIDENT], tmp_path)
     assert (report.fields["fatalities"].fp, report.fields["fatalities"].fn) == (1, 1)
     assert report.fields["date"].fn == 1
@@ -84,15 +100,35 @@ def test_score_never_matches_across_countries_and_counts_spurious(tmp_path):
 def test_score_statements_and_arrests(tmp_path):
     lines = [
         GOLD_INCIDENT,
-        {"kind": "statement", "article": "a", "type": "REQUEST", "source": "China",
-         "target": "Pakistan", "date": None, "about": "g1", "speaker": "Beijing"},
-        {"kind": "arrest", "article": "a", "actor": "Pakistan", "count": 11, "place": None,
-         "country": "PK", "about": "g1"},
+        {
+            "kind": "statement",
+            "article": "a",
+            "type": "REQUEST",
+            "source": "China",
+            "target": "Pakistan",
+            "date": None,
+            "about": "g1",
+            "speaker": "Beijing",
+        },
+        {
+            "kind": "arrest",
+            "article": "a",
+            "actor": "Pakistan",
+            "count": 11,
+            "place": None,
+            "country": "PK",
+            "about": "g1",
+        },
     ]
     source = (SourceRef(article_id="a", file="a.txt"),)
     records = [
-        Statement(id="s1", type="REQUEST", source=SpeakerRef(name="China"),
-                  target=ActorRef(name="Pakistan"), sources=source),
+        Statement(
+            id="s1",
+            type="REQUEST",
+            source=SpeakerRef(name="China"),
+            target=ActorRef(name="Pakistan"),
+            sources=source,
+        ),
         Statement(id="s2", type="ACCUSE", source=SpeakerRef(name="China"), sources=source),
         Arrest(id="r1", actor=ActorRef(name="Pakistan"), count=11, sources=source),
     ]

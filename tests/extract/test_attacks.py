@@ -19,7 +19,10 @@ def extractor():
 
 def article(text, *, published=None, dateline=None):
     return Article(
-        id=fingerprint(text), text=text, published=published, dateline=dateline,
+        id=fingerprint(text),
+        text=text,
+        published=published,
+        dateline=dateline,
         file="story.txt",
     )
 
@@ -37,8 +40,9 @@ def test_extract_a_suicide_bombing_with_victims_by_nationality(extractor):
         "driver, police said. Three guards were wounded.\n\n"
         "The Balochistan Liberation Army's Majeed Brigade claimed responsibility on Telegram."
     )
-    incident = only(extractor.extract(article(text, published=dt.date(2026, 3, 5),
-                                              dateline="PESHAWAR")))
+    incident = only(
+        extractor.extract(article(text, published=dt.date(2026, 3, 5), dateline="PESHAWAR"))
+    )
     assert incident.event_type == "bombing"
     assert incident.suicide is True
     assert incident.date.value == "2026-03-03"
@@ -65,8 +69,9 @@ def test_extract_dates_the_attack_not_the_condemnation(extractor):
         "ISLAMABAD: Pakistan on Thursday condemned the killing of three Chinese workers in an "
         "attack in Tajikistan near the Afghan border, the foreign office said."
     )
-    incident = only(extractor.extract(article(text, published=dt.date(2025, 11, 28),
-                                              dateline="ISLAMABAD")))
+    incident = only(
+        extractor.extract(article(text, published=dt.date(2025, 11, 28), dateline="ISLAMABAD"))
+    )
     assert incident.date is None
     assert incident.location.country == "TJ"
     assert {v.nationality: v.count for v in incident.victims} == {"CN": 3}
@@ -77,8 +82,9 @@ def test_extract_ignores_capitals_that_act_and_the_dateline(extractor):
         "BEIJING: Beijing urged Islamabad to protect its citizens after a bomb exploded "
         "near a bus carrying Chinese workers in Gwadar on Monday, killing two of them."
     )
-    incident = only(extractor.extract(article(text, published=dt.date(2026, 1, 14),
-                                              dateline="BEIJING")))
+    incident = only(
+        extractor.extract(article(text, published=dt.date(2026, 1, 14), dateline="BEIJING"))
+    )
     assert incident.location.place == "Gwadar"
 
 
@@ -139,3 +145,37 @@ def test_extract_runs_with_the_statistical_model_when_installed():
     text = "A bomb exploded at a market in Quetta on Friday, killing six people."
     incident = only(extractor.extract(article(text, published=dt.date(2026, 5, 9))))
     assert (incident.location.place, incident.fatalities.best) == ("Quetta", 6)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "SHARJAH: Afghanistan's spin attack ripped through Pakistan's middle order on Friday.",
+        "Asked whether Pakistan was considering strikes on militant hideouts inside "
+        "Afghanistan, the spokeswoman declined to answer.",
+    ],
+)
+def test_extract_sport_and_hypotheticals_are_no_incidents(extractor, text):
+    assert extractor.extract(article(text, published=dt.date(2026, 2, 14))) == []
+
+
+def test_extract_an_attack_weeks_earlier_is_a_separate_mention(extractor):
+    text = (
+        "Militants attacked a police checkpoint near Dera Ismail Khan on Sunday, killing four "
+        "policemen. In May, three policemen were killed in an attack on a police station in "
+        "the Domel area of Bannu."
+    )
+    incidents = extractor.extract(article(text, published=dt.date(2025, 9, 15)))
+    by_role = {i.sources[0].role: i for i in incidents}
+    assert by_role["report"].fatalities.best == 4
+    assert by_role["mention"].date.value == "2025-05"
+    assert by_role["mention"].location.admin2 == "Bannu"
+
+
+def test_extract_a_name_inside_a_longer_name_is_not_that_place(extractor):
+    text = (
+        "Gunmen killed two guards at a checkpoint in Dera Ismail Khan on Monday. Police said "
+        "the attackers had used hideouts in the Sheikh Badin hills."
+    )
+    incident = only(extractor.extract(article(text, published=dt.date(2025, 9, 16))))
+    assert incident.location.admin1 == "Khyber Pakhtunkhwa"

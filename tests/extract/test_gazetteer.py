@@ -45,7 +45,10 @@ def test_gazetteer_place_location_and_nesting(gazetteer):
     pakistan = gazetteer.country("PK")
     location = besham.location()
     assert (location.country, location.admin1, location.place, location.precision) == (
-        "PK", "Khyber Pakhtunkhwa", "Besham", "place"
+        "PK",
+        "Khyber Pakhtunkhwa",
+        "Besham",
+        "place",
     )
     assert location.lat and location.lon
     assert besham.within(province) and besham.within(pakistan)

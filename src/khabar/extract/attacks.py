@@ -96,7 +96,7 @@ _WEEKDAYS = "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
 _TARGET = re.compile(
     r"\b(?:(?:attack|assault|bombing|strike|raid|ambush)s? (?:on|against)|"
     r"target(?:ed|ing)?|rammed\b.{0,60}?\binto|(?:opened fire|fired) (?:on|at|upon)|"
-    r"(?:blew (?:himself|herself) up|exploded|detonated (?:\w+ ){0,3}?)(?:at|near|outside|"
+    r"(?:blew (?:himself|herself) up|exploded|detonated(?: \w+){0,3}?)\s+(?:at|near|outside|"
     r"inside|in front of)|struck|stormed|ambushed|attacked|raided|bombed|hijacked|abducted|"
     r"kidnapped|shot dead|gunned down|assassinated|hit)\s+"
     rf"(?!(?:{_WEEKDAYS}|him|her|them|it|us|me)\b)"
@@ -163,13 +163,16 @@ def extract_incidents(
 # -- which sentences belong to which incident ------------------------------------------
 
 
-def _triggers(sentence: Sentence, lexicon: Lexicon) -> list[tuple[str, re.Match[str]]]:
+def _triggers(sentence: Sentence, lexicon: Lexicon) -> list[tuple[int, str, re.Match[str]]]:
+    """(priority rank, event type, match) of each attack word in the sentence."""
+    # Blank out "spin attack", "heart attack" (same length, so offsets hold).
+    text = lexicon.non_violent.sub(lambda m: " " * len(m.group(0)), sentence.text)
     found = []
-    for kind, pattern in lexicon.event_types:
-        for match in pattern.finditer(sentence.text):
+    for rank, (kind, pattern) in enumerate(lexicon.event_types):
+        for match in pattern.finditer(text):
             if match.group(0).lower() in lexicon.generic_plurals:
                 continue
-            found.append((kind, match))
+            found.append((rank, kind, match))
     return found
 
 
@@ -205,7 +208,9 @@ def _clusters(view: ArticleView, lexicon: Lexicon) -> list[_Cluster]:
             continue
         if lexicon.statistics.search(sentence.text) or lexicon.not_reports.search(sentence.text):
             continue
-        if _is_background(view, sentence, lexicon, has_main=bool(main.sentences)):
+        if _is_background(view, sentence, lexicon, has_main=bool(main.sentences)) or (
+            main.sentences and _another_time(view, main, sentence)
+        ):
             extra.append(_Cluster([sentence], background=True))
             continue
         if (
@@ -217,6 +222,28 @@ def _clusters(view: ArticleView, lexicon: Lexicon) -> list[_Cluster]:
             extra.append(current)
         current.sentences.append(sentence)
     return [c for c in (main, *extra) if c.sentences]
+
+
+def _sentence_date(view: ArticleView, sentence: Sentence) -> DateSpan | None:
+    for mention in find_times(sentence.text, reference=view.reference, today=view.today):
+        if _tied_to_event(sentence.text, mention):
+            return mention.span
+    return None
+
+
+def _another_time(view: ArticleView, main: _Cluster, sentence: Sentence) -> bool:
+    """Whether a sentence dates its attack weeks away from the story's own ("In May,
+    three policemen were killed in an attack on a police station"): another incident."""
+    here = _sentence_date(view, sentence)
+    if here is None or here.earliest is None or here.latest is None:
+        return False
+    for earlier in main.sentences:
+        there = _sentence_date(view, earlier)
+        if there is None or there.earliest is None or there.latest is None:
+            continue
+        gap = max(there.earliest - here.latest, here.earliest - there.latest)
+        return gap.days > 7
+    return False
 
 
 def _is_background(
@@ -289,11 +316,7 @@ def _incident(
         if found.victims:
             cite("victims", sentence)
 
-    if lexicon.personal_dispute.search(" ".join(s.text for s in cluster.sentences)) or (
-        len(view.sentences) < 40
-        and lexicon.personal_dispute.search(view.article.text)
-        and event_type in ("armed_assault", "clash")
-    ):
+    if lexicon.personal_dispute.search(" ".join(s.text for s in cluster.sentences)):
         event_type = "other_attack"  # a feud's killing: an incident, not militancy
     elif (
         event_type == "armed_assault"
@@ -314,8 +337,7 @@ def _incident(
         suicide = True
         cite("suicide", suicidal[0])
     elif role == "report" and (
-        event_type != "bombing"
-        or any(_NOT_SUICIDE.search(s.text) for s in cluster.sentences)
+        event_type != "bombing" or any(_NOT_SUICIDE.search(s.text) for s in cluster.sentences)
     ):
         # Gunmen, drones, abductions, a planted or remote-controlled bomb: not a suicide
         # attack. A bombing told without the word stays unknown.
@@ -362,11 +384,8 @@ def _incident(
 def _event_type(cluster: _Cluster, lexicon: Lexicon) -> tuple[str | None, Sentence]:
     best: tuple[int, str, Sentence] | None = None
     for sentence in cluster.sentences:
-        for rank, (kind, pattern) in enumerate(lexicon.event_types):
-            if any(
-                m.group(0).lower() not in lexicon.generic_plurals
-                for m in pattern.finditer(sentence.text)
-            ) and (best is None or rank < best[0]):
+        for rank, kind, _ in _triggers(sentence, lexicon):
+            if best is None or rank < best[0]:
                 best = (rank, kind, sentence)
     if best is None:
         return None, cluster.sentences[0]
@@ -566,8 +585,10 @@ def _perpetrator(
         ]
         origin = _NATIONAL_ATTACKERS.search(sentence.text, cue.start())
         accused_states = [
-            m for m in mentions
-            if m.start > cue_at and m.actor.kind == "state"
+            m
+            for m in mentions
+            if m.start > cue_at
+            and m.actor.kind == "state"
             and not (accusers and actors.ref(m.actor) == actors.ref(accusers[-1].actor))
         ]
         if accused_groups:
@@ -581,6 +602,15 @@ def _perpetrator(
             accused = f"militants from {view.country_names.get(iso2, iso2)}"
         else:
             continue
+        if not accusers:
+            # "..., Tajikistan's State Committee for National Security said."
+            accusers = [
+                m
+                for m in mentions
+                if m.start > cue_at
+                and not actors.is_armed_group(m.actor)
+                and m.actor.kind != "media"
+            ][-1:]
         by = actors.ref(accusers[-1].actor).name if accusers else None
         if accused == claimed_by or any(a.actor == accused for a in alleged):
             continue

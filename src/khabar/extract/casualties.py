@@ -42,7 +42,7 @@ _TOLL_BEFORE = re.compile(
     r"\b(to|at|reached|hit|is|was|of)\s*$",
     re.IGNORECASE,
 )
-_DETERMINERS = {"a", "an", "their", "his", "her", "its", "the"}
+_DETERMINERS = {"a", "an", "their", "his", "her", "its", "the", "another"}
 _PLURAL_ONLY = {"people", "men", "women", "children", "personnel", "troops", "police"}
 
 
@@ -109,7 +109,9 @@ def _groups(sentence: str, *, lexicon: Lexicon, demonyms: dict[str, str]) -> lis
     groups: list[_Group] = []
     spans = [(f.count, f.start, f.end) for f in find_figures(sentence)]
     # "a Chinese citizen", "their Pakistani driver": one person, no figure word.
-    for match in re.finditer(r"\b(a|an|one|their|his|her|its|the)\s+", sentence, re.IGNORECASE):
+    for match in re.finditer(
+        r"\b(a|an|one|their|his|her|its|the|another)\s+", sentence, re.IGNORECASE
+    ):
         spans.append((Count(low=1, best=1, high=1), match.start(), match.end(1)))
     # "shot dead Mawlawi Nasrullah Hamdard", "Superintendent Khalid Afridi was shot dead":
     # one named victim each.
@@ -140,6 +142,7 @@ def _groups(sentence: str, *, lexicon: Lexicon, demonyms: dict[str, str]) -> lis
         nationality = None
         noun = None
         attacker = False
+        bare = False  # no noun: "seven dead", "another wounded"
         noun_end = end
         for index, (word, _, word_end) in enumerate(words):
             folded = (
@@ -174,10 +177,14 @@ def _groups(sentence: str, *, lexicon: Lexicon, demonyms: dict[str, str]) -> lis
             toll = _TOLL_BEFORE.search(sentence[:start])
             if not (toll or lexicon.death.match(rest) or lexicon.injury.match(rest)):
                 continue  # a figure of something else: minutes, vehicles, kilometres
+            word = sentence[start:end].strip().casefold()
+            if word in _DETERMINERS and word != "another":
+                continue  # "the wounded", "a dead end": no count
             noun = "people"  # "seven dead and 35 injured", "the death toll rose to 18"
+            bare = True
         if noun is None and nationality is not None:
             noun = "nationals"
-        single = sentence[start:end].strip().casefold() in _DETERMINERS
+        single = not bare and sentence[start:end].strip().casefold() in _DETERMINERS
         if single and (noun.casefold() in _PLURAL_ONLY or noun.casefold().endswith("s")):
             continue  # "the Chinese nationals": no figure
         if single and not _SINGULAR_DETERMINER.search(sentence[: end + 1]):

@@ -90,6 +90,8 @@ class EntityFinder:
             start, end = span.start_char, span.end_char
             if skip and start < skip[1] and skip[0] < end:
                 continue
+            if _inside_longer_name(doc, span, self.gazetteer):
+                continue  # "Sheikh Badin hills" is not Badin
             word = _KIND_WORD.match(text[end : end + 20])
             wanted = _WANTED.get(word[1].lower()) if word else None
             if _POSSESSIVE.match(text[end : end + 40]):
@@ -119,8 +121,12 @@ class EntityFinder:
             if place is not None:
                 mentions.append(
                     PlaceMention(
-                        start, end, surface, place,
-                        container=start in containers, site=start in sites,
+                        start,
+                        end,
+                        surface,
+                        place,
+                        container=start in containers,
+                        site=start in sites,
                     )
                 )
         return mentions
@@ -133,6 +139,47 @@ class EntityFinder:
             if actor is not None:
                 mentions.append(ActorMention(span.start_char, span.end_char, span.text, actor))
         return mentions
+
+
+_COMPASS = {
+    "north",
+    "south",
+    "east",
+    "west",
+    "upper",
+    "lower",
+    "central",
+    "greater",
+    "old",
+    "new",
+    "northern",
+    "southern",
+    "eastern",
+    "western",
+    "northwest",
+    "northeast",
+    "southwest",
+    "southeast",
+    "the",
+    "in",
+    "at",
+    "near",
+    "of",
+    "from",
+}
+
+
+def _inside_longer_name(doc, span, gazetteer: Gazetteer) -> bool:  # type: ignore[no-untyped-def]
+    """Whether a matched name is part of a longer proper name: a capitalised word before
+    it that is no direction, demonym or sentence start ("Sheikh Badin hills")."""
+    if span.start == 0:
+        return False
+    before = doc[span.start - 1]
+    word = before.text
+    if before.is_sent_start or not word[:1].isupper() or not word.isalpha():
+        return False
+    folded = word.casefold()
+    return not (folded in _COMPASS or folded in gazetteer.demonyms or gazetteer.lookup(word))
 
 
 def _add_forms(nlp, matcher: PhraseMatcher, label: str, forms) -> None:  # type: ignore[no-untyped-def]

@@ -28,6 +28,7 @@ class Lexicon:
     attackers: re.Pattern[str]
     victims: str
     """alternation of victim nouns, to embed in larger patterns"""
+    non_violent: re.Pattern[str]
     statistics: re.Pattern[str]
     not_reports: re.Pattern[str]
     background: re.Pattern[str]
@@ -68,6 +69,7 @@ def load_lexicon(path: Path | None = None) -> Lexicon:
         unharmed=re.compile(rf"\b{spec['unharmed']}", flags),
         attackers=words("attackers"),
         victims=_union(spec["victims"]),
+        non_violent=words("non_violent"),
         statistics=re.compile(_union(spec["statistics"]), flags),
         not_reports=re.compile(_union(spec["not_reports"]), flags),
         background=re.compile(_union(spec["background"]), flags),

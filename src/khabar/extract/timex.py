@@ -88,6 +88,14 @@ _PATTERNS = [
         ),
     ),
     (
+        "season",
+        re.compile(
+            r"\b(?P<swhich>last|this|early last|late last|earlier this)\s+"
+            r"(?P<season>spring|summer|autumn|fall|winter)\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
         "relative_day",
         re.compile(
             r"\b(?P<rel>yesterday|today|last night|this morning|tonight|"
@@ -256,6 +264,22 @@ def _resolve(
         return year_span(int(match["year4"]))
     if reference is None:
         return None
+    if kind == "season":
+        # Northern-hemisphere seasons by month; "last autumn" is the latest one ended.
+        first_month = {"spring": 3, "summer": 6, "autumn": 9, "fall": 9, "winter": 12}
+        start_month = first_month[match["season"].lower()]
+        year = reference.year
+        start = dt.date(year, start_month, 1)
+        if "last" in match["swhich"].lower():
+            while start + dt.timedelta(days=91) > reference:
+                year -= 1
+                start = dt.date(year, start_month, 1)
+        elif start > reference:
+            year -= 1
+            start = dt.date(year, start_month, 1)
+        end_year, end_month = divmod(year * 12 + start_month - 1 + 3, 12)
+        end = dt.date(end_year, end_month + 1, 1) - dt.timedelta(days=1)
+        return _window(start, min(end, reference))
     if kind == "month_only":
         if match["mlead"].lower() == "since":
             return None
