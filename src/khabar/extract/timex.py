@@ -82,7 +82,7 @@ _PATTERNS = [
     (
         "month_only",
         re.compile(
-            r"\b(?P<mlead>in|a|an|last|this|early|late|mid-|since|during|the)\s+"
+            r"\b(?P<mlead>(?i:in|a|an|last|this|early|late|mid-|since|during|the))\s+"
             + _MONTH.replace("?P<month>", "?P<month4>")
             + r"(?!\s*\d)(?:'s)?\b"
         ),
