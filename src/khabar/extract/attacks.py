@@ -186,6 +186,13 @@ def _has_victims(sentence: Sentence, lexicon: Lexicon, view: ArticleView) -> boo
     )
 
 
+def _has_toll(sentence: Sentence, lexicon: Lexicon, view: ArticleView) -> bool:
+    if lexicon.background.search(sentence.text):
+        return False
+    found = read_casualties(sentence.text, lexicon=lexicon, demonyms=view.demonyms)
+    return found.killed is not None or found.injured is not None
+
+
 def _has_injured(sentence: Sentence, lexicon: Lexicon, view: ArticleView) -> bool:
     if not lexicon.injury.search(sentence.text):
         return False
@@ -206,8 +213,12 @@ def _clusters(view: ArticleView, lexicon: Lexicon) -> list[_Cluster]:
             ):
                 current.sentences.append(sentence)  # "the incident occurred on ..."
             continue
-        if lexicon.statistics.search(sentence.text) or lexicon.not_reports.search(sentence.text):
+        if lexicon.statistics.search(sentence.text):
             continue
+        if lexicon.not_reports.search(sentence.text) and not (
+            current.sentences and _has_toll(sentence, lexicon, view)
+        ):
+            continue  # arrests, plans; but "put the toll at 27 dead and said ... arrested"
         if _is_background(view, sentence, lexicon, has_main=bool(main.sentences)) or (
             main.sentences and _another_time(view, main, sentence)
         ):
@@ -225,10 +236,18 @@ def _clusters(view: ArticleView, lexicon: Lexicon) -> list[_Cluster]:
 
 
 def _sentence_date(view: ArticleView, sentence: Sentence) -> DateSpan | None:
-    for mention in find_times(sentence.text, reference=view.reference, today=view.today):
-        if _tied_to_event(sentence.text, mention):
-            return mention.span
-    return None
+    tied = [
+        m.span
+        for m in find_times(sentence.text, reference=view.reference, today=view.today)
+        if _tied_to_event(sentence.text, m)
+    ]
+    return _most_precise(tied)
+
+
+def _most_precise(spans: list[DateSpan]) -> DateSpan | None:
+    """The most precise of a sentence's dates ("this year, after a March bombing")."""
+    order = {"day": 0, "month": 1, "unknown": 2, "year": 3}
+    return min(spans, key=lambda span: order[span.precision]) if spans else None
 
 
 def _another_time(view: ArticleView, main: _Cluster, sentence: Sentence) -> bool:
@@ -316,7 +335,9 @@ def _incident(
         if found.victims:
             cite("victims", sentence)
 
-    if lexicon.personal_dispute.search(" ".join(s.text for s in cluster.sentences)):
+    nearby = {s.index + step for s in cluster.sentences for step in (0, 1, 2)}
+    around = " ".join(s.text for s in view.sentences if s.index in nearby)
+    if lexicon.personal_dispute.search(around):
         event_type = "other_attack"  # a feud's killing: an incident, not militancy
     elif (
         event_type == "armed_assault"
@@ -439,13 +460,10 @@ def _date(
     view: ArticleView, cluster: _Cluster, lexicon: Lexicon
 ) -> tuple[DateSpan | None, Sentence | None]:
     for sentence in cluster.sentences:
-        times = find_times(sentence.text, reference=view.reference, today=view.today)
-        for mention in times:
-            if _tied_to_event(sentence.text, mention):
-                span = mention.span
-                if view.reference and span.earliest and span.earliest > view.reference:
-                    continue
-                return span, sentence
+        span = _sentence_date(view, sentence)
+        if span is None or (view.reference and span.earliest and span.earliest > view.reference):
+            continue
+        return span, sentence
     return None, None
 
 

@@ -42,6 +42,30 @@ _TOLL_BEFORE = re.compile(
     r"\b(to|at|reached|hit|is|was|of)\s*$",
     re.IGNORECASE,
 )
+_STOP_WORDS = {
+    "of",
+    "and",
+    "or",
+    "were",
+    "was",
+    "when",
+    "after",
+    "as",
+    "while",
+    "in",
+    "at",
+    "near",
+    "on",
+    "by",
+    "during",
+    "before",
+    "but",
+    "had",
+    "have",
+    "has",
+    "are",
+    "is",
+}
 _DETERMINERS = {"a", "an", "their", "his", "her", "its", "the", "another"}
 _PLURAL_ONLY = {"people", "men", "women", "children", "personnel", "troops", "police"}
 
@@ -170,7 +194,11 @@ def _groups(sentence: str, *, lexicon: Lexicon, demonyms: dict[str, str]) -> lis
                 continue  # "four of them Chinese engineers"
             if word.casefold() in ("them", "whom") and index and words[index - 1][0] == "of":
                 continue
-            if word.casefold() in ("of", "and", "or", "were", "was", "killed", "dead"):
+            if (
+                word.casefold() in _STOP_WORDS
+                or lexicon.death.match(word)
+                or (lexicon.injury.match(word))
+            ):
                 break
         if noun is None and nationality is None:
             rest = sentence[end:].lstrip()
