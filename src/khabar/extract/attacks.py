@@ -215,9 +215,7 @@ def _clusters(view: ArticleView, lexicon: Lexicon) -> list[_Cluster]:
             continue
         if lexicon.statistics.search(sentence.text):
             continue
-        if lexicon.not_reports.search(sentence.text) and not (
-            current.sentences and _has_toll(sentence, lexicon, view)
-        ):
+        if lexicon.not_reports.search(sentence.text) and not _has_toll(sentence, lexicon, view):
             continue  # arrests, plans; but "put the toll at 27 dead and said ... arrested"
         if _is_background(view, sentence, lexicon, has_main=bool(main.sentences)) or (
             main.sentences and _another_time(view, main, sentence)
@@ -335,8 +333,15 @@ def _incident(
         if found.victims:
             cite("victims", sentence)
 
-    nearby = {s.index + step for s in cluster.sentences for step in (0, 1, 2)}
-    around = " ".join(s.text for s in view.sentences if s.index in nearby)
+    # The feud may be told in the next sentences ("This is a decades-old feud over land,"
+    # he said), but not in another attack's sentences.
+    own = {s.index for s in cluster.sentences}
+    nearby = {s.index + step for s in cluster.sentences for step in (1, 2)}
+    around = " ".join(
+        s.text
+        for s in view.sentences
+        if s.index in own or (s.index in nearby and not _triggers(s, lexicon))
+    )
     if lexicon.personal_dispute.search(around):
         event_type = "other_attack"  # a feud's killing: an incident, not militancy
     elif (

@@ -42,6 +42,11 @@ _TOLL_BEFORE = re.compile(
     r"\b(to|at|reached|hit|is|was|of)\s*$",
     re.IGNORECASE,
 )
+_KIDNAP = re.compile(
+    r"\b(abduct(ed|ing)|kidnapp?(ed|ing)|seiz(ed|ing)|took hostage|taken hostage|"
+    r"held hostage|taken captive|whisked away|hijacked)\b",
+    re.IGNORECASE,
+)
 _STOP_WORDS = {
     "of",
     "and",
@@ -240,6 +245,9 @@ def _governing_verb(
     verbs = [(m.start(), m.end(), "death") for m in deaths] + [
         (m.start(), m.end(), "injury") for m in injuries
     ]
+    # "abducted three Chinese engineers and killed a guard": the engineers were taken,
+    # not killed. A kidnap verb governs the figure after it.
+    verbs += [(m.start(), m.end(), "kidnap") for m in _KIDNAP.finditer(sentence)]
     before = [v for v in verbs if v[1] <= group.start and group.start - v[1] <= 45]
     after = [v for v in verbs if v[0] >= group.end and v[0] - group.end <= 80]
     nearest_before = max(before, key=lambda v: v[1]) if before else None
@@ -247,10 +255,12 @@ def _governing_verb(
     gap_before = group.start - nearest_before[1] if nearest_before else 10_000
     gap_after = nearest_after[0] - group.end if nearest_after else 10_000
     if nearest_after and gap_after <= 12 and gap_after < gap_before:
-        return nearest_after[2]  # "... and 35 injured", "seven dead"
-    if nearest_before:
-        return nearest_before[2]
-    return nearest_after[2] if nearest_after else None
+        chosen = nearest_after[2]  # "... and 35 injured", "seven dead"
+    elif nearest_before:
+        chosen = nearest_before[2]
+    else:
+        chosen = nearest_after[2] if nearest_after else None
+    return None if chosen == "kidnap" else chosen
 
 
 def _total(groups: list[_Group]) -> Count | None:
