@@ -11,6 +11,7 @@ rules over sentences (``attacks``, ``casualties``, ``timex``, ``numbers``).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
@@ -26,6 +27,24 @@ from .nlp import NlpInfo, load_nlp
 from .timex import find_anchor
 
 __all__ = ["ExtractOptions", "Extractor", "NlpInfo"]
+
+
+def _sentences(doc) -> list[Sentence]:  # type: ignore[no-untyped-def]
+    """The Doc's sentences, cut again at line breaks: a headline, a bullet or a
+    paragraph never runs into the next one, whatever the segmenter thinks."""
+    text = doc.text
+    pieces: list[tuple[int, int]] = []
+    for sent in doc.sents:
+        start = sent.start_char
+        for line in re.finditer(r"[^\n]+", text[sent.start_char : sent.end_char]):
+            begin, end = start + line.start(), start + line.end()
+            while begin < end and text[begin].isspace():
+                begin += 1
+            while end > begin and text[end - 1].isspace():
+                end -= 1
+            if end > begin:
+                pieces.append((begin, end))
+    return [Sentence(i, a, b, text[a:b]) for i, (a, b) in enumerate(pieces)]
 
 
 @lru_cache(maxsize=4)
@@ -98,7 +117,7 @@ class Extractor:
             filed = self.gazetteer.choose(article.dateline.split(",")[0].split("/")[0].title())
             if filed is not None:
                 countries.add(filed.country)
-        sentences = [Sentence(i, s.start_char, s.end_char, s.text) for i, s in enumerate(doc.sents)]
+        sentences = _sentences(doc)
         return ArticleView(
             article=article,
             sentences=sentences,

@@ -384,8 +384,10 @@ def _incident(
 
     if location is None and date is None and fatalities is None and not victims:
         return None  # too little to tell this incident from any other
-    if role == "mention" and location is None and date is None:
-        return None
+    vague_place = location is None or location.precision in ("admin1", "country", "unknown")
+    vague_date = date is None or date.precision in ("year", "unknown")
+    if role == "mention" and vague_place and vague_date and fatalities is None:
+        return None  # "the second attack in Khatlon this year": no one incident
     seed = f"{article_id}:{cluster.sentences[0].start}"
     return Incident(
         id="inc-" + hashlib.sha256(seed.encode()).hexdigest()[:16],
