@@ -21,6 +21,7 @@ BASELINE = HERE / "eval_baseline.json"
 SLACK = 0.02
 SETS = {
     "fixtures": (HERE / "data" / "extract" / "gold.jsonl", HERE / "data" / "extract" / "articles"),
+    "demo": (HERE.parent / "demo" / "gold.jsonl", HERE.parent / "demo" / "corpus"),
     "devset": (
         HERE.parent.parent / "shared" / "devset" / "gold.jsonl",
         HERE.parent.parent / "shared" / "devset" / "articles",

@@ -62,18 +62,30 @@ def incident(file, **fields):
     return Incident(**values)
 
 
-def run_score(records, lines, tmp_path):
+def run_score(records, lines, tmp_path, **options):
     path = tmp_path / "gold.jsonl"
     path.write_text("\n".join(json.dumps(line) for line in lines) + "\n")
-    return score(records, load_gold(path), gazetteer=load_gazetteer(), actors=load_actors())
+    return score(
+        records, load_gold(path), gazetteer=load_gazetteer(), actors=load_actors(), **options
+    )
 
 
 def test_score_matches_each_articles_account_and_all_fields(tmp_path):
     report = run_score([incident("a"), incident("b")], [GOLD_INCIDENT], tmp_path)
     assert (report.incidents.tp, report.incidents.fp, report.incidents.fn) == (1, 0, 0)
+    assert report.duplicates == 1
     total = report.field_total
     assert total.fp == 0 and total.fn == 0, report.field_errors
-    assert report.fields["place"].tp == 2  # Bisham is Besham
+    assert report.fields["place"].tp == 1  # Bisham is Besham
+
+
+def test_score_per_article_scores_every_account(tmp_path):
+    thin = incident("b", fatalities=None, perpetrator=None)
+    report = run_score([incident("a"), thin], [GOLD_INCIDENT], tmp_path)
+    assert report.fields["fatalities"].fn == 0  # the best account is scored
+    strict = run_score([incident("a"), thin], [GOLD_INCIDENT], tmp_path, per_article=True)
+    assert strict.fields["place"].tp == 2
+    assert strict.fields["fatalities"].fn == 1
 
 
 def test_score_counts_wrong_and_missing_values(tmp_path):

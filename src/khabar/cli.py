@@ -508,6 +508,14 @@ def eval_command(
         bool, typer.Option("--misses", help="List missed and spurious incidents.")
     ] = False,
     model: ModelOption = None,
+    per_article: Annotated[
+        bool,
+        typer.Option(
+            "--per-article",
+            help="Score the fields of every article's account of an incident, not only "
+            "the best-matching one (stricter until resolution merges accounts).",
+        ),
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")] = False,
 ) -> None:
     """Score extraction against gold: ingest the articles into a temporary database,
@@ -537,7 +545,13 @@ def eval_command(
             records = list(store.iter_records())
         finally:
             store.close()
-    report = score(records, expected, gazetteer=extractor.gazetteer, actors=extractor.actors)
+    report = score(
+        records,
+        expected,
+        gazetteer=extractor.gazetteer,
+        actors=extractor.actors,
+        per_article=per_article,
+    )
     if as_json:
         data = report.as_dict() | {"model": f"{extractor.info.name} {extractor.info.version}"}
         out.print_json(data=data)
@@ -568,6 +582,10 @@ def _print_report(report, model: str, *, misses: bool) -> None:  # type: ignore[
     row("statements", report.statements)
     row("arrests", report.arrests)
     out.print(table)
+    out.print(
+        f"{report.duplicates} further account(s) of matched incidents in other articles "
+        "(merged once resolution runs; --per-article scores them too)"
+    )
     if misses:
         out.print("\nmissed gold incidents:")
         for line in report.misses or ["(none)"]:

@@ -4,8 +4,10 @@ Predicted incidents are matched one to one, within each article, with the gold i
 that article reports or mentions, by a compatibility score (same country, same or nested
 place, compatible date, closest casualty figures, same type); a pair whose countries or
 provinces conflict never matches. Detection counts gold incidents found and predictions
-that match none; each field is scored on every matched pair (an incident told by three
-articles is scored three times, once for each article's account):
+that match none (an incident told by three articles, not yet merged by resolution, is
+one found incident and two duplicates, not false positives). Each field is scored on the
+best-matching account of each gold incident, as EVAL.md matches one to one; with
+``per_article`` on every account (stricter before resolution):
 
 - a right value is a true positive; a wrong one is a false positive and a false
   negative; a missing one a false negative; a value where gold has none a false positive;
@@ -191,6 +193,8 @@ class Report:
     fields: dict[str, Prf] = field(default_factory=lambda: {f: Prf() for f in FIELDS})
     statements: Prf = field(default_factory=Prf)
     arrests: Prf = field(default_factory=Prf)
+    duplicates: int = 0
+    """matched accounts of an incident beyond the best one (until resolution merges)"""
     misses: list[str] = field(default_factory=list)
     spurious: list[str] = field(default_factory=list)
     field_errors: list[str] = field(default_factory=list)
@@ -205,6 +209,7 @@ class Report:
     def as_dict(self) -> dict[str, Any]:
         return {
             "incidents": self.incidents.as_dict(),
+            "duplicates": self.duplicates,
             "fields": {name: prf.as_dict() for name, prf in self.fields.items()},
             "fields_all": self.field_total.as_dict(),
             "statements": self.statements.as_dict(),
@@ -231,8 +236,16 @@ def score(
     *,
     gazetteer: Gazetteer,
     actors: ActorDictionary,
+    per_article: bool = False,
 ) -> Report:
-    """Score predicted records against gold."""
+    """Score predicted records against gold.
+
+    Args:
+        per_article: score the fields of every article's account of an incident, not
+            only of the account that matches it best (stricter before resolution merges
+            the accounts: a follow-up that gives only the new toll is scored on every
+            field of the incident).
+    """
     records = list(records)
     scorer = _Scorer(gazetteer, actors)
     report = Report()
@@ -245,7 +258,9 @@ def score(
         fp=len(predicted) - len(matched_pred),
         fn=len(gold.incidents) - len(matched_gold),
     )
-    for incident, expected in pairs:
+    scored = pairs if per_article else scorer.best_pairs(pairs)
+    report.duplicates = len(pairs) - len(scorer.best_pairs(pairs))
+    for incident, expected in scored:
         for name in FIELDS:
             result, note = scorer.field(name, incident, expected)
             report.fields[name].add(result)
@@ -363,6 +378,22 @@ class _Scorer:
                 used_g.add(g_index)
                 pairs[(p_index, g_index)] = None
         return [(predicted[p], gold[g]) for p, g in pairs]
+
+    def best_pairs(
+        self, pairs: list[tuple[Incident, GoldIncident]]
+    ) -> list[tuple[Incident, GoldIncident]]:
+        """One pair per gold incident, as EVAL.md matches one to one: the account that
+        matches it best (by the matching score, then a report before a mention)."""
+        best: dict[str, tuple[tuple[float, int], Incident, GoldIncident]] = {}
+        for incident, expected in pairs:
+            rank = (
+                self.compatibility(incident, expected) or 0.0,
+                int(any(s.role == "report" for s in incident.sources)),
+            )
+            current = best.get(expected.incident_id)
+            if current is None or rank > current[0]:
+                best[expected.incident_id] = (rank, incident, expected)
+        return [(incident, expected) for _, incident, expected in best.values()]
 
     def field(self, name: str, incident: Incident, gold: GoldIncident) -> tuple[Prf, str]:
         if name == "date":

@@ -627,15 +627,16 @@ def _perpetrator(
             accused = f"militants from {view.country_names.get(iso2, iso2)}"
         else:
             continue
-        if not accusers:
+        speech = _SAID_BY.search(sentence.text, cue.end())
+        if not accusers and speech:
             # "..., Tajikistan's State Committee for National Security said."
             accusers = [
                 m
                 for m in mentions
-                if m.start > cue_at
+                if m.start > sentence.start + speech.start()
                 and not actors.is_armed_group(m.actor)
                 and m.actor.kind != "media"
-            ][-1:]
+            ][:1]
         by = actors.ref(accusers[-1].actor).name if accusers else None
         if accused == claimed_by or any(a.actor == accused for a in alleged):
             continue
@@ -672,6 +673,7 @@ def _claims(text: str, lexicon: Lexicon) -> list[re.Match[str]]:
     return found
 
 
+_SAID_BY = re.compile(r",\s+(?:according to\s+)?(?=[^,]*\b(?:said|says|added|told)\b)")
 _ACCUSES_STATE = re.compile(
     r"\b(accus(ed|es|ing)|blam(ed|es|ing))\s+(?:[A-Z][\w-]*\s+){1,4}(of|for)\b"
 )
