@@ -179,11 +179,17 @@ def _triggers(sentence: Sentence, lexicon: Lexicon) -> list[tuple[int, str, re.M
 def _has_victims(sentence: Sentence, lexicon: Lexicon, view: ArticleView) -> bool:
     """A toll of victims makes an event sentence even without an attack word
     ("three civilians were killed when border forces ...")."""
-    if not lexicon.death.search(sentence.text):
-        return False
-    return (
-        read_casualties(sentence.text, lexicon=lexicon, demonyms=view.demonyms).killed is not None
-    )
+    if not lexicon.death.search(sentence.text) or not _PAST.search(sentence.text):
+        return False  # "one dead engineer is worth more headlines than ten dead policemen"
+    found = read_casualties(sentence.text, lexicon=lexicon, demonyms=view.demonyms)
+    return found.killed is not None
+
+
+_PAST = re.compile(
+    r"\b(was|were|had|have been|has been|killed|died|left|leaving|martyred|slain|perished|"
+    r"lost|rose|risen|climbed|reached|stood|shot|gunned|claimed the li(ves|fe))\b",
+    re.IGNORECASE,
+)
 
 
 def _has_toll(sentence: Sentence, lexicon: Lexicon, view: ArticleView) -> bool:

@@ -33,6 +33,7 @@ _KIND_SUFFIX = re.compile(
 GEONAMES_MIN_POPULATION = 15_000
 # GeoNames cities are added for these countries (the theatre and its neighbours) and for
 # any other country the curated files cover.
+THEATRE = ("PK", "AF", "TJ")
 GEONAMES_COUNTRIES = ("PK", "AF", "TJ", "IR", "UZ", "TM", "KG", "CN", "IN")
 
 
@@ -244,6 +245,8 @@ def _add_geonames(places: dict[str, Place], data) -> None:  # type: ignore[no-un
         if country not in covered or (country, city["name"].casefold()) in known:
             continue
         admin1 = admin1_names.get((country, city["admin1code"]))
+        if admin1 is None and country not in THEATRE:
+            continue  # a neighbour's city far from the border areas khabar covers
         places[f"geonames:{city['geonameid']}"] = Place(
             id=f"geonames:{city['geonameid']}",
             name=city["name"],
