@@ -596,3 +596,9 @@ def _print_report(report, model: str, *, misses: bool) -> None:  # type: ignore[
         out.print("field errors on matched incidents:")
         for line in report.field_errors or ["(none)"]:
             out.print(f"  {escape(line)}")
+        out.print("statements (article / type / source / target):")
+        for line in report.statement_errors or ["(none)"]:
+            out.print(f"  {escape(line)}")
+        out.print("arrests (article / actor / count):")
+        for line in report.arrest_errors or ["(none)"]:
+            out.print(f"  {escape(line)}")

@@ -198,6 +198,9 @@ class Report:
     misses: list[str] = field(default_factory=list)
     spurious: list[str] = field(default_factory=list)
     field_errors: list[str] = field(default_factory=list)
+    statement_errors: list[str] = field(default_factory=list)
+    """missed and spurious statements as article / type / source / target"""
+    arrest_errors: list[str] = field(default_factory=list)
 
     @property
     def field_total(self) -> Prf:
@@ -217,6 +220,8 @@ class Report:
             "misses": self.misses,
             "spurious": self.spurious,
             "field_errors": self.field_errors,
+            "statement_errors": self.statement_errors,
+            "arrest_errors": self.arrest_errors,
         }
 
 
@@ -276,6 +281,8 @@ def score(
         [r for r in records if isinstance(r, Statement)], gold.statements
     )
     report.arrests = scorer.arrests([r for r in records if isinstance(r, Arrest)], gold.arrests)
+    report.statement_errors = sorted(scorer.statement_notes)
+    report.arrest_errors = sorted(scorer.arrest_notes)
     return report
 
 
@@ -283,6 +290,8 @@ class _Scorer:
     def __init__(self, gazetteer: Gazetteer, actors: ActorDictionary) -> None:
         self.gazetteer = gazetteer
         self.actors = actors
+        self.statement_notes: list[str] = []
+        self.arrest_notes: list[str] = []
 
     # -- names -----------------------------------------------------------------------
 
@@ -496,7 +505,7 @@ class _Scorer:
                         ),
                     )
                 )
-        return _multiset_prf(keys, [key_gold(g) for g in gold])
+        return _multiset_prf(keys, [key_gold(g) for g in gold], self.statement_notes)
 
     def arrests(self, predicted: list[Arrest], gold: list[GoldArrest]) -> Prf:
         keys = []
@@ -510,7 +519,7 @@ class _Scorer:
                     )
                 )
         expected = [(g.article, _fold(self.actor_name(g.actor) or ""), g.count) for g in gold]
-        return _multiset_prf(keys, expected)
+        return _multiset_prf(keys, expected, self.arrest_notes)
 
 
 def _values(name: str, incident: Incident, gold: GoldIncident) -> tuple[Any, Any]:
@@ -564,11 +573,17 @@ def _mentions(actor: str, expected: str) -> bool:
     return any(name.casefold()[:5] in folded for name in names)
 
 
-def _multiset_prf(predicted: list[tuple], expected: list[tuple]) -> Prf:
+def _multiset_prf(
+    predicted: list[tuple], expected: list[tuple], notes: list[str] | None = None
+) -> Prf:
     remaining = list(expected)
     tp = 0
     for key in predicted:
         if key in remaining:
             remaining.remove(key)
             tp += 1
+        elif notes is not None:
+            notes.append(f"spurious {' / '.join(str(k) for k in key)}")
+    if notes is not None:
+        notes.extend(f"missed   {' / '.join(str(k) for k in key)}" for key in remaining)
     return Prf(tp=tp, fp=len(predicted) - tp, fn=len(remaining))

@@ -17,16 +17,19 @@ from functools import lru_cache
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..records import Article, Incident
-from .actors import load_actors
+from ..records import Arrest, Article, Incident, Statement
+from .actors import Actor, load_actors
 from .attacks import ArticleView, Sentence, extract_incidents
 from .entities import EntityFinder
 from .gazetteer import load_gazetteer
 from .lexicon import load_lexicon
 from .nlp import NlpInfo, load_nlp
+from .statements import extract_arrests, extract_statements, load_statement_lexicon
 from .timex import find_anchor
 
-__all__ = ["ExtractOptions", "Extractor", "NlpInfo"]
+__all__ = ["ExtractOptions", "Extractor", "NlpInfo", "Record"]
+
+Record = Incident | Statement | Arrest
 
 
 def _sentences(doc) -> list[Sentence]:  # type: ignore[no-untyped-def]
@@ -77,14 +80,16 @@ class Extractor:
         self.gazetteer = load_gazetteer()
         self.actors = load_actors()
         self.lexicon = load_lexicon()
+        self.statement_lexicon = load_statement_lexicon()
         self.finder = _finder(self.options.model)
         self.today = today or dt.date.today()
 
-    def extract(self, article: Article) -> list[Incident]:
+    def extract(self, article: Article) -> list[Record]:
         return next(self.pipe([article]))
 
-    def pipe(self, articles: Iterable[Article]) -> Iterator[list[Incident]]:
-        """The incidents of each article, in order; the model runs once per article."""
+    def pipe(self, articles: Iterable[Article]) -> Iterator[list[Record]]:
+        """The records (incidents, statements, arrests) of each article, in order; the
+        model runs once per article."""
         batch: list[Article] = []
         for article in articles:
             batch.append(article)
@@ -94,15 +99,20 @@ class Extractor:
         if batch:
             yield from self._run(batch)
 
-    def _run(self, batch: list[Article]) -> Iterator[list[Incident]]:
+    def _run(self, batch: list[Article]) -> Iterator[list[Record]]:
         docs = self.nlp.pipe([a.text for a in batch], batch_size=self.options.batch_size)
         for article, doc in zip(batch, docs, strict=True):
-            yield extract_incidents(
-                self.view(article, doc),
-                lexicon=self.lexicon,
-                gazetteer=self.gazetteer,
-                actors=self.actors,
+            view = self.view(article, doc)
+            incidents = extract_incidents(
+                view, lexicon=self.lexicon, gazetteer=self.gazetteer, actors=self.actors
             )
+            reported = [i for i in incidents if i.sources[0].role == "report"]
+            about = reported[0].id if reported else None
+            statements = extract_statements(
+                view, lexicon=self.statement_lexicon, actors=self.actors, about=about
+            )
+            arrests = extract_arrests(view, actors=self.actors, about=about)
+            yield [*incidents, *statements, *arrests]
 
     def view(self, article: Article, doc) -> ArticleView:  # type: ignore[no-untyped-def]
         reference = article.published or find_anchor(article.text, today=self.today)
@@ -118,6 +128,8 @@ class Extractor:
             if filed is not None:
                 countries.add(filed.country)
         sentences = _sentences(doc)
+        states = self._states(reference)
+        filed_state = states.get(next(iter(countries))) if countries else None
         return ArticleView(
             article=article,
             sentences=sentences,
@@ -127,4 +139,15 @@ class Extractor:
             today=self.today,
             demonyms=self.gazetteer.demonyms,
             country_names=self.gazetteer.country_names,
+            states=states,
+            filed_state=filed_state,
         )
+
+    def _states(self, on: dt.date | None) -> dict[str, Actor]:
+        """The state actor of each country on a date ("Afghanistan" is the Taliban
+        government after 2021-08-15, the Islamic Republic before)."""
+        states: dict[str, Actor] = {}
+        for actor in self.actors.actors.values():
+            if actor.kind == "state" and actor.country and actor.valid_on(on):
+                states.setdefault(actor.country, actor)
+        return states

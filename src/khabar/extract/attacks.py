@@ -35,7 +35,7 @@ from ..records import (
     SourceRef,
     VictimGroup,
 )
-from .actors import ActorDictionary
+from .actors import Actor, ActorDictionary
 from .casualties import SentenceCasualties, read_casualties
 from .entities import ActorMention, PlaceMention
 from .gazetteer import Gazetteer
@@ -128,6 +128,10 @@ class ArticleView:
     demonyms: dict[str, str] = field(default_factory=dict)
     country_names: dict[str, str] = field(default_factory=dict)
     background_sentences: list[Sentence] = field(default_factory=list)
+    states: dict[str, Actor] = field(default_factory=dict)
+    """the state actor of each country, as on the article's date"""
+    filed_state: Actor | None = None
+    """the state of the country the story was filed in (its dateline)"""
 
     def places_in(self, sentence: Sentence) -> list[PlaceMention]:
         return [p for p in self.places if sentence.start <= p.start < sentence.end]

@@ -1,0 +1,494 @@
+"""Who said what about whom: statements (PLOVER verbal events) and arrests.
+
+A statement is found by its reporting verb ("accused", "rejected", "urged", "pledged",
+"warned", "claimed responsibility"); its source is the actor that does the verb (the
+subject, "X was accused by Y" -> Y, a quote's "we" -> whoever the sentence says spoke,
+"she" -> the last source named), its target the actor the verb is about ("rejected
+Pakistan's claim" -> Pakistan). A negated, hedged or hypothetical verb ("did not accuse",
+"stopped short of blaming", "would hold Kabul responsible if") makes no statement.
+
+An arrest is an arrest verb with a number of people ("arrested eleven individuals in
+connection with the attack"), made by the actor who arrests, or by the state of the place
+where it happened.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+import yaml
+
+from ..records import ActorRef, Arrest, Evidence, SourceRef, SpeakerRef, Statement
+from .actors import Actor, ActorDictionary
+from .attacks import ArticleView, Sentence
+from .entities import ActorMention
+from .numbers import find_figures
+from .timex import find_times
+
+__all__ = ["StatementLexicon", "extract_arrests", "extract_statements", "load_statement_lexicon"]
+
+_QUOTE = re.compile(r"[“\"]([^”\"]{3,})[”\"]")
+_PRONOUN = re.compile(r"\b(he|she|they|it|we|i)\b", re.IGNORECASE)
+_TITLE_WORDS = re.compile(
+    r"\b(minister|ministry|spokes(man|woman|person)|official|officials|police|army|"
+    r"military|office|authorities|government|governor|commander|chief|president|envoy|"
+    r"ambassador|embassy|consulate|department|secretary|general|inspector|officer)\b",
+    re.IGNORECASE,
+)
+_ARREST = re.compile(
+    r"\b(arrest(ed|s|ing)?|detain(ed|s|ing)?|apprehend(ed|s)?|taken into custody|took into "
+    r"custody|picked up|rounded up|nabbed|captured)\b",
+    re.IGNORECASE,
+)
+_ARRESTED_PEOPLE = re.compile(
+    r"^(?:[\w-]+\s+){0,3}?(suspects?|men|people|persons?|individuals?|militants?|operatives?|"
+    r"members|terrorists?|facilitators?|accomplices?|brothers|others|youths?|workers?)\b",
+    re.IGNORECASE,
+)
+_CONNECTED = re.compile(
+    r"\b(in connection with|over|for (their|his|her) (role|involvement) in|suspected of|"
+    r"accused of|linked to|behind|involved in|implicated in|helping|sheltered|who carried out)\b",
+    re.IGNORECASE,
+)
+_ABOUT = re.compile(
+    r"\b(attack|attacks|bombing|blast|killing|killings|assault|abduction|kidnapping|"
+    r"hijacking|strike|incident|perpetrators|those behind|those responsible|attackers|"
+    r"bomber|victims)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class StatementLexicon:
+    types: tuple[tuple[str, re.Pattern[str]], ...]
+    negated: re.Pattern[str]
+    hypothetical: re.Pattern[str]
+    speech: re.Pattern[str]
+
+
+@lru_cache(maxsize=2)
+def load_statement_lexicon() -> StatementLexicon:
+    raw = resources.files("khabar.data").joinpath("statement_lexicon.yaml").read_text("utf-8")
+    spec = yaml.safe_load(raw)
+    flags = re.IGNORECASE
+    return StatementLexicon(
+        types=tuple(
+            (kind, re.compile(r"\b(?:" + "|".join(f"(?:{p})" for p in patterns) + r")", flags))
+            for kind, patterns in spec["types"].items()
+        ),
+        negated=re.compile(spec["negated"], flags),
+        hypothetical=re.compile(spec["hypothetical"]),
+        speech=re.compile(spec["speech"], flags),
+    )
+
+
+def _record_id(prefix: str, *parts: object) -> str:
+    seed = ":".join(str(p) for p in parts)
+    return f"{prefix}-" + hashlib.sha256(seed.encode()).hexdigest()[:16]
+
+
+class _Sources:
+    """Remembers who spoke last, for "she said" and quotes that run on."""
+
+    def __init__(self) -> None:
+        self.last: tuple[Actor, str] | None = None
+
+
+def extract_statements(
+    view: ArticleView,
+    *,
+    lexicon: StatementLexicon,
+    actors: ActorDictionary,
+    about: str | None,
+) -> list[Statement]:
+    """The statements of an article, one per (type, source, target), first kept."""
+    found: dict[tuple[str, str, str | None], Statement] = {}
+    memory = _Sources()
+    for sentence in view.sentences:
+        for kind, verb in _verbs(sentence, lexicon):
+            made = _statement(view, sentence, kind, verb, lexicon, actors, memory, about)
+            if made is None:
+                continue
+            key = (made.type, made.source.name, made.target.name if made.target else None)
+            if made.target and made.target.name == made.source.name:
+                continue
+            found.setdefault(key, made)
+        speaker = _speaker_of(view, sentence, lexicon, actors)
+        if speaker is not None:
+            memory.last = speaker
+    statements = list(found.values())
+    # A denial answers the accusation before it: "Kabul denies it harbours militants".
+    accusers: dict[str, ActorRef] = {}
+    last_accuser: dict[str, ActorRef] = {}
+    resolved = []
+    for statement in statements:
+        if statement.type == "ACCUSE" and statement.target:
+            accusers[statement.target.name] = ActorRef(
+                name=statement.source.name, country=statement.source.country
+            )
+        if statement.type == "REJECT" and statement.target is None:
+            accuser = accusers.get(statement.source.name) or last_accuser.get(
+                statement.source.name
+            )
+            if accuser is not None:
+                statement = statement.model_copy(update={"target": accuser})
+        if statement.type == "ACCUSE":
+            # Any later denial by someone else may answer this accusation.
+            for name in list(last_accuser) + [s.source.name for s in statements]:
+                if name != statement.source.name:
+                    last_accuser[name] = ActorRef(
+                        name=statement.source.name, country=statement.source.country
+                    )
+        resolved.append(statement)
+    # The same act told twice, once with its target and once without, is one statement.
+    targeted = {(s.type, s.source.name) for s in resolved if s.target is not None}
+    unique: dict[tuple[str, str, str | None], Statement] = {}
+    for statement in resolved:
+        if statement.target is None and (statement.type, statement.source.name) in targeted:
+            continue
+        key = (statement.type, statement.source.name,
+               statement.target.name if statement.target else None)
+        unique.setdefault(key, statement)
+    return list(unique.values())
+
+
+def _verbs(sentence: Sentence, lexicon: StatementLexicon) -> list[tuple[str, re.Match[str]]]:
+    """Each statement verb of a sentence with its type; where two types claim the same
+    words (a claim of responsibility is also a "claim"), the first type listed wins."""
+    found: list[tuple[str, re.Match[str]]] = []
+    taken: list[tuple[int, int]] = []
+    for kind, pattern in lexicon.types:
+        for match in pattern.finditer(sentence.text):
+            if any(match.start() < end and start < match.end() for start, end in taken):
+                continue
+            taken.append((match.start(), match.end()))
+            found.append((kind, match))
+    return sorted(found, key=lambda item: item[1].start())
+
+
+def _statement(
+    view: ArticleView,
+    sentence: Sentence,
+    kind: str,
+    verb: re.Match[str],
+    lexicon: StatementLexicon,
+    actors: ActorDictionary,
+    memory: _Sources,
+    about: str | None,
+) -> Statement | None:
+    text = sentence.text
+    clause_start = max(text.rfind(";", 0, verb.start()), text.rfind(". ", 0, verb.start())) + 1
+    before = text[clause_start : verb.start()]
+    if lexicon.negated.search(before):
+        return None  # "did not accuse", "stopped short of blaming"
+    if lexicon.hypothetical.search(before[-45:]) or re.search(
+        r"\bif\b", text[verb.end() : verb.end() + 80]
+    ):
+        return None  # "would hold Kabul responsible if ..."
+    if text.rstrip().endswith("?"):
+        return None
+    if re.search(r"\b(report|reports|claim|claims|rumou?rs?|reportedly)\s+(that\s+)?"
+                 r"(claimed\s+(that\s+)?)?[^.;]{0,40}$", before):
+        return None  # "rejected a media report that claimed Beijing had urged ..."
+    mentions = view.actors_in(sentence)
+    verb_at = sentence.start + verb.start()
+    in_quote = _inside_quote(text, verb.start())
+    passive = re.match(r"\s+by\b", text[verb.end() : verb.end() + 6])
+    source: tuple[Actor, str] | None = None
+    if kind == "CLAIM_RESPONSIBILITY":
+        groups = [m for m in mentions if actors.is_armed_group(m.actor)]
+        before_groups = [m for m in groups if m.start < verb_at]
+        chosen = before_groups[0] if before_groups else (groups[0] if groups else None)
+        if chosen is None:
+            return None
+        source = (chosen.actor, chosen.surface)
+    elif passive:
+        after = [m for m in mentions if m.start > verb_at]
+        if after:
+            source = (after[0].actor, _speaker_phrase(text, after[0], sentence))
+    elif in_quote:
+        quoted = [
+            m for m in mentions
+            if m.start < verb_at and _inside_quote(text, m.start - sentence.start)
+            and not _governed(text, m.start - sentence.start)
+        ]
+        inside = text[max(text.rfind("“", 0, verb.start()), text.rfind('"', 0, verb.start()), 0)
+                      : verb.start()]
+        if quoted:
+            source = (quoted[-1].actor, _speaker_phrase(text, quoted[-1], sentence))
+        elif (national := _national(inside, view)) is not None:
+            source = national  # “The Afghan side also agreed ...”
+        else:
+            source = _speaker_of(view, sentence, lexicon, actors) or memory.last
+    else:
+        subjects = [
+            m for m in mentions
+            if sentence.start + clause_start <= m.start < verb_at
+            and not _governed(text, m.start - sentence.start)
+        ]
+        pronoun = _PRONOUN.search(before[-25:])
+        earlier = [m for m in mentions if m.start < verb_at]
+        if subjects and not pronoun:
+            chosen = subjects[-1]  # the head of "Pakistan's military spokesperson"
+            source = (chosen.actor, _speaker_phrase(text, chosen, sentence))
+        elif pronoun and earlier:
+            # "the statement issued by Taliban authorities, in which they asserted"
+            source = (earlier[-1].actor, earlier[-1].surface)
+        elif pronoun and memory.last:
+            source = memory.last
+        elif (national := _national(before, view)) is not None:
+            source = national  # "Pakistani security authorities said"
+        elif _TITLE_WORDS.search(before) and view.filed_state is not None:
+            # "Interior Minister Sohail Arbab accused ...": an official of the country
+            # the story was filed in, when no country is named.
+            source = (view.filed_state, before.strip(" ,") or view.filed_state.name)
+    if source is None:
+        return None
+    actor, speaker = source
+    target = None
+    if kind != "CLAIM_RESPONSIBILITY":
+        target = _target(
+            text, sentence, verb, mentions, actor, actors, passive=bool(passive),
+            demonyms=view.demonyms, states=view.states,
+        )
+    source_ref = actors.ref(actor)
+    evidence = [
+        Evidence(field="statement", article_id=view.article.id, start=sentence.start,
+                 end=sentence.end, quote=text)
+    ]
+    quote = _QUOTE.search(text)
+    if quote:
+        evidence.append(
+            Evidence(field="quote", article_id=view.article.id,
+                     start=sentence.start + quote.start(1), end=sentence.start + quote.end(1),
+                     quote=quote.group(1))
+        )
+    return Statement(
+        id=_record_id("st", view.article.id, sentence.start, kind, source_ref.name),
+        type=kind,  # type: ignore[arg-type]
+        source=SpeakerRef(name=source_ref.name, country=source_ref.country, speaker=speaker),
+        target=target,
+        date=_said_on(view, sentence, verb),
+        about=about if _ABOUT.search(text) else None,
+        sources=(
+            SourceRef(article_id=view.article.id, file=view.article.file,
+                      url=view.article.url, role="report"),
+        ),
+        evidence=tuple(evidence),
+    )
+
+
+_NATIONAL_BODY = re.compile(
+    r"\b([A-Z][a-z]+)\s+(?:[a-z]+\s+){0,2}(authorities|officials|government|police|forces|"
+    r"troops|security|military|army|ministry|side|delegation|officers?)\b"
+)
+
+
+def _national(text: str, view: ArticleView) -> tuple[Actor, str] | None:
+    """ "Pakistani security authorities", "the Afghan side": the state of that nation."""
+    for match in _NATIONAL_BODY.finditer(text):
+        iso2 = view.demonyms.get(match.group(1).casefold())
+        if iso2 and iso2 in view.states:
+            return view.states[iso2], match.group(0)
+    return None
+
+
+def _governed(text: str, offset: int) -> bool:
+    """Whether a mention is the object of a preposition ("the role of Afghan terrorists",
+    "talks with Kabul"), so not the subject."""
+    return bool(
+        re.search(r"\b(of|to|for|with|against|from|in|on|at|about|by|into|towards?)\s+(the\s+)?$",
+                  text[max(0, offset - 20) : offset], re.IGNORECASE)
+    )
+
+
+def _inside_quote(text: str, offset: int) -> bool:
+    return any(m.start() <= offset < m.end() for m in _QUOTE.finditer(text))
+
+
+def _speaker_of(
+    view: ArticleView, sentence: Sentence, lexicon: StatementLexicon, actors: ActorDictionary
+) -> tuple[Actor, str] | None:
+    """Who a sentence says spoke: "…," the foreign office said; X said that …"""
+    speech = lexicon.speech.search(sentence.text)
+    if not speech:
+        return None
+    mentions = [m for m in view.actors_in(sentence) if not _inside_quote(
+        sentence.text, m.start - sentence.start)]
+    if not mentions:
+        return None
+    at = sentence.start + speech.start()
+    nearest = min(mentions, key=lambda m: abs(m.start - at))
+    return nearest.actor, _speaker_phrase(sentence.text, nearest, sentence)
+
+
+def _speaker_phrase(text: str, mention: ActorMention, sentence: Sentence) -> str:
+    """The speaker as named: the mention with the capitalised words around it
+    ("Foreign Office Spokesperson Mumtaz Zahra Baloch")."""
+    start, end = mention.start - sentence.start, mention.end - sentence.start
+    words = re.compile(r"(?:[A-Z][\w.'’-]*\s+)+$")
+    before = words.search(text[max(0, start - 60) : start])
+    if before:
+        start -= len(before.group(0))
+    after = re.match(r"(?:\s+[A-Z][\w.'’-]*)+", text[end : end + 60])
+    if after:
+        end += len(after.group(0))
+    return text[start:end].strip()
+
+
+def _target(
+    text: str,
+    sentence: Sentence,
+    verb: re.Match[str],
+    mentions: list[ActorMention],
+    source: Actor,
+    actors: ActorDictionary,
+    *,
+    passive: bool,
+    demonyms: dict[str, str],
+    states: dict[str, Actor],
+) -> ActorRef | None:
+    verb_at = sentence.start + verb.start()
+    source_name = actors.ref(source).name
+    if passive:
+        subjects = [m for m in mentions if m.start < verb_at]
+        candidates = subjects[-1:]
+    else:
+        clause_end = len(text)
+        stop = re.search(
+            r"[;.]\s|,\s+(saying|adding|and said|while)\b|\b(that|which|who)\s+(claimed|said|"
+            r"alleged|reported|suggested)\b",
+            text[verb.end() :],
+        )
+        if stop:
+            clause_end = verb.end() + stop.start()
+        candidates = [
+            m for m in mentions
+            if verb_at < m.start < sentence.start + clause_end
+            and not _locative(text, m.start - sentence.start)
+        ]
+    for mention in candidates:
+        ref = actors.ref(mention.actor)
+        if ref.name != source_name:
+            return ref
+    if not passive:
+        national = _NATIONAL_TARGET.search(text, verb.end(), verb.end() + 80)
+        if national and re.search(
+            r"\b(attacks?|killing|killings|deaths?|murder|abduction)\s+(on|of)\s+$",
+            text[max(0, national.start() - 30) : national.start()],
+        ):
+            national = None  # the victims of an attack are not the target of a statement
+        if national:
+            iso2 = demonyms.get(national.group(1).casefold())
+            if iso2 and iso2 in states and actors.ref(states[iso2]).name != source_name:
+                return actors.ref(states[iso2])  # "confirming the role of Afghan terrorists"
+    return None
+
+
+_NATIONAL_TARGET = re.compile(
+    r"\b([A-Z][a-z]+)\s+(?:[a-z]+\s+)?(terrorists|militants|nationals|citizens|authorities|"
+    r"officials|government|forces|troops|side|elements|soil|territory)\b"
+)
+
+
+def _locative(text: str, offset: int) -> bool:
+    """A place, not a target: "the killing of Chinese workers in Tajikistan" (but
+    "authorities in Kabul" names the government)."""
+    before = text[max(0, offset - 40) : offset]
+    if re.search(r"\b(authorities|government|officials|leaders|regime|rulers)\s+in\s+$", before):
+        return False
+    if re.search(r"\b(planned|facilitated|based|operating|hiding|sheltering|trained|launched|"
+                 r"orchestrated|emanating|directed|sponsored|backed)(\s+\w+){0,2}\s+(in|from)"
+                 r"\s+$", before, re.IGNORECASE):
+        return False  # "planned and facilitated in Afghanistan": the accused
+    return bool(re.search(r"\b(in|near|at|inside|within|across|from|outside)\s+(the\s+)?$",
+                          before, re.IGNORECASE))
+
+
+def _said_on(view: ArticleView, sentence: Sentence, verb: re.Match[str]):  # type: ignore[no-untyped-def]
+    """The date of the statement: a time expression right against its verb ("on
+    Thursday condemned", "said on Thursday")."""
+    for mention in find_times(sentence.text, reference=view.reference, today=view.today):
+        gap = min(abs(mention.start - verb.end()), abs(verb.start() - mention.end))
+        if gap <= 25 and mention.kind not in ("year", "year_adj", "month_year"):
+            return mention.span
+    return None
+
+
+def extract_arrests(
+    view: ArticleView, *, actors: ActorDictionary, about: str | None
+) -> list[Arrest]:
+    """Arrests the article reports, each with who arrested how many, where and why."""
+    arrests: list[Arrest] = []
+    for sentence in view.sentences:
+        text = sentence.text
+        for verb in _ARREST.finditer(text):
+            before = text[: verb.start()]
+            if re.search(r"\b(not|no|never|yet to|without)\b[^.,;]{0,20}$", before):
+                continue
+            count = _arrested_count(text, verb)
+            if count is None:
+                continue
+            places = [p for p in view.places_in(sentence) if not p.container]
+            mentions = [
+                m for m in view.actors_in(sentence)
+                if m.start < sentence.start + verb.start() and not actors.is_armed_group(m.actor)
+            ]
+            national = _national(before, view)
+            if mentions:
+                actor = actors.ref(mentions[0].actor)
+            elif national is not None:
+                actor = actors.ref(national[0])  # "Pakistani security authorities ..."
+            elif places and places[0].place.country in view.states:
+                actor = actors.ref(view.states[places[0].place.country])
+            elif view.filed_state is not None:
+                actor = actors.ref(view.filed_state)
+            else:
+                continue
+            location = places[0].place.location() if places else None
+            connected = _CONNECTED.search(text) and _ABOUT.search(text)
+            arrests.append(
+                Arrest(
+                    id=_record_id("ar", view.article.id, sentence.start, verb.start()),
+                    actor=actor,
+                    count=count,
+                    location=location,
+                    date=_said_on(view, sentence, verb),
+                    about=about if connected else None,
+                    sources=(
+                        SourceRef(article_id=view.article.id, file=view.article.file,
+                                  url=view.article.url, role="report"),
+                    ),
+                    evidence=(
+                        Evidence(field="arrest", article_id=view.article.id,
+                                 start=sentence.start, end=sentence.end, quote=text),
+                    ),
+                )
+            )
+            break
+    return arrests
+
+
+def _arrested_count(text: str, verb: re.Match[str]) -> int | None:
+    """How many were arrested: the figure after the verb ("arrested nine suspects", "the
+    arrest of six operatives") or before it ("four suspects were taken into custody")."""
+    after = text[verb.end() : verb.end() + 80]
+    for figure in find_figures(after):
+        if figure.start > 30:
+            break
+        if _ARRESTED_PEOPLE.match(after[figure.end :].lstrip()) and figure.count.best:
+            return figure.count.best
+    before = text[max(0, verb.start() - 60) : verb.start()]
+    figures = find_figures(before)
+    if figures:
+        last = figures[-1]
+        rest = before[last.end :]
+        if _ARRESTED_PEOPLE.match(rest.lstrip()) and re.search(r"\b(were|was|had been)\b", rest):
+            return last.count.best
+    if re.match(r"\s+(a|an|one)\s+(suspect|man|person|militant)\b", after):
+        return 1
+    return None
