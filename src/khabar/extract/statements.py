@@ -96,6 +96,8 @@ class _Sources:
 
     def __init__(self) -> None:
         self.last: tuple[Actor, str] | None = None
+        self.in_sentence: Statement | None = None
+        """the statement made earlier in the same sentence ("accused A and called on B")"""
 
 
 def extract_statements(
@@ -109,10 +111,15 @@ def extract_statements(
     found: dict[tuple[str, str, str | None], Statement] = {}
     memory = _Sources()
     for sentence in view.sentences:
+        memory.in_sentence = None
         for kind, verb in _verbs(sentence, lexicon):
             made = _statement(view, sentence, kind, verb, lexicon, actors, memory, about)
             if made is None:
                 continue
+            memory.in_sentence = made
+            for also in _coordinated(view, sentence, verb, made, actors):
+                key = (also.type, also.source.name, also.target.name if also.target else None)
+                found.setdefault(key, also)
             key = (made.type, made.source.name, made.target.name if made.target else None)
             if made.target and made.target.name == made.source.name:
                 continue
@@ -124,6 +131,8 @@ def extract_statements(
     # A denial answers the accusation before it: "Kabul denies it harbours militants".
     accusers: dict[str, ActorRef] = {}
     last_accuser: dict[str, ActorRef] = {}
+    requesters: dict[str, ActorRef] = {}
+    claimant: ActorRef | None = None
     resolved = []
     for statement in statements:
         if statement.type == "ACCUSE" and statement.target:
@@ -131,11 +140,26 @@ def extract_statements(
                 name=statement.source.name, country=statement.source.country
             )
         if statement.type == "REJECT" and statement.target is None:
-            accuser = accusers.get(statement.source.name) or last_accuser.get(
-                statement.source.name
+            claimed = re.search(
+                r"\b(claim|claims|figure|figures|statement)\b", statement.evidence[0].quote
+            )
+            accuser = (
+                (claimant if claimed and claimant else None)
+                or accusers.get(statement.source.name)
+                or last_accuser.get(statement.source.name)
             )
             if accuser is not None:
                 statement = statement.model_copy(update={"target": accuser})
+        if statement.type == "AGREE" and statement.target is None:
+            asker = requesters.get(statement.source.name)
+            if asker is not None:  # "X urged Tajikistan to ...; Tajikistan pledged to do so"
+                statement = statement.model_copy(update={"target": asker})
+        if statement.type == "REQUEST" and statement.target:
+            requesters[statement.target.name] = ActorRef(
+                name=statement.source.name, country=statement.source.country
+            )
+        if statement.type == "CLAIM_RESPONSIBILITY":
+            claimant = ActorRef(name=statement.source.name, country=statement.source.country)
         if statement.type == "ACCUSE":
             # Any later denial by someone else may answer this accusation.
             for name in list(last_accuser) + [s.source.name for s in statements]:
@@ -150,8 +174,11 @@ def extract_statements(
     for statement in resolved:
         if statement.target is None and (statement.type, statement.source.name) in targeted:
             continue
-        key = (statement.type, statement.source.name,
-               statement.target.name if statement.target else None)
+        key = (
+            statement.type,
+            statement.source.name,
+            statement.target.name if statement.target else None,
+        )
         unique.setdefault(key, statement)
     return list(unique.values())
 
@@ -191,8 +218,11 @@ def _statement(
         return None  # "would hold Kabul responsible if ..."
     if text.rstrip().endswith("?"):
         return None
-    if re.search(r"\b(report|reports|claim|claims|rumou?rs?|reportedly)\s+(that\s+)?"
-                 r"(claimed\s+(that\s+)?)?[^.;]{0,40}$", before):
+    if re.search(
+        r"\b(report|reports|claim|claims|rumou?rs?|reportedly)\s+(that\s+)?"
+        r"(claimed\s+(that\s+)?)?[^.;]{0,40}$",
+        before,
+    ):
         return None  # "rejected a media report that claimed Beijing had urged ..."
     mentions = view.actors_in(sentence)
     verb_at = sentence.start + verb.start()
@@ -212,12 +242,17 @@ def _statement(
             source = (after[0].actor, _speaker_phrase(text, after[0], sentence))
     elif in_quote:
         quoted = [
-            m for m in mentions
-            if m.start < verb_at and _inside_quote(text, m.start - sentence.start)
+            m
+            for m in mentions
+            if m.start < verb_at
+            and _inside_quote(text, m.start - sentence.start)
             and not _governed(text, m.start - sentence.start)
         ]
-        inside = text[max(text.rfind("“", 0, verb.start()), text.rfind('"', 0, verb.start()), 0)
-                      : verb.start()]
+        inside = text[
+            max(
+                text.rfind("“", 0, verb.start()), text.rfind('"', 0, verb.start()), 0
+            ) : verb.start()
+        ]
         if quoted:
             source = (quoted[-1].actor, _speaker_phrase(text, quoted[-1], sentence))
         elif (national := _national(inside, view)) is not None:
@@ -226,13 +261,19 @@ def _statement(
             source = _speaker_of(view, sentence, lexicon, actors) or memory.last
     else:
         subjects = [
-            m for m in mentions
+            m
+            for m in mentions
             if sentence.start + clause_start <= m.start < verb_at
             and not _governed(text, m.start - sentence.start)
         ]
         pronoun = _PRONOUN.search(before[-25:])
         earlier = [m for m in mentions if m.start < verb_at]
-        if subjects and not pronoun:
+        shared = memory.in_sentence
+        if shared is not None and re.search(r"\band\s+(\w+\s+)?$", before):
+            # "X accused Afghanistan of ... and called on Kabul": X did both.
+            named = actors.lookup(shared.source.name)
+            source = (named, shared.source.speaker or shared.source.name) if named else None
+        elif subjects and not pronoun:
             chosen = subjects[-1]  # the head of "Pakistan's military spokesperson"
             source = (chosen.actor, _speaker_phrase(text, chosen, sentence))
         elif pronoun and earlier:
@@ -252,20 +293,36 @@ def _statement(
     target = None
     if kind != "CLAIM_RESPONSIBILITY":
         target = _target(
-            text, sentence, verb, mentions, actor, actors, passive=bool(passive),
-            demonyms=view.demonyms, states=view.states,
+            text,
+            sentence,
+            verb,
+            mentions,
+            actor,
+            actors,
+            passive=bool(passive),
+            demonyms=view.demonyms,
+            states=view.states,
         )
     source_ref = actors.ref(actor)
     evidence = [
-        Evidence(field="statement", article_id=view.article.id, start=sentence.start,
-                 end=sentence.end, quote=text)
+        Evidence(
+            field="statement",
+            article_id=view.article.id,
+            start=sentence.start,
+            end=sentence.end,
+            quote=text,
+        )
     ]
     quote = _QUOTE.search(text)
     if quote:
         evidence.append(
-            Evidence(field="quote", article_id=view.article.id,
-                     start=sentence.start + quote.start(1), end=sentence.start + quote.end(1),
-                     quote=quote.group(1))
+            Evidence(
+                field="quote",
+                article_id=view.article.id,
+                start=sentence.start + quote.start(1),
+                end=sentence.start + quote.end(1),
+                quote=quote.group(1),
+            )
         )
     return Statement(
         id=_record_id("st", view.article.id, sentence.start, kind, source_ref.name),
@@ -275,8 +332,12 @@ def _statement(
         date=_said_on(view, sentence, verb),
         about=about if _ABOUT.search(text) else None,
         sources=(
-            SourceRef(article_id=view.article.id, file=view.article.file,
-                      url=view.article.url, role="report"),
+            SourceRef(
+                article_id=view.article.id,
+                file=view.article.file,
+                url=view.article.url,
+                role="report",
+            ),
         ),
         evidence=tuple(evidence),
     )
@@ -297,12 +358,55 @@ def _national(text: str, view: ArticleView) -> tuple[Actor, str] | None:
     return None
 
 
+def _coordinated(
+    view: ArticleView,
+    sentence: Sentence,
+    verb: re.Match[str],
+    made: Statement,
+    actors: ActorDictionary,
+) -> list[Statement]:
+    """ "Pakistan and Afghanistan agreed ...": each agreed with the other."""
+    if made.type != "AGREE":
+        return []
+    before = sentence.text[: verb.start()]
+    pair = re.search(r"(\S[^,;]*?)\s+and\s+([^,;]+?)\s+(have\s+|had\s+)?$", before)
+    if not pair:
+        return []
+    names = []
+    for mention in view.actors_in(sentence):
+        offset = mention.start - sentence.start
+        if pair.start() <= offset < pair.end():
+            names.append(actors.ref(mention.actor))
+    if len(names) != 2 or names[0].name == names[1].name:
+        return []
+    first, second = names
+    return [
+        made.model_copy(
+            update={
+                "id": made.id + "-a",
+                "source": SpeakerRef(**first.model_dump(), speaker=first.name),
+                "target": second,
+            }
+        ),
+        made.model_copy(
+            update={
+                "id": made.id + "-b",
+                "source": SpeakerRef(**second.model_dump(), speaker=second.name),
+                "target": first,
+            }
+        ),
+    ]
+
+
 def _governed(text: str, offset: int) -> bool:
     """Whether a mention is the object of a preposition ("the role of Afghan terrorists",
     "talks with Kabul"), so not the subject."""
     return bool(
-        re.search(r"\b(of|to|for|with|against|from|in|on|at|about|by|into|towards?)\s+(the\s+)?$",
-                  text[max(0, offset - 20) : offset], re.IGNORECASE)
+        re.search(
+            r"\b(of|to|for|with|against|from|in|on|at|about|by|into|towards?)\s+(the\s+)?$",
+            text[max(0, offset - 20) : offset],
+            re.IGNORECASE,
+        )
     )
 
 
@@ -317,8 +421,11 @@ def _speaker_of(
     speech = lexicon.speech.search(sentence.text)
     if not speech:
         return None
-    mentions = [m for m in view.actors_in(sentence) if not _inside_quote(
-        sentence.text, m.start - sentence.start)]
+    mentions = [
+        m
+        for m in view.actors_in(sentence)
+        if not _inside_quote(sentence.text, m.start - sentence.start)
+    ]
     if not mentions:
         return None
     at = sentence.start + speech.start()
@@ -367,7 +474,8 @@ def _target(
         if stop:
             clause_end = verb.end() + stop.start()
         candidates = [
-            m for m in mentions
+            m
+            for m in mentions
             if verb_at < m.start < sentence.start + clause_end
             and not _locative(text, m.start - sentence.start)
         ]
@@ -391,7 +499,8 @@ def _target(
 
 _NATIONAL_TARGET = re.compile(
     r"\b([A-Z][a-z]+)\s+(?:[a-z]+\s+)?(terrorists|militants|nationals|citizens|authorities|"
-    r"officials|government|forces|troops|side|elements|soil|territory)\b"
+    r"officials|government|forces|troops|side|elements|soil|territory|ambassador|embassy|envoy|"
+    r"consulate|counterpart|delegation)\b"
 )
 
 
@@ -401,12 +510,19 @@ def _locative(text: str, offset: int) -> bool:
     before = text[max(0, offset - 40) : offset]
     if re.search(r"\b(authorities|government|officials|leaders|regime|rulers)\s+in\s+$", before):
         return False
-    if re.search(r"\b(planned|facilitated|based|operating|hiding|sheltering|trained|launched|"
-                 r"orchestrated|emanating|directed|sponsored|backed)(\s+\w+){0,2}\s+(in|from)"
-                 r"\s+$", before, re.IGNORECASE):
+    if re.search(
+        r"\b(planned|facilitated|based|operating|hiding|sheltering|trained|launched|"
+        r"orchestrated|emanating|directed|sponsored|backed)(\s+\w+){0,2}\s+(in|from)"
+        r"\s+$",
+        before,
+        re.IGNORECASE,
+    ):
         return False  # "planned and facilitated in Afghanistan": the accused
-    return bool(re.search(r"\b(in|near|at|inside|within|across|from|outside)\s+(the\s+)?$",
-                          before, re.IGNORECASE))
+    return bool(
+        re.search(
+            r"\b(in|near|at|inside|within|across|from|outside)\s+(the\s+)?$", before, re.IGNORECASE
+        )
+    )
 
 
 def _said_on(view: ArticleView, sentence: Sentence, verb: re.Match[str]):  # type: ignore[no-untyped-def]
@@ -435,7 +551,8 @@ def extract_arrests(
                 continue
             places = [p for p in view.places_in(sentence) if not p.container]
             mentions = [
-                m for m in view.actors_in(sentence)
+                m
+                for m in view.actors_in(sentence)
                 if m.start < sentence.start + verb.start() and not actors.is_armed_group(m.actor)
             ]
             national = _national(before, view)
@@ -460,12 +577,21 @@ def extract_arrests(
                     date=_said_on(view, sentence, verb),
                     about=about if connected else None,
                     sources=(
-                        SourceRef(article_id=view.article.id, file=view.article.file,
-                                  url=view.article.url, role="report"),
+                        SourceRef(
+                            article_id=view.article.id,
+                            file=view.article.file,
+                            url=view.article.url,
+                            role="report",
+                        ),
                     ),
                     evidence=(
-                        Evidence(field="arrest", article_id=view.article.id,
-                                 start=sentence.start, end=sentence.end, quote=text),
+                        Evidence(
+                            field="arrest",
+                            article_id=view.article.id,
+                            start=sentence.start,
+                            end=sentence.end,
+                            quote=text,
+                        ),
                     ),
                 )
             )
