@@ -224,6 +224,8 @@ def _statement(
         before,
     ):
         return None  # "rejected a media report that claimed Beijing had urged ..."
+    if re.search(r"\b(unnamed|anonymous)\s+(\w+\s+)?sources?\b", before):
+        return None  # a report's unnamed sources are no actor's statement
     mentions = view.actors_in(sentence)
     verb_at = sentence.start + verb.start()
     in_quote = _inside_quote(text, verb.start())
@@ -290,6 +292,10 @@ def _statement(
     if source is None:
         return None
     actor, speaker = source
+    if kind == "ACCUSE" and not re.match(r"condemn", verb.group(0), re.IGNORECASE):
+        needs_target = True  # "alleging that its fighters ...": no accusation without whom
+    else:
+        needs_target = False
     target = None
     if kind != "CLAIM_RESPONSIBILITY":
         target = _target(
@@ -303,6 +309,8 @@ def _statement(
             demonyms=view.demonyms,
             states=view.states,
         )
+    if needs_target and target is None:
+        return None
     source_ref = actors.ref(actor)
     evidence = [
         Evidence(
@@ -467,8 +475,8 @@ def _target(
     else:
         clause_end = len(text)
         stop = re.search(
-            r"[;.]\s|,\s+(saying|adding|and said|while)\b|\b(that|which|who)\s+(claimed|said|"
-            r"alleged|reported|suggested)\b",
+            r"[;.]\s|,\s+(saying|adding|and said|while|\w+ing)\b|\b(that|which|who)\s+"
+            r"(claimed|said|alleged|reported|suggested)\b",
             text[verb.end() :],
         )
         if stop:
