@@ -75,9 +75,16 @@ def load_statement_lexicon() -> StatementLexicon:
     raw = resources.files("khabar.data").joinpath("statement_lexicon.yaml").read_text("utf-8")
     spec = yaml.safe_load(raw)
     flags = re.IGNORECASE
+
+    def whole(pattern: str) -> str:
+        # "accus(e|ed)" must take "accused" whole, or "accuse|d by" hides the passive.
+        if pattern.endswith(" ") or re.search(r"\(\?!", pattern[-30:]):
+            return f"(?:{pattern})"
+        return f"(?:{pattern})(?![a-z])"
+
     return StatementLexicon(
         types=tuple(
-            (kind, re.compile(r"\b(?:" + "|".join(f"(?:{p})" for p in patterns) + r")", flags))
+            (kind, re.compile(r"\b(?:" + "|".join(whole(p) for p in patterns) + r")", flags))
             for kind, patterns in spec["types"].items()
         ),
         negated=re.compile(spec["negated"], flags),
@@ -216,8 +223,8 @@ def _statement(
         r"\bif\b", text[verb.end() : verb.end() + 80]
     ):
         return None  # "would hold Kabul responsible if ..."
-    if text.rstrip().endswith("?"):
-        return None
+    if text.rstrip().endswith("?") or (kind == "REQUEST" and "?" in text):
+        return None  # a question is no request: "Why would we ...?" he asked
     if re.search(
         r"\b(report|reports|claim|claims|rumou?rs?|reportedly)\s+(that\s+)?"
         r"(claimed\s+(that\s+)?)?[^.;]{0,40}$",
@@ -255,12 +262,15 @@ def _statement(
                 text.rfind("“", 0, verb.start()), text.rfind('"', 0, verb.start()), 0
             ) : verb.start()
         ]
-        if quoted:
+        speaker = _speaker_of(view, sentence, lexicon, actors)
+        if speaker is not None:
+            source = speaker  # “Pakistan expects ...,” the ISPR said: the ISPR speaks
+        elif quoted:
             source = (quoted[-1].actor, _speaker_phrase(text, quoted[-1], sentence))
         elif (national := _national(inside, view)) is not None:
-            source = national  # “The Afghan side also agreed ...”
+            source = national  # “The Afghan side also agreed ...,” the statement reads
         else:
-            source = _speaker_of(view, sentence, lexicon, actors) or memory.last
+            source = memory.last
     else:
         subjects = [
             m
@@ -281,8 +291,8 @@ def _statement(
         elif pronoun and earlier:
             # "the statement issued by Taliban authorities, in which they asserted"
             source = (earlier[-1].actor, earlier[-1].surface)
-        elif pronoun and memory.last:
-            source = memory.last
+        elif (pronoun or _DEFINITE_BODY.search(before)) and memory.last:
+            source = memory.last  # "she urged", "the committee called on"
         elif (national := _national(before, view)) is not None:
             source = national  # "Pakistani security authorities said"
         elif _TITLE_WORDS.search(before) and view.filed_state is not None:
@@ -308,6 +318,7 @@ def _statement(
             passive=bool(passive),
             demonyms=view.demonyms,
             states=view.states,
+            filed_state=view.filed_state,
         )
     if needs_target and target is None:
         return None
@@ -351,6 +362,14 @@ def _statement(
     )
 
 
+_DEFINITE_BODY = re.compile(
+    r"\bthe\s+(committee|ministry|department|office|spokes(man|woman|person)|official|"
+    r"statement|government|military|army|police|agency|service|command|council|group)\b",
+    re.IGNORECASE,
+)
+_GENERIC_OFFICIALS = re.compile(
+    r"^\s+(the\s+)?(police|authorities|officials|government|security forces)\b", re.IGNORECASE
+)
 _NATIONAL_BODY = re.compile(
     r"\b([A-Z][a-z]+)\s+(?:[a-z]+\s+){0,2}(authorities|officials|government|police|forces|"
     r"troops|security|military|army|ministry|side|delegation|officers?)\b"
@@ -466,6 +485,7 @@ def _target(
     passive: bool,
     demonyms: dict[str, str],
     states: dict[str, Actor],
+    filed_state: Actor | None = None,
 ) -> ActorRef | None:
     verb_at = sentence.start + verb.start()
     source_name = actors.ref(source).name
@@ -491,6 +511,13 @@ def _target(
         ref = actors.ref(mention.actor)
         if ref.name != source_name:
             return ref
+    if (
+        not passive
+        and filed_state is not None
+        and _GENERIC_OFFICIALS.match(text[verb.end() :])
+        and actors.ref(filed_state).name != source_name
+    ):
+        return actors.ref(filed_state)  # "denied police claims": the state's police
     if not passive:
         national = _NATIONAL_TARGET.search(text, verb.end(), verb.end() + 80)
         if national and re.search(
