@@ -139,6 +139,7 @@ def extract_statements(
     accusers: dict[str, ActorRef] = {}
     last_accuser: dict[str, ActorRef] = {}
     requesters: dict[str, ActorRef] = {}
+    last_accused: dict[str, ActorRef] = {}
     claimant: ActorRef | None = None
     resolved = []
     for statement in statements:
@@ -157,6 +158,12 @@ def extract_statements(
             )
             if accuser is not None:
                 statement = statement.model_copy(update={"target": accuser})
+        if statement.type == "THREATEN" and statement.target is None:
+            accused = last_accused.get(statement.source.name)
+            if accused is not None:  # "will respond to this aggression", after accusing
+                statement = statement.model_copy(update={"target": accused})
+        if statement.type == "ACCUSE" and statement.target:
+            last_accused[statement.source.name] = statement.target
         if statement.type == "AGREE" and statement.target is None:
             asker = requesters.get(statement.source.name)
             if asker is not None:  # "X urged Tajikistan to ...; Tajikistan pledged to do so"
@@ -225,6 +232,8 @@ def _statement(
         return None  # "would hold Kabul responsible if ..."
     if text.rstrip().endswith("?") or (kind == "REQUEST" and "?" in text):
         return None  # a question is no request: "Why would we ...?" he asked
+    if kind == "REQUEST" and re.search(r"\b(when|if|was|were|being|after being)\s+$", before):
+        return None  # "declined to comment when asked": asked, not asking
     if re.search(
         r"\b(report|reports|claim|claims|rumou?rs?|reportedly)\s+(that\s+)?"
         r"(claimed\s+(that\s+)?)?[^.;]{0,40}$",
@@ -263,6 +272,9 @@ def _statement(
             ) : verb.start()
         ]
         speaker = _speaker_of(view, sentence, lexicon, actors)
+        tail = text[verb.end() :]
+        if speaker is None and re.search(r"[”\"],?\s+(he|she|it|they)\s+(said|added|warned)", tail):
+            speaker = memory.last  # “...,” it said: whoever spoke last
         if speaker is not None:
             source = speaker  # “Pakistan expects ...,” the ISPR said: the ISPR speaks
         elif quoted:
@@ -293,6 +305,10 @@ def _statement(
             source = (earlier[-1].actor, earlier[-1].surface)
         elif (pronoun or _DEFINITE_BODY.search(before)) and memory.last:
             source = memory.last  # "she urged", "the committee called on"
+        elif (said := _speaker_of(view, sentence, lexicon, actors)) is not None and re.search(
+            r",\s+(the\s+)?[^,]{0,60}\b(said|says|added)\b", text[verb.end() :]
+        ):
+            source = said  # "The attackers belonged to the TTP, the ISPR said"
         elif (national := _national(before, view)) is not None:
             source = national  # "Pakistani security authorities said"
         elif _TITLE_WORDS.search(before) and view.filed_state is not None:
@@ -320,6 +336,14 @@ def _statement(
             states=view.states,
             filed_state=view.filed_state,
         )
+    if target is None and kind in ("AGREE", "SUPPORT", "REQUEST"):
+        # "called the Chinese ambassador and pledged that ...": the other party is named
+        # before the verb.
+        for national in _NATIONAL_TARGET.finditer(text):
+            iso2 = view.demonyms.get(national.group(1).casefold())
+            if iso2 in view.states and actors.ref(view.states[iso2]).name != actors.ref(actor).name:
+                target = actors.ref(view.states[iso2])
+                break
     if needs_target and target is None:
         return None
     source_ref = actors.ref(actor)
