@@ -28,7 +28,7 @@ SETS = {
     ),
 }
 MODELS = ("auto", "blank")
-METRICS = ("incidents", "fields_all")
+METRICS = ("incidents", "fields_all", "statements", "arrests")
 
 
 def digest(gold: Path, articles: Path) -> str:

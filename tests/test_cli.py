@@ -6,7 +6,7 @@ import pytest
 
 from khabar.cli import app
 
-COMMANDS = ["ingest", "articles", "show", "export", "extract", "eval"]
+COMMANDS = ["ingest", "articles", "show", "export", "extract", "eval", "statements"]
 
 
 def formats(data_dir):
@@ -189,3 +189,38 @@ def test_cli_version(runner):
     result = invoke(runner, "--version")
     assert result.exit_code == 0
     assert result.output.startswith("khabar ")
+
+
+def test_cli_statements_filters_by_source_target_and_type(runner, write, db_path):
+    path = write(
+        "s.txt",
+        "ISLAMABAD: Pakistan's Foreign Office accused Afghanistan of sheltering the attackers "
+        "of a checkpoint in Bannu, where four policemen were killed on Monday. Beijing urged "
+        "Islamabad to protect Chinese workers.",
+    )
+    invoke(runner, "ingest", "--db", db_path, path)
+    listed = invoke(runner, "statements", "--db", db_path, "--format", "jsonl")
+    assert listed.exit_code == 0, listed.output
+    rows = [json.loads(line) for line in listed.output.splitlines()]
+    assert {(r["type"], r["source"]["name"]) for r in rows} >= {
+        ("ACCUSE", "Pakistan"),
+        ("REQUEST", "China"),
+    }
+    only = invoke(
+        runner,
+        "statements",
+        "--db",
+        db_path,
+        "--source",
+        "Foreign Office",
+        "--target",
+        "Kabul",
+        "--type",
+        "ACCUSE",
+        "--format",
+        "jsonl",
+    )
+    (row,) = [json.loads(line) for line in only.output.splitlines()]
+    assert row["target"]["name"] == "Afghanistan"
+    table = invoke(runner, "statements", "--db", db_path)
+    assert "1 statement(s)" not in table.output and "statement(s)" in table.output

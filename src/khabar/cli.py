@@ -462,6 +462,79 @@ class _store:
             self.store.close()
 
 
+class StatementType(StrEnum):
+    ACCUSE = "ACCUSE"
+    REJECT = "REJECT"
+    REQUEST = "REQUEST"
+    AGREE = "AGREE"
+    THREATEN = "THREATEN"
+    SUPPORT = "SUPPORT"
+    CLAIM_RESPONSIBILITY = "CLAIM_RESPONSIBILITY"
+
+
+@app.command()
+@_handles_errors
+def statements(
+    db: DbOption = None,
+    source: Annotated[
+        str | None, typer.Option(help="Source actor (canonical name or alias, any case).")
+    ] = None,
+    target: Annotated[
+        str | None, typer.Option(help="Target actor (canonical name or alias, any case).")
+    ] = None,
+    kind: Annotated[
+        StatementType | None, typer.Option("--type", help="Statement type (PLOVER).")
+    ] = None,
+    fmt: Annotated[
+        ListFormat, typer.Option("--format", help="table for people, jsonl for scripts.")
+    ] = ListFormat.table,
+) -> None:
+    """List statements: who accused, rejected, requested, agreed, threatened, supported
+    or claimed what, against whom, with the sentence that says so."""
+    settings = _settings(db)
+    from .extract.actors import load_actors
+
+    actors = load_actors()
+
+    def canonical(name: str | None) -> str | None:
+        if not name:
+            return None
+        actor = actors.lookup(name)
+        return (actors.canonical(actor).name if actor else name).casefold()
+
+    wanted_source, wanted_target = canonical(source), canonical(target)
+    with _store(settings) as store:
+        found = [
+            s
+            for s in store.iter_records("statement")
+            if (kind is None or s.type == kind.value)
+            and (wanted_source is None or s.source.name.casefold() == wanted_source)
+            and (
+                wanted_target is None
+                or (s.target is not None and s.target.name.casefold() == wanted_target)
+            )
+        ]
+    found.sort(key=lambda s: ((s.date.value if s.date else "") or "", s.id), reverse=True)
+    if fmt is ListFormat.jsonl:
+        for statement in found:
+            out.out(statement.model_dump_json(), highlight=False)
+        return
+    table = Table(box=None, show_edge=False)
+    for name, width in (("date", 10), ("type", 12), ("source", 14), ("target", 14)):
+        table.add_column(name, no_wrap=True, overflow="ellipsis", max_width=width)
+    table.add_column("said", overflow="fold")
+    for statement in found:
+        table.add_row(
+            (statement.date.value if statement.date else None) or "-",
+            statement.type,
+            escape(statement.source.name),
+            escape(statement.target.name if statement.target else "-"),
+            escape(statement.evidence[0].quote if statement.evidence else ""),
+        )
+    out.print(table)
+    out.print(f"{len(found)} statement(s)")
+
+
 def _extractor(settings: Settings):  # type: ignore[no-untyped-def]
     from .extract import Extractor
 

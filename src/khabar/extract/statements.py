@@ -314,7 +314,8 @@ def _statement(
         elif _TITLE_WORDS.search(before) and view.filed_state is not None:
             # "Interior Minister Sohail Arbab accused ...": an official of the country
             # the story was filed in, when no country is named.
-            source = (view.filed_state, before.strip(" ,") or view.filed_state.name)
+            title = re.search(r"((?:[A-Z][\w.'’-]*\s+){0,5}[A-Z][\w.'’-]*)\s*$", before.strip(" ,"))
+            source = (view.filed_state, title.group(1) if title else view.filed_state.name)
     if source is None:
         return None
     actor, speaker = source
@@ -589,7 +590,7 @@ def _said_on(view: ArticleView, sentence: Sentence, verb: re.Match[str]):  # typ
     Thursday condemned", "said on Thursday")."""
     for mention in find_times(sentence.text, reference=view.reference, today=view.today):
         gap = min(abs(mention.start - verb.end()), abs(verb.start() - mention.end))
-        if gap <= 25 and mention.kind not in ("year", "year_adj", "month_year"):
+        if gap <= 60 and mention.kind not in ("year", "year_adj", "month_year"):
             return mention.span
     return None
 
