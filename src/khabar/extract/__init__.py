@@ -83,6 +83,7 @@ class Extractor:
         self.statement_lexicon = load_statement_lexicon()
         self.finder = _finder(self.options.model)
         self.today = today or dt.date.today()
+        self._state_cache: dict[dt.date | None, dict[str, Actor]] = {}
 
     def extract(self, article: Article) -> list[Record]:
         return next(self.pipe([article]))
@@ -146,8 +147,11 @@ class Extractor:
     def _states(self, on: dt.date | None) -> dict[str, Actor]:
         """The state actor of each country on a date ("Afghanistan" is the Taliban
         government after 2021-08-15, the Islamic Republic before)."""
+        if on in self._state_cache:
+            return self._state_cache[on]
         states: dict[str, Actor] = {}
         for actor in self.actors.actors.values():
             if actor.kind == "state" and actor.country and actor.valid_on(on):
                 states.setdefault(actor.country, actor)
+        self._state_cache[on] = states
         return states

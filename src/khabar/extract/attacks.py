@@ -22,6 +22,7 @@ import datetime as dt
 import hashlib
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ..records import (
     Allegation,
@@ -169,8 +170,14 @@ def extract_incidents(
 
 def _triggers(sentence: Sentence, lexicon: Lexicon) -> list[tuple[int, str, re.Match[str]]]:
     """(priority rank, event type, match) of each attack word in the sentence."""
+    return _triggers_in(sentence.text, lexicon)
+
+
+# Small on purpose: it spares re-reading one article's sentences, not repeated articles.
+@lru_cache(maxsize=256)
+def _triggers_in(text: str, lexicon: Lexicon) -> list[tuple[int, str, re.Match[str]]]:
     # Blank out "spin attack", "heart attack" (same length, so offsets hold).
-    text = lexicon.non_violent.sub(lambda m: " " * len(m.group(0)), sentence.text)
+    text = lexicon.non_violent.sub(lambda m: " " * len(m.group(0)), text)
     found = []
     for rank, (kind, pattern) in enumerate(lexicon.event_types):
         for match in pattern.finditer(text):

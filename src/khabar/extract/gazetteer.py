@@ -10,6 +10,7 @@ the wording asks for ("Takhar province"), then population.
 from __future__ import annotations
 
 import csv
+import functools
 import math
 import re
 from collections import defaultdict
@@ -99,7 +100,7 @@ class Gazetteer:
     def country(self, iso2: str) -> Place | None:
         return self.places.get(iso2)
 
-    @property
+    @functools.cached_property
     def country_names(self) -> dict[str, str]:
         return {p.id: p.name for p in self.places.values() if p.kind == "country"}
 
