@@ -670,9 +670,12 @@ _NEGATION = re.compile(
     re.IGNORECASE,
 )
 _HYPOTHETICAL = re.compile(r"\b(would|if|could|might|may)\b[^.]{0,60}\bresponsib", re.IGNORECASE)
+# An allegation outside the incident's own sentences must point at one attack ("the
+# bombing", "those behind it"), not at attacks in general ("plans to conduct attacks").
 _ABOUT_ATTACK = re.compile(
-    r"\b(attacks?|bombings?|blasts?|killings?|kidnappings?|abductions?|incident|behind|"
-    r"responsib\w*|perpetrators?|carried out)\b",
+    r"\b((the|this|that|last|[A-Z][a-z]+day's)\s+(\w+\s+)?(attack|bombing|blast|killing|"
+    r"killings|kidnapping|abduction|assault|strike|incident|hijacking)|behind (it|the)|"
+    r"perpetrators|those responsible|carried out the)\b",
     re.IGNORECASE,
 )
 
