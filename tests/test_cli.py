@@ -161,15 +161,15 @@ def test_cli_extract_then_export_gives_incidents_with_evidence(runner, data_dir,
 
 
 def test_cli_export_writes_stored_records(runner, db_path, tmp_path):
-    from khabar.records import Incident
+    from khabar.records import SpeakerRef, Statement
     from khabar.store import open_store
 
     store = open_store(db_path)
-    store.put_record(Incident(id="inc-1", event_type="kidnapping"))
+    store.put_record(Statement(id="st-1", type="REJECT", source=SpeakerRef(name="Pakistan")))
     store.close()
     result = invoke(runner, "export", "--db", db_path, "--format", "jsonl")
     (line,) = result.stdout.splitlines()
-    assert json.loads(line)["event_type"] == "kidnapping"
+    assert json.loads(line)["type"] == "REJECT"
 
 
 def test_cli_usage_errors_exit_2(runner, db_path):

@@ -27,7 +27,14 @@ from rich.table import Table
 
 from .errors import KhabarError, UsageError
 from .ingest import Source
-from .pipeline import IngestSummary, extract_into, ingest_into, khabar_version
+from .pipeline import (
+    IngestSummary,
+    export_records,
+    extract_into,
+    ingest_into,
+    khabar_version,
+    resolve_into,
+)
 from .records import Article
 from .settings import Settings
 from .store import ArticleQuery, Store, open_store
@@ -258,6 +265,9 @@ def _print_summary(summary: IngestSummary, db: str, total: int) -> None:
             f"Extraction ({escape(summary.model)}) read {summary.extracted} article(s): "
             f"{found or 'nothing found'}."
         )
+    if summary.resolved:
+        mentions, events = summary.resolved
+        out.print(f"Resolution: {mentions} incident mention(s) in {events} incident(s).")
     for locator, encoding in sorted(summary.decoded.items()):
         out.print(f"  note    {escape(locator)}: not UTF-8, decoded as {escape(encoding)}")
     for name in summary.skipped:
@@ -359,9 +369,14 @@ def show(
     db: DbOption = None,
     fmt: Annotated[ShowFormat, typer.Option("--format", help="text or json.")] = ShowFormat.text,
 ) -> None:
-    """Show one article: its metadata, every source it was read from, and its text."""
+    """Show one article (its metadata, every source it was read from, its text) or one
+    incident (its sources, why they were merged, the values they disagree on, and the
+    evidence behind each value)."""
     settings = _settings(db)
     with _store(settings) as store:
+        if article_id.startswith("evt-"):
+            _show_event(store, article_id, fmt)
+            return
         found = store.find_articles(article_id)
         if not found:
             raise KhabarError(f"no article with an id starting {article_id!r}")
@@ -389,6 +404,83 @@ def show(
         )
     out.print()
     out.print(escape(article.text))
+
+
+def _show_event(store: Store, prefix: str, fmt: ShowFormat) -> None:
+    event = _one_event(store, prefix)
+    links = store.resolution_links()
+    members = [
+        (mention, published)
+        for mention, published in store.incident_mentions()
+        if links.get(mention.id, ("",))[0] == event.id
+    ]
+    if fmt is ShowFormat.json:
+        data = event.model_dump(mode="json") | {
+            "accounts": [
+                {"mention": m.model_dump(mode="json"), "decision": links[m.id][1:]}
+                for m, _ in members
+            ]
+        }
+        out.out(json.dumps(data, ensure_ascii=False, indent=2), highlight=False)
+        return
+    out.print(f"[bold]{event.id}[/bold]  {event.event_type}")
+    summary = Table(box=None, show_header=False)
+    for name, value in _event_values(event).items():
+        summary.add_row(name, escape(value))
+    out.print(summary)
+    out.print(f"\nsources ({len(event.sources)}):")
+    for mention, published in members:
+        source = mention.sources[0]
+        _, score, reason = links[mention.id]
+        out.print(
+            f"  {escape(source.file or source.article_id)} ({source.role}, "
+            f"{published or 'undated'}): {escape(reason)}"
+            + (f" [score {score:.1f}]" if score is not None else "")
+        )
+    conflicts = Table("field", "value", "source", box=None)
+    for name in ("date", "place", "fatalities", "injured", "event_type", "claimed by"):
+        values = {_event_values(m)[name] for m, _ in members}
+        if len(values) > 1:
+            for mention, _ in members:
+                conflicts.add_row(
+                    name,
+                    escape(_event_values(mention)[name]),
+                    escape(mention.sources[0].file or ""),
+                )
+    if conflicts.row_count:
+        out.print("\nwhere the sources disagree:")
+        out.print(conflicts)
+    out.print("\nevidence:")
+    for evidence in event.evidence:
+        out.print(
+            f"  {evidence.field}: {escape(evidence.quote)}  "
+            f"[{evidence.article_id} {evidence.start}-{evidence.end}]"
+        )
+
+
+def _event_values(incident) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    where = incident.location
+    place = (
+        ", ".join(filter(None, [where.place, where.admin2, where.admin1, where.country]))
+        if where
+        else "-"
+    )
+
+    def count(value) -> str:  # type: ignore[no-untyped-def]
+        if value is None:
+            return "-"
+        return f"{value.best} (low {value.low}, high {value.high})"
+
+    return {
+        "date": (incident.date.value if incident.date else None) or "-",
+        "place": place or "-",
+        "fatalities": count(incident.fatalities),
+        "injured": count(incident.injured),
+        "event_type": incident.event_type,
+        "victims": ", ".join(f"{v.nationality} {v.count}" for v in incident.victims) or "-",
+        "claimed by": (incident.perpetrator.claimed_by if incident.perpetrator else None) or "-",
+        "target": incident.target or "-",
+    }
 
 
 # -- export ---------------------------------------------------------------------------
@@ -420,7 +512,7 @@ def export(
     """Export incidents, statements and arrests, each with its sources and evidence."""
     settings = _settings(db)
     with _store(settings) as store:
-        lines = [record.model_dump_json() for record in store.iter_records(kind and kind.value)]
+        lines = [record.model_dump_json() for record in export_records(store, kind and kind.value)]
     if output is None:
         for line in lines:
             out.out(line, highlight=False)
@@ -561,11 +653,17 @@ def extract_command(
     settings = _settings(db, model=model)
     with _store(settings) as store:
         summary = extract_into(store, _extractor(settings), every=every)
+        summary.resolved = resolve_into(store)
     found = ", ".join(f"{n} {kind}(s)" for kind, n in sorted(summary.records.items()))
     out.print(
         f"Extraction ({escape(summary.model or '-')}) read {summary.extracted} article(s): "
         f"{found or 'nothing found'}."
     )
+    if summary.resolved:
+        out.print(
+            f"Resolution: {summary.resolved[0]} incident mention(s) in "
+            f"{summary.resolved[1]} incident(s)."
+        )
 
 
 @app.command("eval")
@@ -615,7 +713,7 @@ def eval_command(
                 options=IngestOptions(follow_feed_links=False),
                 extractor=extractor,
             )
-            records = list(store.iter_records())
+            records = export_records(store)
         finally:
             store.close()
     report = score(
@@ -649,6 +747,7 @@ def _print_report(report, model: str, *, misses: bool) -> None:  # type: ignore[
         )
 
     row("incidents", report.incidents)
+    row("merges (pairwise)", report.merges)
     row("fields (all)", report.field_total)
     for name, prf in report.fields.items():
         row(f"  {name}", prf)
@@ -656,8 +755,8 @@ def _print_report(report, model: str, *, misses: bool) -> None:  # type: ignore[
     row("arrests", report.arrests)
     out.print(table)
     out.print(
-        f"{report.duplicates} further account(s) of matched incidents in other articles "
-        "(merged once resolution runs; --per-article scores them too)"
+        f"{report.duplicates} matched incident(s) left unmerged with another of the same "
+        "event (fields are scored on the best; --per-article scores every account)"
     )
     if misses:
         out.print("\nmissed gold incidents:")
@@ -675,3 +774,151 @@ def _print_report(report, model: str, *, misses: bool) -> None:  # type: ignore[
         out.print("arrests (article / actor / count):")
         for line in report.arrest_errors or ["(none)"]:
             out.print(f"  {escape(line)}")
+
+
+# -- resolution -----------------------------------------------------------------------
+
+
+@app.command("resolve")
+@_handles_errors
+def resolve_command(
+    db: DbOption = None,
+    rebuild: Annotated[
+        bool, typer.Option("--rebuild", help="Decide every mention again, not only new ones.")
+    ] = False,
+) -> None:
+    """Merge the incidents that articles report into one incident per real event.
+
+    Runs after every ingest and extract; run it with --rebuild to decide everything
+    again (the result is the same as the incremental one). Analysts' merges and splits
+    (khabar incidents merge/split) always apply.
+    """
+    settings = _settings(db)
+    with _store(settings) as store:
+        mentions, events = resolve_into(store, rebuild=rebuild)
+    out.print(f"Resolution: {mentions} incident mention(s) in {events} incident(s).")
+
+
+incidents_app = typer.Typer(
+    help="List resolved incidents; merge or split them by hand.", no_args_is_help=False
+)
+app.add_typer(incidents_app, name="incidents")
+
+
+@incidents_app.callback(invoke_without_command=True)
+@_handles_errors
+def incidents(
+    ctx: typer.Context,
+    db: DbOption = None,
+    country: Annotated[str | None, typer.Option(help="ISO country code, e.g. PK.")] = None,
+    fmt: Annotated[
+        ListFormat, typer.Option("--format", help="table for people, jsonl for scripts.")
+    ] = ListFormat.table,
+) -> None:
+    """List incidents, one per real event, with how many articles report or mention them."""
+    if ctx.invoked_subcommand is not None:
+        return
+    settings = _settings(db)
+    with _store(settings) as store:
+        found = [
+            e
+            for e in store.iter_events()
+            if country is None or (e.location and e.location.country == country.upper())
+        ]
+    found.sort(key=lambda e: ((e.date.value if e.date else None) or "", e.id), reverse=True)
+    if fmt is ListFormat.jsonl:
+        for event in found:
+            out.out(event.model_dump_json(), highlight=False)
+        return
+    table = Table(box=None, show_edge=False)
+    for name, width in (
+        ("id", 20),
+        ("date", 10),
+        ("type", 13),
+        ("where", 24),
+        ("killed", 6),
+        ("sources", 9),
+    ):
+        table.add_column(name, no_wrap=True, overflow="ellipsis", max_width=width)
+    for event in found:
+        where = event.location
+        place = (where.place or where.admin2 or where.admin1 or where.country) if where else "-"
+        reports = sum(1 for s in event.sources if s.role == "report")
+        table.add_row(
+            event.id,
+            (event.date.value if event.date else None) or "-",
+            event.event_type,
+            escape(f"{place}, {where.country}" if where and where.country else place or "-"),
+            str(event.fatalities.best)
+            if event.fatalities and event.fatalities.best is not None
+            else "-",
+            f"{reports}r {len(event.sources) - reports}m",
+        )
+    out.print(table)
+    out.print(f"{len(found)} incident(s); sources: r = reports, m = mentions")
+
+
+def _one_event(store: Store, prefix: str):  # type: ignore[no-untyped-def]
+    found = store.find_events(prefix)
+    if not found:
+        raise KhabarError(f"no incident with an id starting {prefix!r}")
+    if len(found) > 1:
+        raise UsageError(f"{prefix!r} is the start of several incident ids")
+    return found[0]
+
+
+def _mentions_of(store: Store, event_id: str) -> list[str]:
+    return sorted(m for m, (e, _, _) in store.resolution_links().items() if e == event_id)
+
+
+@incidents_app.command("merge")
+@_handles_errors
+def incidents_merge(
+    first: Annotated[str, typer.Argument(metavar="A", help="An incident id (or its start).")],
+    second: Annotated[str, typer.Argument(metavar="B", help="Another incident id.")],
+    db: DbOption = None,
+) -> None:
+    """Merge incident B into A by hand; the decision is stored and survives re-runs."""
+    settings = _settings(db)
+    with _store(settings) as store:
+        a, b = _one_event(store, first), _one_event(store, second)
+        anchor = _mentions_of(store, a.id)[0]
+        store.add_overrides([(anchor, m, "together") for m in _mentions_of(store, b.id)])
+        mentions, events = resolve_into(store, rebuild=True)
+    out.print(f"Merged {b.id} into {a.id}: {mentions} mention(s) in {events} incident(s).")
+
+
+@incidents_app.command("split")
+@_handles_errors
+def incidents_split(
+    event: Annotated[str, typer.Argument(metavar="INCIDENT", help="An incident id.")],
+    article: Annotated[
+        str, typer.Argument(metavar="ARTICLE", help="The id of the article to split off.")
+    ],
+    db: DbOption = None,
+) -> None:
+    """Split one article's account off an incident by hand; stored, survives re-runs."""
+    settings = _settings(db)
+    with _store(settings) as store:
+        found = _one_event(store, event)
+        members = _mentions_of(store, found.id)
+        mentions = {
+            m: mention
+            for mention, _ in store.incident_mentions()
+            for m in [mention.id]
+            if m in members
+        }
+        leaving = [
+            m
+            for m, mention in mentions.items()
+            if mention.sources[0].article_id.startswith(article)
+        ]
+        if not leaving:
+            raise UsageError(f"no account of {found.id} comes from an article {article!r}")
+        staying = [m for m in members if m not in leaving]
+        store.add_overrides([(x, y, "apart") for x in leaving for y in staying])
+        total, events = resolve_into(store, rebuild=True)
+    out.print(
+        f"Split {len(leaving)} account(s) off {found.id}: {total} mention(s) in "
+        f"{events} incident(s)."
+    )

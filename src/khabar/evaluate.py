@@ -193,6 +193,8 @@ class Report:
     fields: dict[str, Prf] = field(default_factory=lambda: {f: Prf() for f in FIELDS})
     statements: Prf = field(default_factory=Prf)
     arrests: Prf = field(default_factory=Prf)
+    merges: Prf = field(default_factory=Prf)
+    """pairwise: accounts put in one incident that gold also puts in one"""
     duplicates: int = 0
     """matched accounts of an incident beyond the best one (until resolution merges)"""
     misses: list[str] = field(default_factory=list)
@@ -212,6 +214,7 @@ class Report:
     def as_dict(self) -> dict[str, Any]:
         return {
             "incidents": self.incidents.as_dict(),
+            "merges": self.merges.as_dict(),
             "duplicates": self.duplicates,
             "fields": {name: prf.as_dict() for name, prf in self.fields.items()},
             "fields_all": self.field_total.as_dict(),
@@ -263,6 +266,7 @@ def score(
         fp=len(predicted) - len(matched_pred),
         fn=len(gold.incidents) - len(matched_gold),
     )
+    report.merges = scorer.merges()
     scored = pairs if per_article else scorer.best_pairs(pairs)
     report.duplicates = len(pairs) - len(scorer.best_pairs(pairs))
     for incident, expected in scored:
@@ -291,6 +295,7 @@ class _Scorer:
         self.gazetteer = gazetteer
         self.actors = actors
         self.statement_notes: list[str] = []
+        self.accounts: list[tuple[int, int, str]] = []
         self.arrest_notes: list[str] = []
 
     # -- names -----------------------------------------------------------------------
@@ -386,7 +391,26 @@ class _Scorer:
                 used_p.add(p_index)
                 used_g.add(g_index)
                 pairs[(p_index, g_index)] = None
+                self.accounts.append((p_index, g_index, stem))
         return [(predicted[p], gold[g]) for p, g in pairs]
+
+    def merges(self) -> Prf:
+        """Pairwise merge quality over the matched accounts (one per article and gold
+        incident): two accounts in one predicted incident should be one gold incident
+        (precision), and two accounts of one gold incident should be one predicted
+        incident (recall)."""
+        prf = Prf()
+        accounts = self.accounts
+        for i, (p1, g1, _) in enumerate(accounts):
+            for p2, g2, _ in accounts[i + 1 :]:
+                same_pred, same_gold = p1 == p2, g1 == g2
+                if same_pred and same_gold:
+                    prf.tp += 1
+                elif same_pred:
+                    prf.fp += 1
+                elif same_gold:
+                    prf.fn += 1
+        return prf
 
     def best_pairs(
         self, pairs: list[tuple[Incident, GoldIncident]]

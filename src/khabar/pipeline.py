@@ -14,12 +14,20 @@ from pydantic import BaseModel, Field
 
 from .ingest import IngestOptions, Reader, Source, discover
 from .records import Article, IngestFailure
-from .store import Store
+from .resolve import ResolveOptions
+from .store import ExportRecord, Store
 
 if TYPE_CHECKING:
     from .extract import Extractor
 
-__all__ = ["IngestSummary", "extract_into", "ingest_into", "khabar_version"]
+__all__ = [
+    "IngestSummary",
+    "export_records",
+    "extract_into",
+    "ingest_into",
+    "khabar_version",
+    "resolve_into",
+]
 
 
 class IngestSummary(BaseModel):
@@ -41,6 +49,9 @@ class IngestSummary(BaseModel):
         default_factory=dict, description="kind -> records extraction found in this run"
     )
     model: str | None = Field(None, description="the spaCy model extraction ran with")
+    resolved: tuple[int, int] | None = Field(
+        None, description="(incident mentions, events) after resolution"
+    )
 
     @property
     def articles(self) -> int:
@@ -106,6 +117,7 @@ def ingest_into(
     _store_batch(store, summary, batch)
     if extractor is not None:
         extract_into(store, extractor, summary=summary)
+        summary.resolved = resolve_into(store)
     store.finish_run(
         run_id,
         {
@@ -166,3 +178,54 @@ def extract_into(
         if on_article:
             on_article(done, len(articles))
     return summary
+
+
+def resolve_into(
+    store: Store, *, options: ResolveOptions | None = None, rebuild: bool = False
+) -> tuple[int, int]:
+    """Resolve the stored incident mentions into events and store both.
+
+    Incremental by default: decisions stored by earlier runs are replayed as they were
+    and only new mentions are decided; ``rebuild`` decides every mention again (the same
+    result, since decisions depend only on the mentions before them). An analyst's
+    overrides apply either way.
+
+    Returns:
+        (mentions, events).
+    """
+    from .resolve import Decision, Override, Resolver
+
+    mentions = store.incident_mentions()
+    links = {} if rebuild else store.resolution_links()
+    overrides = [Override(a, b, relation) for a, b, relation in store.overrides()]
+    touched = {o.a for o in overrides} | {o.b for o in overrides}
+    from .extract.actors import load_actors
+
+    resolver = Resolver(options, overrides, actors=load_actors())
+    for mention, published in mentions:
+        known = links.get(mention.id)
+        if known is not None and mention.id not in touched:
+            resolver.add(mention, published, known=Decision(mention.id, *known))
+        else:
+            resolver.add(mention, published)
+    events = resolver.events()
+    store.save_resolution(
+        events, [(d.mention_id, d.event_id, d.score, d.reason) for d in resolver.decisions]
+    )
+    return len(mentions), len(events)
+
+
+def export_records(store: Store, kind: str | None = None) -> list[ExportRecord]:
+    """What ``khabar export`` writes: the resolved incidents, and the statements and
+    arrests with ``about`` pointing at those incidents."""
+    links = store.resolution_links()
+    records: list[ExportRecord] = []
+    if kind in (None, "incident"):
+        records += list(store.iter_events())
+    for record in store.iter_records():
+        if record.kind == "incident" or (kind is not None and record.kind != kind):
+            continue
+        if record.about and record.about in links:
+            record = record.model_copy(update={"about": links[record.about][0]})
+        records.append(record)
+    return records

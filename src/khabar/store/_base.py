@@ -79,7 +79,31 @@ class Store(Protocol):
     def articles_to_extract(self, *, every: bool = False) -> list[Article]:
         """Articles extraction has not read yet (all of them with ``every``)."""
 
-    def iter_records(self, kind: str | None = None) -> Iterator[ExportRecord]: ...
+    def iter_records(self, kind: str | None = None) -> Iterator[ExportRecord]:
+        """What extraction found, per article (incidents here are mentions)."""
+
+    def incident_mentions(self) -> list[tuple[Incident, dt.date | None]]:
+        """Every extracted incident with its article's publication date, in the order
+        the articles arrived (the order resolution reads them)."""
+
+    def resolution_links(self) -> dict[str, tuple[str, float | None, str]]:
+        """mention id -> (event id, score, reason) of the last resolution."""
+
+    def save_resolution(
+        self, events: list[Incident], links: list[tuple[str, str, float | None, str]]
+    ) -> None:
+        """Replace the resolved events and the decisions, in one transaction."""
+
+    def iter_events(self) -> Iterator[Incident]:
+        """The resolved incidents, one per real-world event."""
+
+    def find_events(self, id_or_prefix: str) -> list[Incident]:
+        """Resolved incidents whose id is, or starts with, the given string."""
+
+    def overrides(self) -> list[tuple[str, str, str]]:
+        """An analyst's decisions: (mention a, mention b, 'together' | 'apart')."""
+
+    def add_overrides(self, pairs: list[tuple[str, str, str]]) -> None: ...
 
     def start_run(self, command: str, meta: dict[str, Any]) -> str: ...
 

@@ -13,7 +13,7 @@ import duckdb
 from pydantic import TypeAdapter
 
 from ..errors import SchemaTooNew, StoreError
-from ..records import Article, ArticleSource
+from ..records import Article, ArticleSource, Incident
 from ._base import ArticleQuery, ExportRecord
 from ._migrations import load_migrations, split_statements
 
@@ -206,6 +206,75 @@ class DuckDBStore:
                 self._con.execute(
                     "INSERT OR REPLACE INTO article_extractions VALUES (?, ?, ?, ?, ?)",
                     [article_id, extractor, model or "unknown", len(records), _now()],
+                )
+
+    # -- resolution ------------------------------------------------------------------
+
+    def incident_mentions(self) -> list[tuple[Incident, dt.date | None]]:
+        with self._errors("read incident mentions"):
+            rows = self._con.execute(
+                "SELECT r.body, a.published FROM records r JOIN articles a "
+                "ON r.article_id = a.id WHERE r.kind = 'incident' "
+                "ORDER BY a.first_seen, a.id, r.id"
+            ).fetchall()
+        return [(Incident.model_validate_json(body), published) for body, published in rows]
+
+    def resolution_links(self) -> dict[str, tuple[str, float | None, str]]:
+        with self._errors("read resolution links"):
+            rows = self._con.execute(
+                "SELECT mention_id, event_id, score, reason FROM incident_links"
+            ).fetchall()
+        return {m: (e, s, r) for m, e, s, r in rows}
+
+    def save_resolution(
+        self, events: list[Incident], links: list[tuple[str, str, float | None, str]]
+    ) -> None:
+        now = _now()
+        with self._transaction("store the resolved incidents"):
+            self._con.execute("DELETE FROM events")
+            self._con.execute("DELETE FROM incident_links")
+            for start in range(0, len(events), 200):
+                chunk = events[start : start + 200]
+                self._insert_many(
+                    "INSERT INTO events", [[e.id, e.model_dump_json(), now] for e in chunk]
+                )
+            for start in range(0, len(links), 200):
+                chunk = links[start : start + 200]
+                self._insert_many(
+                    "INSERT INTO incident_links",
+                    [[m, e, s, r, now] for m, e, s, r in chunk],
+                )
+
+    def iter_events(self) -> Iterator[Incident]:
+        with self._errors("read incidents"):
+            rows = self._con.execute("SELECT body FROM events ORDER BY id").fetchall()
+        for (body,) in rows:
+            yield Incident.model_validate_json(body)
+
+    def find_events(self, id_or_prefix: str) -> list[Incident]:
+        with self._errors("find incidents"):
+            rows = self._con.execute(
+                "SELECT body FROM events WHERE id = ? OR id LIKE ? ORDER BY id LIMIT 20",
+                [id_or_prefix, _escape_like(id_or_prefix) + "%"],
+            ).fetchall()
+        return [Incident.model_validate_json(body) for (body,) in rows]
+
+    def overrides(self) -> list[tuple[str, str, str]]:
+        with self._errors("read overrides"):
+            return [
+                tuple(row)
+                for row in self._con.execute(
+                    "SELECT a, b, relation FROM resolution_overrides ORDER BY created_at, a, b"
+                ).fetchall()
+            ]
+
+    def add_overrides(self, pairs: list[tuple[str, str, str]]) -> None:
+        with self._transaction("store the analyst's decisions"):
+            for a, b, relation in pairs:
+                first, second = sorted((a, b))
+                self._con.execute(
+                    "INSERT OR REPLACE INTO resolution_overrides VALUES (?, ?, ?, ?)",
+                    [first, second, relation, _now()],
                 )
 
     def articles_to_extract(self, *, every: bool = False) -> list[Article]:
