@@ -882,8 +882,13 @@ def incidents_merge(
     settings = _settings(db)
     with _store(settings) as store:
         a, b = _one_event(store, first), _one_event(store, second)
-        anchor = _mentions_of(store, a.id)[0]
-        store.add_overrides([(anchor, m, "together") for m in _mentions_of(store, b.id)])
+        store.add_overrides(
+            [
+                (x, y, "together")
+                for x in _mentions_of(store, a.id)
+                for y in _mentions_of(store, b.id)
+            ]
+        )
         mentions, events = resolve_into(store, rebuild=True)
     out.print(f"Merged {b.id} into {a.id}: {mentions} mention(s) in {events} incident(s).")
 

@@ -12,12 +12,32 @@ from khabar.records import (
 )
 from khabar.resolve import Override, ResolveOptions, Resolver, run
 
-BESHAM = Location(country="PK", admin1="Khyber Pakhtunkhwa", admin2="Shangla", place="Besham",
-                  lat=34.92, lon=72.88, precision="place")
-SHANGLA = Location(country="PK", admin1="Khyber Pakhtunkhwa", admin2="Shangla",
-                   lat=34.88, lon=72.65, precision="admin2")
-QUETTA = Location(country="PK", admin1="Balochistan", admin2="Quetta", place="Quetta",
-                  lat=30.18, lon=67.0, precision="place")
+BESHAM = Location(
+    country="PK",
+    admin1="Khyber Pakhtunkhwa",
+    admin2="Shangla",
+    place="Besham",
+    lat=34.92,
+    lon=72.88,
+    precision="place",
+)
+SHANGLA = Location(
+    country="PK",
+    admin1="Khyber Pakhtunkhwa",
+    admin2="Shangla",
+    lat=34.88,
+    lon=72.65,
+    precision="admin2",
+)
+QUETTA = Location(
+    country="PK",
+    admin1="Balochistan",
+    admin2="Quetta",
+    place="Quetta",
+    lat=30.18,
+    lon=67.0,
+    precision="place",
+)
 
 
 def day(value):
@@ -25,10 +45,22 @@ def day(value):
     return DateSpan(value=value, precision="day", earliest=date, latest=date)
 
 
-def mention(n, *, location=BESHAM, date="2024-03-26", kind="bombing", killed=6, role="report",
-            claimed=None, victims=(("CN", 5),)):
+def mention(
+    n,
+    *,
+    location=BESHAM,
+    date="2024-03-26",
+    kind="bombing",
+    killed=6,
+    role="report",
+    claimed=None,
+    victims=(("CN", 5),),
+):
     return Incident(
-        id=f"inc-{n}", event_type=kind, date=day(date) if date else None, location=location,
+        id=f"inc-{n}",
+        event_type=kind,
+        date=day(date) if date else None,
+        location=location,
         fatalities=Count(low=killed, best=killed, high=killed) if killed else None,
         victims=tuple(VictimGroup(nationality=c, count=k) for c, k in victims),
         perpetrator=Perpetrator(claimed_by=claimed) if claimed else None,
@@ -44,11 +76,13 @@ def partition(decisions):
 
 
 def test_resolve_merges_reports_of_one_attack_and_reconciles_values():
-    events, decisions = run([
-        (mention(1, killed=5), dt.date(2024, 3, 26)),
-        (mention(2, location=SHANGLA, killed=6), dt.date(2024, 3, 27)),
-        (mention(3, killed=5, role="mention", date=None), dt.date(2024, 5, 30)),
-    ])
+    events, decisions = run(
+        [
+            (mention(1, killed=5), dt.date(2024, 3, 26)),
+            (mention(2, location=SHANGLA, killed=6), dt.date(2024, 3, 27)),
+            (mention(3, killed=5, role="mention", date=None), dt.date(2024, 5, 30)),
+        ]
+    )
     (event,) = events
     assert partition(decisions) == [["inc-1", "inc-2", "inc-3"]]
     assert event.location.place == "Besham"  # the most precise place none contradicts
@@ -58,12 +92,27 @@ def test_resolve_merges_reports_of_one_attack_and_reconciles_values():
 
 
 def test_resolve_keeps_two_attacks_in_one_city_in_one_week_apart():
-    events, _ = run([
-        (mention(1, location=QUETTA, date="2025-09-14", kind="armed_assault", killed=4,
-                 victims=()), None),
-        (mention(2, location=QUETTA, date="2025-09-18", kind="bombing", killed=3,
-                 victims=()), None),
-    ])
+    events, _ = run(
+        [
+            (
+                mention(
+                    1,
+                    location=QUETTA,
+                    date="2025-09-14",
+                    kind="armed_assault",
+                    killed=4,
+                    victims=(),
+                ),
+                None,
+            ),
+            (
+                mention(
+                    2, location=QUETTA, date="2025-09-18", kind="bombing", killed=3, victims=()
+                ),
+                None,
+            ),
+        ]
+    )
     assert len(events) == 2
 
 
@@ -77,19 +126,23 @@ def test_resolve_two_claimants_are_two_attacks_but_a_branch_is_its_group():
 
 
 def test_resolve_an_undated_mention_meets_its_event_by_place():
-    events, _ = run([
-        (mention(1), None),
-        (mention(2, date=None, role="mention", killed=None), None),
-    ])
+    events, _ = run(
+        [
+            (mention(1), None),
+            (mention(2, date=None, role="mention", killed=None), None),
+        ]
+    )
     assert len(events) == 1
     assert [s.role for s in events[0].sources] == ["report", "mention"]
 
 
 def test_resolve_an_event_known_only_from_mentions_is_upgraded_by_a_report():
-    events, _ = run([
-        (mention(1, role="mention", killed=None), None),
-        (mention(2), None),
-    ])
+    events, _ = run(
+        [
+            (mention(1, role="mention", killed=None), None),
+            (mention(2), None),
+        ]
+    )
     (event,) = events
     assert {s.role for s in event.sources} == {"mention", "report"}
     assert event.fatalities.best == 6

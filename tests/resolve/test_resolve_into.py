@@ -46,15 +46,22 @@ def test_resolve_hand_merge_and_split_survive_rebuild_and_reextraction(runner, d
     lone = min(events, key=lambda e: len(e["sources"]))
     before = len(events)
 
-    result = runner.invoke(app, ["incidents", "merge", merged["id"], lone["id"], "--db",
-                                 str(db_path)])
+    result = runner.invoke(
+        app, ["incidents", "merge", merged["id"], lone["id"], "--db", str(db_path)]
+    )
     assert result.exit_code == 0, result.output
     after_merge = partition(db_path)
     assert len(after_merge) == before - 1
 
-    article = merged["sources"][0]["article_id"]
-    result = runner.invoke(app, ["incidents", "split", merged["id"], article, "--db",
-                                 str(db_path)])
+    listed = runner.invoke(app, ["incidents", "--db", str(db_path), "--format", "jsonl"])
+    biggest = max(
+        (json.loads(line) for line in listed.output.splitlines()), key=lambda e: len(e["sources"])
+    )
+    article = lone["sources"][0]["article_id"]
+    assert article in {s["article_id"] for s in biggest["sources"]}
+    result = runner.invoke(
+        app, ["incidents", "split", biggest["id"], article, "--db", str(db_path)]
+    )
     assert result.exit_code == 0, result.output
     after_split = partition(db_path)
     assert len(after_split) == before
@@ -67,8 +74,9 @@ def test_resolve_hand_merge_and_split_survive_rebuild_and_reextraction(runner, d
 def test_show_an_incident_lists_sources_disagreements_and_evidence(runner, db_path):
     runner.invoke(app, ["ingest", "--db", str(db_path), str(CORPUS), "--no-follow-links"])
     listed = runner.invoke(app, ["incidents", "--db", str(db_path), "--format", "jsonl"])
-    event = max((json.loads(line) for line in listed.output.splitlines()),
-                key=lambda e: len(e["sources"]))
+    event = max(
+        (json.loads(line) for line in listed.output.splitlines()), key=lambda e: len(e["sources"])
+    )
     shown = runner.invoke(app, ["show", event["id"][:12], "--db", str(db_path)])
     assert shown.exit_code == 0, shown.output
     assert f"sources ({len(event['sources'])})" in shown.output

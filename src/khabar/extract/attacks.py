@@ -544,6 +544,17 @@ def _location(
 
     countries = [p.country for p in places]
     majority = max(set(countries), key=countries.count)
+    # The sentences that tell the attack (a toll, a verb of the attack) anchor the place:
+    # a later sentence's place counts only if it lies inside theirs ("the workshop on
+    # the outskirts of Turbat where the car was fitted" is not the bombing's place).
+    told = [(m, s) for m, s in candidates if _REPORT_VERB.search(s.text) and not m.container]
+    if told:
+        anchors = [m.place for m, _ in told]
+        candidates = [
+            (m, s)
+            for m, s in candidates
+            if (m, s) in told or any(m.place.within(anchor) for anchor in anchors)
+        ]
     best_mention, best_sentence = max(
         candidates,
         key=lambda c: (

@@ -79,6 +79,7 @@ class Resolver:
         self._of_mention: dict[str, str] = {}
         self._published: dict[str, dt.date | None] = {}
         self._by_week: dict[tuple[str | None, int], set[str]] = defaultdict(set)
+        self._by_week_admin1: dict[tuple[str | None, int, str | None], set[str]] = defaultdict(set)
         self._by_place: dict[tuple[str | None, str], set[str]] = defaultdict(set)
         self._undated_by_place: dict[tuple[str | None, str], set[str]] = defaultdict(set)
         self._together: dict[str, set[str]] = defaultdict(set)
@@ -170,29 +171,38 @@ class Resolver:
 
     def _keys(self, mention: Incident) -> tuple[list[_WeekKey], list[_PlaceKey]]:
         country = mention.location.country if mention.location else None
-        weeks: list[tuple[str | None, int]] = []
+        weeks: list[_WeekKey] = []
         if mention.date and mention.date.earliest and mention.date.latest:
             slack = dt.timedelta(days=self.options.window_days)
             start = (mention.date.earliest - slack).toordinal() // 7
             end = (mention.date.latest + slack).toordinal() // 7
             if end - start <= 60:  # a year's window; wider dates block by place only
                 weeks = [(country, week) for week in range(start, end + 1)]
-        places: list[tuple[str | None, str]] = []
+        return weeks, self._place_keys(mention)
+
+    def _place_keys(self, mention: Incident) -> list[_PlaceKey]:
+        country = mention.location.country if mention.location else None
+        places: list[_PlaceKey] = []
         location = mention.location
         if location:
             for name in (location.place, location.admin2):
                 if name:
                     places.append((country, name.casefold()))
-        return weeks, places
+        return places
 
     def _candidates(self, mention: Incident) -> set[str]:
-        """Events that could be this one: in its country and weeks; an undated mention
-        ("the Zhob attack") looks by place, and a dated one also meets the undated
-        events of its place."""
+        """Events that could be this one: in its country, province and weeks (or any
+        province when either does not know it); an undated mention ("the Zhob attack")
+        looks by place, and a dated one also meets the undated events of its place."""
         weeks, places = self._keys(mention)
+        admin1 = mention.location.admin1 if mention.location else None
         found: set[str] = set()
         for key in weeks:
-            found |= self._by_week.get(key, set())
+            if admin1 is None:
+                found |= self._by_week.get(key, set())
+            else:
+                found |= self._by_week_admin1.get((*key, admin1), set())
+                found |= self._by_week_admin1.get((*key, None), set())
         index = self._undated_by_place if weeks else self._by_place
         for key in places:
             found |= index.get(key, set())
@@ -200,8 +210,10 @@ class Resolver:
 
     def _index(self, event: _Event, mention: Incident) -> None:
         weeks, places = self._keys(mention)
+        admin1 = mention.location.admin1 if mention.location else None
         for key in weeks:
             self._by_week[key].add(event.id)
+            self._by_week_admin1[(*key, admin1)].add(event.id)
         for key in places:
             self._by_place[key].add(event.id)
             if not weeks:

@@ -102,22 +102,24 @@ def _nested(a: Location, b: Location) -> str:
     """'same', 'nested', 'near', 'apart' or 'unknown' for two locations."""
     if a.country != b.country:
         return "apart"
-    distance = _km(a, b)
-    if (
-        distance is not None
-        and distance <= 50
-        and a.precision in ("place", "admin2")
-        and b.precision in ("place", "admin2")
-        and not (a.place and b.place and a.place.casefold() == b.place.casefold())
-        and (a.admin2 != b.admin2 or not (a.place and b.place))
-    ):
-        return "near"  # across a district line: "Panji Poyon" and "Panj"
+    relation = _hierarchy(a, b)
+    if relation == "apart":
+        distance = _km(a, b)
+        if (
+            distance is not None
+            and distance <= 50
+            and a.precision in ("place", "admin2")
+            and b.precision in ("place", "admin2")
+        ):
+            return "near"  # across a district line: "Panji Poyon" and "Panj"
+    return relation
+
+
+def _hierarchy(a: Location, b: Location) -> str:
     if a.place and b.place:
-        return (
-            "same"
-            if a.place.casefold() == b.place.casefold()
-            else ("nested" if a.admin2 and a.admin2 == b.admin2 else "apart")
-        )
+        if a.place.casefold() == b.place.casefold():
+            return "same"
+        return "nested" if a.admin2 and a.admin2 == b.admin2 else "apart"
     if a.admin2 and b.admin2:
         return "same" if a.admin2 == b.admin2 else "apart"
     if a.admin1 and b.admin1:
@@ -152,8 +154,16 @@ def same_event_score(
         score += 2
         reasons.append("nested places")
     elif "near" in relations:
+        # Nearness alone is no evidence (two towns 20 km apart can both be attacked on a
+        # day); with the same victims' nationality or claimant it bridges the district
+        # lines a gazetteer draws differently from a reporter.
+        corroborated = bool(event.nationalities & {v.nationality for v in mention.victims}) or (
+            bool(mention.perpetrator and mention.perpetrator.claimed_by in event.claimed)
+        )
+        if not corroborated:
+            return None
         score += 1
-        reasons.append("places within 50 km")
+        reasons.append("places within 50 km, same victims or claimant")
     if mention.date and mention.date.earliest and event.dates:
         mine = _window(mention.date, window_days)
         overlaps = [
