@@ -36,6 +36,7 @@ lint: install
 bench: install
 	$(BIN)/python benchmarks/ingest.py
 	$(BIN)/python benchmarks/extract.py
+	$(BIN)/python benchmarks/resolve.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info src/*.egg-info .pytest_cache .ruff_cache

@@ -135,3 +135,12 @@ def test_arrests(extractor, text, actor, count):
 
 def test_arrest_without_a_number_is_not_recorded(extractor):
     assert records(extractor, "Police have arrested the suspects, officials said.", "arrest") == []
+
+
+def test_statement_by_someone_the_dictionary_does_not_know_is_kept(extractor):
+    text = (
+        "Sajid Turi, a tribal elder, spoke at the funeral in Parachinar. Turi demanded that "
+        "the provincial government hand the road's security to the army."
+    )
+    found = records(extractor, text, "statement", dateline="PESHAWAR")
+    assert ("REQUEST", "Sajid Turi", "Pakistan") in triples(found)

@@ -59,7 +59,8 @@ _NOT_EVENT_PLACE = re.compile(
     r"headed for|heading to|travell?ing to|destined for|between|hospitals? in|"
     r"treated in|taken to|flown to|airlifted to|shifted to|buried in|funerals? in|talks in|"
     r"talks with|meeting in|met in|conference in|summit in|visit to|visited|hearing in|"
-    r"court in|briefing in|embassy in|consulate in)"
+    r"court in|briefing in|embassy in|consulate in|officials? in|spokes\w+ in|sources? in|"
+    r"officers? in)"
     r"\s+(the\s+)?$",
     re.IGNORECASE,
 )

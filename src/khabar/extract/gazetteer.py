@@ -10,6 +10,7 @@ the wording asks for ("Takhar province"), then population.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import functools
 import math
 import re
@@ -220,6 +221,11 @@ def load_gazetteer(folder: Path | None = None, *, geonames: bool = True) -> Gaze
             places[place.id] = place
     if geonames:
         _add_geonames(places, data)
+    for key, place in list(places.items()):
+        variants = {v for form in (place.name, *place.aliases) for v in ezafe_variants(form)}
+        new = tuple(sorted(variants - {place.name, *place.aliases}))
+        if new:
+            places[key] = dataclasses.replace(place, aliases=place.aliases + new)
     names: dict[str, list[str]] = defaultdict(list)
     for place in places.values():
         for form in {place.name, *place.aliases}:
@@ -268,6 +274,28 @@ def _geonames_admin1(data) -> dict[tuple[str, str], str]:  # type: ignore[no-unt
     return {
         (row["country"].strip(), row["code"].strip()): row["admin1"].strip()
         for row in _rows(entry.read_text("utf-8"))
+    }
+
+
+_EZAFE = re.compile(
+    r"^([A-Z][a-z]+)(?:-(?:e|i)-|-(?:e|i) | (?:e|i)-| (?:e|i) |(?:e|i) )([A-Z][a-z]+)$"
+)
+
+
+def ezafe_variants(name: str) -> set[str]:
+    """The spellings news uses for a Persian compound name: "Shahr-e Buzurg" is also
+    "Shahr-i-Buzurg", "Shahri Buzurg", "Shahr-e-Buzurg"."""
+    match = _EZAFE.match(name)
+    if not match:
+        return set()
+    first, second = match.groups()
+    return {
+        f"{first}-e {second}",
+        f"{first}-e-{second}",
+        f"{first}-i-{second}",
+        f"{first}-i {second}",
+        f"{first}i {second}",
+        f"{first}e {second}",
     }
 
 

@@ -316,6 +316,10 @@ def _statement(
             # the story was filed in, when no country is named.
             title = re.search(r"((?:[A-Z][\w.'’-]*\s+){0,5}[A-Z][\w.'’-]*)\s*$", before.strip(" ,"))
             source = (view.filed_state, title.group(1) if title else view.filed_state.name)
+        elif (named := _new_person(before, view.article.text[: sentence.start])) is not None:
+            # Someone the dictionary does not know ("Sajid Turi, a tribal elder, urged"):
+            # kept as an actor of their own, not dropped.
+            source = (Actor(id=f"new:{named}", name=named, kind="person"), named)
     if source is None:
         return None
     actor, speaker = source
@@ -387,13 +391,34 @@ def _statement(
     )
 
 
+_NEW_PERSON = re.compile(
+    r"(?:^|[.;]\s+|^\W*)((?:[A-Z][a-z]+\s+){1,3}[A-Z][a-z]+)(?:,\s+(?:a|an|the)\s+[^,]{3,60},)?\s*$"
+)
+
+
+def _new_person(before: str, earlier: str) -> str | None:
+    """A person's name as the subject: "Sajid Turi" or, by surname, "Turi" when the
+    article has named "Sajid Turi" before."""
+    named = _NEW_PERSON.search(before)
+    if named:
+        return named.group(1)
+    surname = re.search(r"(?:^|[.;]\s+)([A-Z][a-z]{2,})\s*$", before)
+    if surname:
+        full = re.findall(rf"\b((?:[A-Z][a-z]+\s+){{1,3}}{surname.group(1)})\b", earlier)
+        if full:
+            return full[-1]
+    return None
+
+
 _DEFINITE_BODY = re.compile(
     r"\bthe\s+(committee|ministry|department|office|spokes(man|woman|person)|official|"
     r"statement|government|military|army|police|agency|service|command|council|group)\b",
     re.IGNORECASE,
 )
 _GENERIC_OFFICIALS = re.compile(
-    r"^\s+(the\s+)?(police|authorities|officials|government|security forces)\b", re.IGNORECASE
+    r"^\s+(that\s+)?(the\s+)?([a-z]+\s+)?(police|authorities|officials|government|"
+    r"security forces)\b",
+    re.IGNORECASE,
 )
 _NATIONAL_BODY = re.compile(
     r"\b([A-Z][a-z]+)\s+(?:[a-z]+\s+){0,2}(authorities|officials|government|police|forces|"
