@@ -18,11 +18,13 @@ $(STAMP): pyproject.toml
 
 demo: install
 	$(BIN)/khabar ingest $(DEMO_CORPUS)
-	$(BIN)/khabar articles
+	$(BIN)/khabar incidents
+	$(BIN)/khabar statements --type ACCUSE
 	@echo
 	@echo "The demo database is $${KHABAR_DB:-khabar.duckdb}. Try:"
-	@echo "  $(BIN)/khabar articles --format jsonl"
-	@echo "  $(BIN)/khabar show <ID>"
+	@echo "  $(BIN)/khabar articles"
+	@echo "  $(BIN)/khabar show <evt-ID or article ID>"
+	@echo "  $(BIN)/khabar export --format jsonl"
 	@echo "  $(BIN)/khabar --help"
 
 test: install
