@@ -165,3 +165,10 @@ def test_resolve_replaying_decisions_equals_deciding_again():
     for (item, published), decision in zip(items, first, strict=True):
         resolver.add(item, published, known=decision)
     assert partition(resolver.decisions) == partition(first)
+
+
+def test_resolve_an_outlying_latest_toll_does_not_become_the_best():
+    items = [(mention(n, killed=k), dt.date(2024, 3, 26 + n)) for n, k in enumerate([3, 3, 3])]
+    items.append((mention(9, killed=9), dt.date(2024, 4, 20)))
+    (event,), _ = run(items)
+    assert (event.fatalities.low, event.fatalities.best, event.fatalities.high) == (3, 3, 9)
