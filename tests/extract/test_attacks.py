@@ -183,3 +183,12 @@ def test_extract_a_name_inside_a_longer_name_is_not_that_place(extractor):
     )
     incident = only(extractor.extract(article(text, published=dt.date(2025, 9, 16))))
     assert incident.location.admin1 == "Khyber Pakhtunkhwa"
+
+
+def test_extract_a_claim_by_a_group_the_dictionary_lacks_is_kept(extractor):
+    text = (
+        "A suicide bomber killed 12 soldiers at a camp in Bannu on Monday. Jaish al-Fursan, "
+        "a little-known group, claimed responsibility on Telegram."
+    )
+    incident = only(extractor.extract(article(text, published=dt.date(2026, 3, 3))))
+    assert incident.perpetrator.claimed_by == "Jaish al-Fursan"

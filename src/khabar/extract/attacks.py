@@ -627,6 +627,11 @@ def _perpetrator(
                 claimed_by = actors.ref(chosen.actor).name
                 cite("perpetrator", sentence)
                 break
+            unknown = unknown_claimant(sentence.text[: claim.start()])
+            if unknown:
+                claimed_by = unknown  # a group the dictionary does not know yet: kept
+                cite("perpetrator", sentence)
+                break
         if claimed_by:
             break
     alleged: list[Allegation] = []
@@ -698,6 +703,23 @@ _ABOUT_ATTACK = re.compile(
     r"perpetrators|those responsible|carried out the)\b",
     re.IGNORECASE,
 )
+
+
+_NAME_WORD = r"(?:[A-Z][\w'’-]*|(?:al|el|ul|ud|bin|ibn)-[\w'’-]+)"
+_CLAIMANT = re.compile(
+    rf"^\W*(?:The\s+|A\s+)?((?:{_NAME_WORD}\s+){{0,4}}?{_NAME_WORD})"
+    r"(?:\s+\([A-Z]{2,8}\))?(?:,[^,]{3,80},)?\s+(?:has\s+|had\s+|have\s+)?$"
+)
+_NOT_CLAIMANTS = {"No", "None", "Nobody", "It", "They", "He", "She", "Police", "Officials"}
+
+
+def unknown_claimant(before: str) -> str | None:
+    """The named subject of a claim that no dictionary actor matched: "Jaish al-Fursan,
+    a group linked to ..., claimed responsibility" keeps "Jaish al-Fursan"."""
+    match = _CLAIMANT.match(before)
+    if not match or match.group(1).split()[0] in _NOT_CLAIMANTS:
+        return None
+    return match.group(1)
 
 
 def _claims(text: str, lexicon: Lexicon) -> list[re.Match[str]]:

@@ -24,7 +24,7 @@ import yaml
 
 from ..records import ActorRef, Arrest, Evidence, SourceRef, SpeakerRef, Statement
 from .actors import Actor, ActorDictionary
-from .attacks import ArticleView, Sentence
+from .attacks import ArticleView, Sentence, unknown_claimant
 from .entities import ActorMention
 from .numbers import find_figures
 from .timex import find_times
@@ -251,9 +251,13 @@ def _statement(
         groups = [m for m in mentions if actors.is_armed_group(m.actor)]
         before_groups = [m for m in groups if m.start < verb_at]
         chosen = before_groups[0] if before_groups else (groups[0] if groups else None)
-        if chosen is None:
+        if chosen is not None:
+            source = (chosen.actor, chosen.surface)
+        elif (unknown := unknown_claimant(text[: verb.start()])) is not None:
+            # A group the dictionary does not know: kept as an actor of its own.
+            source = (Actor(id=f"new:{unknown}", name=unknown, kind="armed_group"), unknown)
+        else:
             return None
-        source = (chosen.actor, chosen.surface)
     elif passive:
         after = [m for m in mentions if m.start > verb_at]
         if after:
