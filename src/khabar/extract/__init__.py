@@ -19,13 +19,15 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ..records import Arrest, Article, Incident, Statement
 from .actors import Actor, load_actors
-from .attacks import ArticleView, Sentence, extract_incidents
+from .arrests import extract_arrests
+from .attacks import extract_incidents
 from .entities import EntityFinder
 from .gazetteer import load_gazetteer
 from .lexicon import load_lexicon
 from .nlp import NlpInfo, load_nlp
-from .statements import extract_arrests, extract_statements, load_statement_lexicon
+from .statements import extract_statements, load_statement_lexicon
 from .timex import find_anchor
+from .view import ArticleView, Sentence
 
 __all__ = ["ExtractOptions", "Extractor", "NlpInfo", "Record"]
 

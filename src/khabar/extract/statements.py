@@ -1,4 +1,4 @@
-"""Who said what about whom: statements (PLOVER verbal events) and arrests.
+"""Who said what about whom: statements (PLOVER verbal events).
 
 A statement is found by its reporting verb ("accused", "rejected", "urged", "pledged",
 "warned", "claimed responsibility"); its source is the actor that does the verb (the
@@ -6,10 +6,6 @@ subject, "X was accused by Y" -> Y, a quote's "we" -> whoever the sentence says 
 "she" -> the last source named), its target the actor the verb is about ("rejected
 Pakistan's claim" -> Pakistan). A negated, hedged or hypothetical verb ("did not accuse",
 "stopped short of blaming", "would hold Kabul responsible if") makes no statement.
-
-An arrest is an arrest verb with a number of people ("arrested eleven individuals in
-connection with the attack"), made by the actor who arrests, or by the state of the place
-where it happened.
 """
 
 from __future__ import annotations
@@ -22,14 +18,22 @@ from importlib import resources
 
 import yaml
 
-from ..records import ActorRef, Arrest, Evidence, SourceRef, SpeakerRef, Statement
+from ..records import ActorRef, Evidence, SourceRef, SpeakerRef, Statement
 from .actors import Actor, ActorDictionary
-from .attacks import ArticleView, Sentence, unknown_claimant
 from .entities import ActorMention
-from .numbers import find_figures
+from .perpetrators import unknown_claimant
 from .timex import find_times
+from .view import ArticleView, Sentence
 
-__all__ = ["StatementLexicon", "extract_arrests", "extract_statements", "load_statement_lexicon"]
+__all__ = [
+    "ABOUT",
+    "StatementLexicon",
+    "extract_statements",
+    "load_statement_lexicon",
+    "national_body",
+    "record_id",
+    "said_on",
+]
 
 _QUOTE = re.compile(r"[“\"]([^”\"]{3,})[”\"]")
 _PRONOUN = re.compile(r"\b(he|she|they|it|we|i)\b", re.IGNORECASE)
@@ -39,22 +43,7 @@ _TITLE_WORDS = re.compile(
     r"ambassador|embassy|consulate|department|secretary|general|inspector|officer)\b",
     re.IGNORECASE,
 )
-_ARREST = re.compile(
-    r"\b(arrest(ed|s|ing)?|detain(ed|s|ing)?|apprehend(ed|s)?|taken into custody|took into "
-    r"custody|picked up|rounded up|nabbed|captured)\b",
-    re.IGNORECASE,
-)
-_ARRESTED_PEOPLE = re.compile(
-    r"^(?:[\w-]+\s+){0,3}?(suspects?|men|people|persons?|individuals?|militants?|operatives?|"
-    r"members|terrorists?|facilitators?|accomplices?|brothers|others|youths?|workers?)\b",
-    re.IGNORECASE,
-)
-_CONNECTED = re.compile(
-    r"\b(in connection with|over|for (their|his|her) (role|involvement) in|suspected of|"
-    r"accused of|linked to|behind|involved in|implicated in|helping|sheltered|who carried out)\b",
-    re.IGNORECASE,
-)
-_ABOUT = re.compile(
+ABOUT = re.compile(
     r"\b(attack|attacks|bombing|blast|killing|killings|assault|abduction|kidnapping|"
     r"hijacking|strike|incident|perpetrators|those behind|those responsible|attackers|"
     r"bomber|victims)\b",
@@ -93,7 +82,7 @@ def load_statement_lexicon() -> StatementLexicon:
     )
 
 
-def _record_id(prefix: str, *parts: object) -> str:
+def record_id(prefix: str, *parts: object) -> str:
     seed = ":".join(str(p) for p in parts)
     return f"{prefix}-" + hashlib.sha256(seed.encode()).hexdigest()[:16]
 
@@ -283,7 +272,7 @@ def _statement(
             source = speaker  # “Pakistan expects ...,” the ISPR said: the ISPR speaks
         elif quoted:
             source = (quoted[-1].actor, _speaker_phrase(text, quoted[-1], sentence))
-        elif (national := _national(inside, view)) is not None:
+        elif (national := national_body(inside, view)) is not None:
             source = national  # “The Afghan side also agreed ...,” the statement reads
         else:
             source = memory.last
@@ -313,7 +302,7 @@ def _statement(
             r",\s+(the\s+)?[^,]{0,60}\b(said|says|added)\b", text[verb.end() :]
         ):
             source = said  # "The attackers belonged to the TTP, the ISPR said"
-        elif (national := _national(before, view)) is not None:
+        elif (national := national_body(before, view)) is not None:
             source = national  # "Pakistani security authorities said"
         elif _TITLE_WORDS.search(before) and view.filed_state is not None:
             # "Interior Minister Sohail Arbab accused ...": an official of the country
@@ -377,12 +366,12 @@ def _statement(
             )
         )
     return Statement(
-        id=_record_id("st", view.article.id, sentence.start, kind, source_ref.name),
+        id=record_id("st", view.article.id, sentence.start, kind, source_ref.name),
         type=kind,  # type: ignore[arg-type]
         source=SpeakerRef(name=source_ref.name, country=source_ref.country, speaker=speaker),
         target=target,
-        date=_said_on(view, sentence, verb),
-        about=about if _ABOUT.search(text) else None,
+        date=said_on(view, sentence, verb),
+        about=about if ABOUT.search(text) else None,
         sources=(
             SourceRef(
                 article_id=view.article.id,
@@ -430,7 +419,7 @@ _NATIONAL_BODY = re.compile(
 )
 
 
-def _national(text: str, view: ArticleView) -> tuple[Actor, str] | None:
+def national_body(text: str, view: ArticleView) -> tuple[Actor, str] | None:
     """ "Pakistani security authorities", "the Afghan side": the state of that nation."""
     for match in _NATIONAL_BODY.finditer(text):
         iso2 = view.demonyms.get(match.group(1).casefold())
@@ -614,96 +603,11 @@ def _locative(text: str, offset: int) -> bool:
     )
 
 
-def _said_on(view: ArticleView, sentence: Sentence, verb: re.Match[str]):  # type: ignore[no-untyped-def]
+def said_on(view: ArticleView, sentence: Sentence, verb: re.Match[str]):  # type: ignore[no-untyped-def]
     """The date of the statement: a time expression right against its verb ("on
     Thursday condemned", "said on Thursday")."""
     for mention in find_times(sentence.text, reference=view.reference, today=view.today):
         gap = min(abs(mention.start - verb.end()), abs(verb.start() - mention.end))
         if gap <= 60 and mention.kind not in ("year", "year_adj", "month_year"):
             return mention.span
-    return None
-
-
-def extract_arrests(
-    view: ArticleView, *, actors: ActorDictionary, about: str | None
-) -> list[Arrest]:
-    """Arrests the article reports, each with who arrested how many, where and why."""
-    arrests: list[Arrest] = []
-    for sentence in view.sentences:
-        text = sentence.text
-        for verb in _ARREST.finditer(text):
-            before = text[: verb.start()]
-            if re.search(r"\b(not|no|never|yet to|without)\b[^.,;]{0,20}$", before):
-                continue
-            count = _arrested_count(text, verb)
-            if count is None:
-                continue
-            places = [p for p in view.places_in(sentence) if not p.container]
-            mentions = [
-                m
-                for m in view.actors_in(sentence)
-                if m.start < sentence.start + verb.start() and not actors.is_armed_group(m.actor)
-            ]
-            national = _national(before, view)
-            if mentions:
-                actor = actors.ref(mentions[0].actor)
-            elif national is not None:
-                actor = actors.ref(national[0])  # "Pakistani security authorities ..."
-            elif places and places[0].place.country in view.states:
-                actor = actors.ref(view.states[places[0].place.country])
-            elif view.filed_state is not None:
-                actor = actors.ref(view.filed_state)
-            else:
-                continue
-            location = places[0].place.location() if places else None
-            connected = _CONNECTED.search(text) and _ABOUT.search(text)
-            arrests.append(
-                Arrest(
-                    id=_record_id("ar", view.article.id, sentence.start, verb.start()),
-                    actor=actor,
-                    count=count,
-                    location=location,
-                    date=_said_on(view, sentence, verb),
-                    about=about if connected else None,
-                    sources=(
-                        SourceRef(
-                            article_id=view.article.id,
-                            file=view.article.file,
-                            url=view.article.url,
-                            role="report",
-                        ),
-                    ),
-                    evidence=(
-                        Evidence(
-                            field="arrest",
-                            article_id=view.article.id,
-                            start=sentence.start,
-                            end=sentence.end,
-                            quote=text,
-                        ),
-                    ),
-                )
-            )
-            break
-    return arrests
-
-
-def _arrested_count(text: str, verb: re.Match[str]) -> int | None:
-    """How many were arrested: the figure after the verb ("arrested nine suspects", "the
-    arrest of six operatives") or before it ("four suspects were taken into custody")."""
-    after = text[verb.end() : verb.end() + 80]
-    for figure in find_figures(after):
-        if figure.start > 30:
-            break
-        if _ARRESTED_PEOPLE.match(after[figure.end :].lstrip()) and figure.count.best:
-            return figure.count.best
-    before = text[max(0, verb.start() - 60) : verb.start()]
-    figures = find_figures(before)
-    if figures:
-        last = figures[-1]
-        rest = before[last.end :]
-        if _ARRESTED_PEOPLE.match(rest.lstrip()) and re.search(r"\b(were|was|had been)\b", rest):
-            return last.count.best
-    if re.match(r"\s+(a|an|one)\s+(suspect|man|person|militant)\b", after):
-        return 1
     return None

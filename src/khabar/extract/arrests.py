@@ -1,0 +1,118 @@
+"""Arrests: an arrest verb with a number of people ("arrested eleven individuals in
+connection with the attack"), made by the actor who arrests (a police force under its
+state), else by the state of the place where it happened or of the story's dateline."""
+
+from __future__ import annotations
+
+import re
+
+from ..records import Arrest, Evidence, SourceRef
+from .actors import ActorDictionary
+from .numbers import find_figures
+from .statements import ABOUT, national_body, record_id, said_on
+from .view import ArticleView
+
+__all__ = ["extract_arrests"]
+
+_CONNECTED = re.compile(
+    r"\b(in connection with|over|for (their|his|her) (role|involvement) in|suspected of|"
+    r"accused of|linked to|behind|involved in|implicated in|helping|sheltered|who carried out)\b",
+    re.IGNORECASE,
+)
+
+_ARRESTED_PEOPLE = re.compile(
+    r"^(?:[\w-]+\s+){0,3}?(suspects?|men|people|persons?|individuals?|militants?|operatives?|"
+    r"members|terrorists?|facilitators?|accomplices?|brothers|others|youths?|workers?)\b",
+    re.IGNORECASE,
+)
+
+_ARREST = re.compile(
+    r"\b(arrest(ed|s|ing)?|detain(ed|s|ing)?|apprehend(ed|s)?|taken into custody|took into "
+    r"custody|picked up|rounded up|nabbed|captured)\b",
+    re.IGNORECASE,
+)
+
+
+def extract_arrests(
+    view: ArticleView, *, actors: ActorDictionary, about: str | None
+) -> list[Arrest]:
+    """Arrests the article reports, each with who arrested how many, where and why."""
+    arrests: list[Arrest] = []
+    for sentence in view.sentences:
+        text = sentence.text
+        for verb in _ARREST.finditer(text):
+            before = text[: verb.start()]
+            if re.search(r"\b(not|no|never|yet to|without)\b[^.,;]{0,20}$", before):
+                continue
+            count = _arrested_count(text, verb)
+            if count is None:
+                continue
+            places = [p for p in view.places_in(sentence) if not p.container]
+            mentions = [
+                m
+                for m in view.actors_in(sentence)
+                if m.start < sentence.start + verb.start() and not actors.is_armed_group(m.actor)
+            ]
+            national = national_body(before, view)
+            if mentions:
+                actor = actors.ref(mentions[0].actor)
+            elif national is not None:
+                actor = actors.ref(national[0])  # "Pakistani security authorities ..."
+            elif places and places[0].place.country in view.states:
+                actor = actors.ref(view.states[places[0].place.country])
+            elif view.filed_state is not None:
+                actor = actors.ref(view.filed_state)
+            else:
+                continue
+            location = places[0].place.location() if places else None
+            connected = _CONNECTED.search(text) and ABOUT.search(text)
+            arrests.append(
+                Arrest(
+                    id=record_id("ar", view.article.id, sentence.start, verb.start()),
+                    actor=actor,
+                    count=count,
+                    location=location,
+                    date=said_on(view, sentence, verb),
+                    about=about if connected else None,
+                    sources=(
+                        SourceRef(
+                            article_id=view.article.id,
+                            file=view.article.file,
+                            url=view.article.url,
+                            role="report",
+                        ),
+                    ),
+                    evidence=(
+                        Evidence(
+                            field="arrest",
+                            article_id=view.article.id,
+                            start=sentence.start,
+                            end=sentence.end,
+                            quote=text,
+                        ),
+                    ),
+                )
+            )
+            break
+    return arrests
+
+
+def _arrested_count(text: str, verb: re.Match[str]) -> int | None:
+    """How many were arrested: the figure after the verb ("arrested nine suspects", "the
+    arrest of six operatives") or before it ("four suspects were taken into custody")."""
+    after = text[verb.end() : verb.end() + 80]
+    for figure in find_figures(after):
+        if figure.start > 30:
+            break
+        if _ARRESTED_PEOPLE.match(after[figure.end :].lstrip()) and figure.count.best:
+            return figure.count.best
+    before = text[max(0, verb.start() - 60) : verb.start()]
+    figures = find_figures(before)
+    if figures:
+        last = figures[-1]
+        rest = before[last.end :]
+        if _ARRESTED_PEOPLE.match(rest.lstrip()) and re.search(r"\b(were|was|had been)\b", rest):
+            return last.count.best
+    if re.match(r"\s+(a|an|one)\s+(suspect|man|person|militant)\b", after):
+        return 1
+    return None

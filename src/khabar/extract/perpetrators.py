@@ -1,0 +1,171 @@
+"""Who did it: the group that claimed an attack (unless the claim is negated), and who is
+alleged by whom, from the sentences of the story.
+
+A background mention reads only its own sentence; the story's incident reads every
+sentence that is not a background mention, since claims and accusations often stand in
+sentences of their own ("The BLF claimed responsibility in a post on social media.").
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..records import Allegation, Perpetrator
+from .actors import ActorDictionary
+from .lexicon import Lexicon
+from .view import ArticleView, Sentence
+
+__all__ = ["find_perpetrator", "unknown_claimant"]
+
+
+def find_perpetrator(
+    view: ArticleView,
+    own: list[Sentence],
+    *,
+    background: bool,
+    lexicon: Lexicon,
+    actors: ActorDictionary,
+    cite,  # type: ignore[no-untyped-def]
+) -> Perpetrator | None:
+    """Who claimed the attack, and who is alleged by whom.
+
+    A background mention reads only its own sentence; the story's incident reads every
+    sentence of the article that is not a background mention (claims and accusations
+    often stand in a sentence of their own: "The BLF claimed responsibility in a post on
+    social media.").
+    """
+    if background:
+        sentences = own
+    else:
+        sentences = [s for s in view.sentences if s not in view.background_sentences]
+    claimed_by = None
+    for sentence in sentences:
+        for claim in _claims(sentence.text, lexicon):
+            claimed_at = sentence.start + claim.start()
+            groups = [m for m in view.actors_in(sentence) if actors.is_armed_group(m.actor)]
+            before = [m for m in groups if m.start < claimed_at]
+            # The subject claims: "The PAFF, which officials call a front for JeM, claimed"
+            chosen = (
+                before[0]
+                if before
+                else min(groups, key=lambda m: abs(m.start - claimed_at), default=None)
+            )
+            if chosen is not None:
+                claimed_by = actors.ref(chosen.actor).name
+                cite("perpetrator", sentence)
+                break
+            unknown = unknown_claimant(sentence.text[: claim.start()])
+            if unknown:
+                claimed_by = unknown  # a group the dictionary does not know yet: kept
+                cite("perpetrator", sentence)
+                break
+        if claimed_by:
+            break
+    alleged: list[Allegation] = []
+    for sentence in sentences:
+        cue = lexicon.allegation.search(sentence.text)
+        if not cue or _HYPOTHETICAL.search(sentence.text):
+            continue
+        if sentence not in own and not _ABOUT_ATTACK.search(sentence.text):
+            continue
+        cue_at = sentence.start + cue.start()
+        mentions = view.actors_in(sentence)
+        accusers = [m for m in mentions if m.start < cue_at and not actors.is_armed_group(m.actor)]
+        accused_groups = [
+            m for m in mentions if m.start > cue_at and actors.is_armed_group(m.actor)
+        ]
+        accused_places = [
+            p for p in view.places_in(sentence) if p.start > cue_at and p.place.kind == "country"
+        ]
+        origin = _NATIONAL_ATTACKERS.search(sentence.text, cue.start())
+        accused_states = [
+            m
+            for m in mentions
+            if m.start > cue_at
+            and m.actor.kind == "state"
+            and not (accusers and actors.ref(m.actor) == actors.ref(accusers[-1].actor))
+        ]
+        if accused_groups:
+            accused = actors.ref(accused_groups[0].actor).name
+        elif accused_states and _ACCUSES_STATE.search(sentence.text):
+            accused = actors.ref(accused_states[0].actor).name  # "accused India of backing"
+        elif accused_places:
+            accused = f"militants based in {accused_places[0].place.name}"
+        elif origin and origin.group(1).casefold() in view.demonyms:
+            iso2 = view.demonyms[origin.group(1).casefold()]
+            accused = f"militants from {view.country_names.get(iso2, iso2)}"
+        else:
+            continue
+        speech = _SAID_BY.search(sentence.text, cue.end())
+        if not accusers and speech:
+            # "..., Tajikistan's State Committee for National Security said."
+            accusers = [
+                m
+                for m in mentions
+                if m.start > sentence.start + speech.start()
+                and not actors.is_armed_group(m.actor)
+                and m.actor.kind != "media"
+            ][:1]
+        by = actors.ref(accusers[-1].actor).name if accusers else None
+        if accused == claimed_by or any(a.actor == accused for a in alleged):
+            continue
+        alleged.append(Allegation(actor=accused, by=by))
+        cite("perpetrator", sentence)
+    if claimed_by is None and not alleged:
+        return None
+    return Perpetrator(claimed_by=claimed_by, alleged=tuple(alleged))
+
+
+_NEGATION = re.compile(
+    r"\b(no|not|yet to|nobody|no one|none|neither|never|den(y|ies|ied)|disown(ed|s)?|"
+    r"rejected|dismissed)\b",
+    re.IGNORECASE,
+)
+_HYPOTHETICAL = re.compile(r"\b(would|if|could|might|may)\b[^.]{0,60}\bresponsib", re.IGNORECASE)
+# An allegation outside the incident's own sentences must point at one attack ("the
+# bombing", "those behind it"), not at attacks in general ("plans to conduct attacks").
+_ABOUT_ATTACK = re.compile(
+    r"\b((the|this|that|last|[A-Z][a-z]+day's)\s+(\w+\s+)?(attack|bombing|blast|killing|"
+    r"killings|kidnapping|abduction|assault|strike|incident|hijacking)|behind (it|the)|"
+    r"perpetrators|those responsible|carried out the)\b",
+    re.IGNORECASE,
+)
+
+
+_NAME_WORD = r"(?:[A-Z][\w'’-]*|(?:al|el|ul|ud|bin|ibn)-[\w'’-]+)"
+_CLAIMANT = re.compile(
+    rf"^\W*(?:The\s+|A\s+)?((?:{_NAME_WORD}\s+){{0,4}}?{_NAME_WORD})"
+    r"(?:\s+\([A-Z]{2,8}\))?(?:,[^,]{3,80},)?\s+(?:has\s+|had\s+|have\s+)?$"
+)
+_NOT_CLAIMANTS = {"No", "None", "Nobody", "It", "They", "He", "She", "Police", "Officials"}
+
+
+def unknown_claimant(before: str) -> str | None:
+    """The named subject of a claim that no dictionary actor matched: "Jaish al-Fursan,
+    a group linked to ..., claimed responsibility" keeps "Jaish al-Fursan"."""
+    match = _CLAIMANT.match(before)
+    if not match or match.group(1).split()[0] in _NOT_CLAIMANTS:
+        return None
+    return match.group(1)
+
+
+def _claims(text: str, lexicon: Lexicon) -> list[re.Match[str]]:
+    """Claims of responsibility a sentence affirms: "No group had claimed the attack by
+    Sunday, but on Monday ISKP claimed responsibility" affirms the second one."""
+    found = []
+    for claim in lexicon.claim.finditer(text):
+        clause = re.split(
+            r"\bbut\b|;|\bhowever\b", text[max(0, claim.start() - 60) : claim.start()]
+        )[-1]
+        if not _NEGATION.search(clause):
+            found.append(claim)
+    return found
+
+
+_SAID_BY = re.compile(r",\s+(?:according to\s+)?(?=[^,]*\b(?:said|says|added|told)\b)")
+_ACCUSES_STATE = re.compile(
+    r"\b(accus(ed|es|ing)|blam(ed|es|ing))\s+(?:[A-Z][\w-]*\s+){1,4}(of|for)\b"
+)
+_NATIONAL_ATTACKERS = re.compile(
+    r"\b([A-Z][a-z]+)\s+(?:terrorists|militants|nationals|fighters|insurgents|elements)\b"
+)
