@@ -1,0 +1,144 @@
+"""The typer app, its shared options, settings and error handling."""
+
+from __future__ import annotations
+
+import functools
+import logging
+import sys
+from collections.abc import Callable
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+
+from ..errors import KhabarError, UsageError
+from ..pipeline import (
+    khabar_version,
+)
+from ..settings import Settings
+from ..store import Store, open_store
+
+app = typer.Typer(
+    name="khabar",
+    help="News coverage of political violence -> an evidence-linked record of incidents, "
+    "statements and arrests.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+)
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False)
+
+# Exit code by error class; the first class that matches wins.
+EXIT_CODES: list[tuple[type[KhabarError], int]] = [(UsageError, 2), (KhabarError, 1)]
+
+ModelOption = Annotated[
+    str | None,
+    typer.Option(
+        "--model",
+        help="spaCy model for extraction: auto (default), blank, or an installed package.",
+        show_default=False,
+    ),
+]
+
+DbOption = Annotated[
+    str | None,
+    typer.Option(
+        "--db",
+        envvar="KHABAR_DB",
+        help="DuckDB file to use (created when missing). Default: ./khabar.duckdb.",
+        show_default=False,
+    ),
+]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _handles_errors(command: F) -> F:
+    """Print a KhabarError as one line and exit with its code."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except KhabarError as error:
+            err.print(f"error: {escape(str(error))}")
+            code = next(code for kind, code in EXIT_CODES if isinstance(error, kind))
+            raise typer.Exit(code) from error
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _settings(db: str | None, *, model: str | None = None, **ingest: Any) -> Settings:
+    base = Settings()
+    overrides: dict[str, Any] = {}
+    if db:
+        overrides["db"] = db
+    if model:
+        overrides["extract"] = base.extract.model_copy(update={"model": model})
+    chosen = {key: value for key, value in ingest.items() if value is not None}
+    if chosen:
+        overrides["ingest"] = base.ingest.model_copy(update=chosen)
+    try:
+        return base.model_copy(update=overrides) if overrides else base
+    except ValueError as error:
+        raise UsageError(str(error)) from error
+
+
+def _version(value: bool) -> None:
+    if value:
+        out.print(f"khabar {khabar_version()}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log what happens.")] = False,
+    show_version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Print the version."),
+    ] = False,
+) -> None:
+    """khabar: turn news into incidents, statements and arrests, each with its evidence.
+
+    Every command takes --db (or the KHABAR_DB environment variable) to choose the
+    database.
+    """
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+
+
+class ListFormat(StrEnum):
+    table = "table"
+    jsonl = "jsonl"
+
+
+class ShowFormat(StrEnum):
+    text = "text"
+    json = "json"
+
+
+class _store:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.store: Store | None = None
+
+    def __enter__(self) -> Store:
+        location = self.settings.db
+        if location != ":memory:" and not Path(location).exists():
+            raise KhabarError(
+                f"no database at {location}: run `khabar ingest` first, or choose one "
+                "with --db or KHABAR_DB"
+            )
+        self.store = open_store(location)
+        return self.store
+
+    def __exit__(self, *exc: object) -> None:
+        if self.store is not None:
+            self.store.close()

@@ -1,0 +1,254 @@
+"""khabar extract, eval and statements."""
+
+from __future__ import annotations
+
+import tempfile
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from ..errors import UsageError
+from ..pipeline import (
+    export_records,
+    extract_into,
+    ingest_into,
+    resolve_into,
+)
+from ..settings import Settings
+from ..store import open_store
+from ._app import (
+    DbOption,
+    ListFormat,
+    ModelOption,
+    _handles_errors,
+    _settings,
+    _store,
+    app,
+    out,
+)
+
+
+class StatementType(StrEnum):
+    ACCUSE = "ACCUSE"
+    REJECT = "REJECT"
+    REQUEST = "REQUEST"
+    AGREE = "AGREE"
+    THREATEN = "THREATEN"
+    SUPPORT = "SUPPORT"
+    CLAIM_RESPONSIBILITY = "CLAIM_RESPONSIBILITY"
+
+
+@app.command()
+@_handles_errors
+def statements(
+    db: DbOption = None,
+    source: Annotated[
+        str | None, typer.Option(help="Source actor (canonical name or alias, any case).")
+    ] = None,
+    target: Annotated[
+        str | None, typer.Option(help="Target actor (canonical name or alias, any case).")
+    ] = None,
+    kind: Annotated[
+        StatementType | None, typer.Option("--type", help="Statement type (PLOVER).")
+    ] = None,
+    fmt: Annotated[
+        ListFormat, typer.Option("--format", help="table for people, jsonl for scripts.")
+    ] = ListFormat.table,
+) -> None:
+    """List statements: who accused, rejected, requested, agreed, threatened, supported
+    or claimed what, against whom, with the sentence that says so."""
+    settings = _settings(db)
+    from ..extract.actors import load_actors
+
+    actors = load_actors()
+
+    def canonical(name: str | None) -> str | None:
+        if not name:
+            return None
+        actor = actors.lookup(name)
+        return (actors.canonical(actor).name if actor else name).casefold()
+
+    wanted_source, wanted_target = canonical(source), canonical(target)
+    with _store(settings) as store:
+        found = [
+            s
+            for s in store.iter_records("statement")
+            if (kind is None or s.type == kind.value)
+            and (wanted_source is None or s.source.name.casefold() == wanted_source)
+            and (
+                wanted_target is None
+                or (s.target is not None and s.target.name.casefold() == wanted_target)
+            )
+        ]
+    found.sort(key=lambda s: ((s.date.value if s.date else "") or "", s.id), reverse=True)
+    if fmt is ListFormat.jsonl:
+        for statement in found:
+            out.out(statement.model_dump_json(), highlight=False)
+        return
+    table = Table(box=None, show_edge=False)
+    for name, width in (("date", 10), ("type", 12), ("source", 14), ("target", 14)):
+        table.add_column(name, no_wrap=True, overflow="ellipsis", max_width=width)
+    table.add_column("said", overflow="fold")
+    for statement in found:
+        table.add_row(
+            (statement.date.value if statement.date else None) or "-",
+            statement.type,
+            escape(statement.source.name),
+            escape(statement.target.name if statement.target else "-"),
+            escape(statement.evidence[0].quote if statement.evidence else ""),
+        )
+    out.print(table)
+    out.print(f"{len(found)} statement(s)")
+
+
+def _extractor(settings: Settings):  # type: ignore[no-untyped-def]
+    from ..extract import Extractor
+
+    return Extractor(settings.extract)
+
+
+# -- extract and eval -----------------------------------------------------------------
+
+
+@app.command("extract")
+@_handles_errors
+def extract_command(
+    db: DbOption = None,
+    every: Annotated[
+        bool, typer.Option("--all", help="Re-read every article, not only new ones.")
+    ] = False,
+    model: ModelOption = None,
+) -> None:
+    """Extract incidents from stored articles that extraction has not read yet.
+
+    With --all, every article is read again and its records replaced (after a model or
+    rule change).
+    """
+    settings = _settings(db, model=model)
+    with _store(settings) as store:
+        summary = extract_into(store, _extractor(settings), every=every)
+        summary.resolved = resolve_into(store)
+    found = ", ".join(f"{n} {kind}(s)" for kind, n in sorted(summary.records.items()))
+    out.print(
+        f"Extraction ({escape(summary.model or '-')}) read {summary.extracted} article(s): "
+        f"{found or 'nothing found'}."
+    )
+    if summary.resolved:
+        out.print(
+            f"Resolution: {summary.resolved[0]} incident mention(s) in "
+            f"{summary.resolved[1]} incident(s)."
+        )
+
+
+@app.command("eval")
+@_handles_errors
+def eval_command(
+    gold: Annotated[
+        Path, typer.Option("--gold", help="Gold annotations (JSON Lines, EVAL.md format).")
+    ],
+    articles_dir: Annotated[
+        Path, typer.Option("--articles", help="The folder of articles the gold annotates.")
+    ],
+    misses: Annotated[
+        bool, typer.Option("--misses", help="List missed and spurious incidents.")
+    ] = False,
+    model: ModelOption = None,
+    per_article: Annotated[
+        bool,
+        typer.Option(
+            "--per-article",
+            help="Score the fields of every article's account of an incident, not only "
+            "the best-matching one (stricter until resolution merges accounts).",
+        ),
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")] = False,
+) -> None:
+    """Score extraction against gold: ingest the articles into a temporary database,
+    extract, and print incident detection, per-field and statement/arrest P/R/F1."""
+    from ..evaluate import load_gold, score
+    from ..ingest import IngestOptions
+
+    if not gold.is_file():
+        raise UsageError(f"no gold file at {gold}")
+    if not articles_dir.exists():
+        raise UsageError(f"no articles at {articles_dir}")
+    try:
+        expected = load_gold(gold)
+    except ValueError as error:
+        raise UsageError(str(error)) from error
+    settings = _settings(None, model=model)
+    extractor = _extractor(settings)
+    with tempfile.TemporaryDirectory() as scratch:
+        store = open_store(Path(scratch) / "eval.duckdb")
+        try:
+            ingest_into(
+                store,
+                [str(articles_dir)],
+                options=IngestOptions(follow_feed_links=False),
+                extractor=extractor,
+            )
+            records = export_records(store)
+        finally:
+            store.close()
+    report = score(
+        records,
+        expected,
+        gazetteer=extractor.gazetteer,
+        actors=extractor.actors,
+        per_article=per_article,
+    )
+    if as_json:
+        data = report.as_dict() | {"model": f"{extractor.info.name} {extractor.info.version}"}
+        out.print_json(data=data)
+        return
+    _print_report(report, f"{extractor.info.name} {extractor.info.version}", misses=misses)
+
+
+def _print_report(report, model: str, *, misses: bool) -> None:  # type: ignore[no-untyped-def]
+    table = Table(title=f"khabar eval ({model})", box=None)
+    for column in ("", "tp", "fp", "fn", "precision", "recall", "F1"):
+        table.add_column(column, justify="right" if column else "left")
+
+    def row(name: str, prf) -> None:  # type: ignore[no-untyped-def]
+        table.add_row(
+            name,
+            str(prf.tp),
+            str(prf.fp),
+            str(prf.fn),
+            f"{prf.precision:.3f}",
+            f"{prf.recall:.3f}",
+            f"{prf.f1:.3f}",
+        )
+
+    row("incidents", report.incidents)
+    row("merges (pairwise)", report.merges)
+    row("fields (all)", report.field_total)
+    for name, prf in report.fields.items():
+        row(f"  {name}", prf)
+    row("statements", report.statements)
+    row("arrests", report.arrests)
+    out.print(table)
+    out.print(
+        f"{report.duplicates} matched incident(s) left unmerged with another of the same "
+        "event (fields are scored on the best; --per-article scores every account)"
+    )
+    if misses:
+        out.print("\nmissed gold incidents:")
+        for line in report.misses or ["(none)"]:
+            out.print(f"  {escape(line)}")
+        out.print("spurious incidents:")
+        for line in report.spurious or ["(none)"]:
+            out.print(f"  {escape(line)}")
+        out.print("field errors on matched incidents:")
+        for line in report.field_errors or ["(none)"]:
+            out.print(f"  {escape(line)}")
+        out.print("statements (article / type / source / target):")
+        for line in report.statement_errors or ["(none)"]:
+            out.print(f"  {escape(line)}")
+        out.print("arrests (article / actor / count):")
+        for line in report.arrest_errors or ["(none)"]:
+            out.print(f"  {escape(line)}")
