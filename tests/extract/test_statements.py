@@ -144,3 +144,25 @@ def test_statement_by_someone_the_dictionary_does_not_know_is_kept(extractor):
     )
     found = records(extractor, text, "statement", dateline="PESHAWAR")
     assert ("REQUEST", "Sajid Turi", "Pakistan") in triples(found)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Four policemen were killed in the attack on the checkpoint, which the TTP claimed.",
+        "Militants stormed a checkpoint in Tank, in an attack claimed by the TTP.",
+        "A bomb killed four soldiers in Bannu; the TTP claimed it.",
+    ],
+)
+def test_claims_written_after_the_attack(extractor, text):
+    assert ("CLAIM_RESPONSIBILITY", "TTP", None) in triples(records(extractor, text, "statement"))
+
+
+def test_the_two_sides_agreed_is_an_agreement_each_way(extractor):
+    text = (
+        "Pakistan and Afghanistan held trade talks in Kabul. Pakistan's commerce secretary "
+        "met Afghan officials. The two sides also agreed to meet again in January."
+    )
+    found = triples(records(extractor, text, "statement"))
+    assert ("AGREE", "Afghanistan", "Pakistan") in found
+    assert ("AGREE", "Pakistan", "Afghanistan") in found

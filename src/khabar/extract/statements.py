@@ -309,6 +309,8 @@ def _statement(
             # the story was filed in, when no country is named.
             title = re.search(r"((?:[A-Z][\w.'’-]*\s+){0,5}[A-Z][\w.'’-]*)\s*$", before.strip(" ,"))
             source = (view.filed_state, title.group(1) if title else view.filed_state.name)
+        elif _BOTH_SIDES.search(before) and (top := _top_state(view, actors)) is not None:
+            source = (top, _BOTH_SIDES.search(before).group(0))  # both, by _coordinated
         elif (named := _new_person(before, view.article.text[: sentence.start])) is not None:
             # Someone the dictionary does not know ("Sajid Turi, a tribal elder, urged"):
             # kept as an actor of their own, not dropped.
@@ -403,6 +405,11 @@ def _new_person(before: str, earlier: str) -> str | None:
     return None
 
 
+_BOTH_SIDES = re.compile(
+    r"\b(the two sides|both sides|both countries|the two countries|the two governments|"
+    r"both governments|the two neighbours|the two neighbors)\b",
+    re.IGNORECASE,
+)
 _DEFINITE_BODY = re.compile(
     r"\bthe\s+(committee|ministry|department|office|spokes(man|woman|person)|official|"
     r"statement|government|military|army|police|agency|service|command|council|group)\b",
@@ -428,6 +435,17 @@ def national_body(text: str, view: ArticleView) -> tuple[Actor, str] | None:
     return None
 
 
+def _top_state(view: ArticleView, actors: ActorDictionary) -> Actor | None:
+    counts: dict[str, int] = {}
+    for mention in view.actors:
+        if mention.actor.kind in ("state", "organ") and actors.ref(mention.actor).country:
+            name = actors.ref(mention.actor).name
+            counts[name] = counts.get(name, 0) + 1
+    if not counts:
+        return None
+    return actors.lookup(max(counts, key=lambda name: counts[name]))
+
+
 def _coordinated(
     view: ArticleView,
     sentence: Sentence,
@@ -439,6 +457,34 @@ def _coordinated(
     if made.type != "AGREE":
         return []
     before = sentence.text[: verb.start()]
+    if _BOTH_SIDES.search(before):
+        # "The two sides also agreed": the two states the article names most.
+        counts: dict[str, int] = {}
+        for mention in view.actors:
+            ref = actors.ref(mention.actor)
+            if mention.actor.kind in ("state", "organ") and ref.country:
+                counts[ref.name] = counts.get(ref.name, 0) + 1
+        top = sorted(counts, key=lambda name: -counts[name])[:2]
+        if len(top) == 2:
+            refs = [actors.ref(actors.lookup(name)) for name in top if actors.lookup(name)]
+            if len(refs) == 2:
+                first, second = refs
+                return [
+                    made.model_copy(
+                        update={
+                            "id": made.id + "-a",
+                            "source": SpeakerRef(**first.model_dump(), speaker=before.strip()),
+                            "target": second,
+                        }
+                    ),
+                    made.model_copy(
+                        update={
+                            "id": made.id + "-b",
+                            "source": SpeakerRef(**second.model_dump(), speaker=before.strip()),
+                            "target": first,
+                        }
+                    ),
+                ]
     pair = re.search(r"(\S[^,;]*?)\s+and\s+([^,;]+?)\s+(have\s+|had\s+)?$", before)
     if not pair:
         return []
@@ -578,7 +624,7 @@ def _target(
 _NATIONAL_TARGET = re.compile(
     r"\b([A-Z][a-z]+)\s+(?:[a-z]+\s+)?(terrorists|militants|nationals|citizens|authorities|"
     r"officials|government|forces|troops|side|elements|soil|territory|ambassador|embassy|envoy|"
-    r"consulate|counterpart|delegation)\b"
+    r"consulate|counterpart|delegation|request|demand|proposal|offer|side)\b"
 )
 
 
