@@ -153,13 +153,26 @@ def _claims(text: str, lexicon: Lexicon) -> list[re.Match[str]]:
     """Claims of responsibility a sentence affirms: "No group had claimed the attack by
     Sunday, but on Monday ISKP claimed responsibility" affirms the second one."""
     found = []
+    several = len(_ATTACK_NOUNS.findall(text)) > 1
     for claim in lexicon.claim.finditer(text):
         clause = re.split(
             r"\bbut\b|;|\bhowever\b", text[max(0, claim.start() - 60) : claim.start()]
         )[-1]
-        if not _NEGATION.search(clause):
-            found.append(claim)
+        if _NEGATION.search(clause):
+            continue
+        if several and not re.search(r"responsibility|credit", claim.group(0), re.IGNORECASE):
+            # "Monday's attack near Gwadar, last September's assault in D.I. Khan, which
+            # the TTP claimed, and ...": the claim belongs to one of several attacks.
+            continue
+        found.append(claim)
     return found
+
+
+_ATTACK_NOUNS = re.compile(
+    r"\b(attacks?|assaults?|bombings?|blasts?|shootings?|killings?|raids?|ambush(es)?|"
+    r"explosions?|abductions?|kidnappings?)\b",
+    re.IGNORECASE,
+)
 
 
 _SAID_BY = re.compile(r",\s+(?:according to\s+)?(?=[^,]*\b(?:said|says|added|told)\b)")
