@@ -1,8 +1,9 @@
 """Mentions of one event -> the event's own record, by stated rules.
 
 - fatalities and injured: low = the lowest low, high = the highest high, best = the best
-  figure of the most recently published report (UCDP: the latest figure stands), unless
-  it is more than twice off the median of three or more reports (then the median);
+  figure of the most recently published report (UCDP: the latest figure stands), but
+  never below the median of the reports (tolls grow; a later article that counts only
+  some victims is no fall) nor above twice that median when three or more report;
 - date and place: the most precise one that no other mention contradicts, else the
   first report's;
 - type: the one most reports give; suicide: yes if any report says so;
@@ -113,10 +114,12 @@ def _count(
     latest = max((m for m in reports if getattr(m, field) is not None), key=when, default=None)
     best = getattr(latest, field).best if latest is not None else None
     bests = sorted(c.best for c in known if c.best is not None)
-    if best is not None and len(bests) >= 3:
+    if best is not None and len(bests) >= 2:
         median = bests[len(bests) // 2]
-        if median and not (median / 2 <= best <= median * 2):
+        if len(bests) >= 3 and median and best > median * 2:
             best = median  # an outlier is not a confirmation: most sources say otherwise
+        elif best < median:
+            best = median  # tolls grow: a later partial figure ("four Chinese") is no fall
     return Count(
         low=min(lows) if lows else None,
         best=best,
