@@ -237,18 +237,14 @@ def _print_report(report, model: str, *, misses: bool) -> None:  # type: ignore[
         "event (fields are scored on the best; --per-article scores every account)"
     )
     if misses:
-        out.print("\nmissed gold incidents:")
-        for line in report.misses or ["(none)"]:
-            out.print(f"  {escape(line)}")
-        out.print("spurious incidents:")
-        for line in report.spurious or ["(none)"]:
-            out.print(f"  {escape(line)}")
-        out.print("field errors on matched incidents:")
-        for line in report.field_errors or ["(none)"]:
-            out.print(f"  {escape(line)}")
-        out.print("statements (article / type / source / target):")
-        for line in report.statement_errors or ["(none)"]:
-            out.print(f"  {escape(line)}")
-        out.print("arrests (article / actor / count):")
-        for line in report.arrest_errors or ["(none)"]:
-            out.print(f"  {escape(line)}")
+        out.print()
+        for heading, lines in (
+            ("missed gold incidents", report.misses),
+            ("spurious incidents", report.spurious),
+            ("field errors on matched incidents", report.field_errors),
+            ("statements (article / type / source / target)", report.statement_errors),
+            ("arrests (article / actor / count)", report.arrest_errors),
+        ):
+            out.print(f"{heading}:")
+            for line in lines or ["(none)"]:
+                out.print(f"  {escape(line)}")

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 
 from ..records import DateSpan
+from .numbers import word_number
 
 __all__ = ["TimeMention", "day_span", "find_anchor", "find_times", "month_span", "year_span"]
 
@@ -35,20 +36,6 @@ _DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
 _DAY2 = _DAY.replace("?P<day>", "?P<day2>")
 _MONTH3 = _MONTH.replace("?P<month>", "?P<month3>")
 _YEAR = r"(?P<year>(?:19|20)\d{2})"
-_NUMBER_WORDS = {
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "a": 1,
-    "an": 1,
-}
 
 _PATTERNS = [
     # Thursday, May 30[, 2024] | Thursday, 30 May[ 2024] | May 30, 2024 | 30 May 2024
@@ -296,7 +283,7 @@ def _resolve(
             return _window(reference - dt.timedelta(days=1), reference)
         return day_span(reference)
     if kind == "ago":
-        n = _NUMBER_WORDS.get(match["n"].lower()) or int(match["n"])
+        n = word_number(match["n"])
         unit = match["unit"].lower().rstrip("s")
         if unit == "day":
             return day_span(reference - dt.timedelta(days=n))

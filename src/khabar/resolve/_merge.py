@@ -2,8 +2,9 @@
 
 - fatalities and injured: low = the lowest low, high = the highest high, best = the best
   figure of the most recently published report (UCDP: the latest figure stands), but
-  never below the median of the reports (tolls grow; a later article that counts only
-  some victims is no fall) nor above twice that median when three or more report;
+  never below the median of the reports (of an even count, the upper middle one; tolls
+  grow, and a later article that counts only some victims is no fall) nor above twice
+  that median when three or more report;
 - date and place: the most precise one that no other mention contradicts, else the
   first report's;
 - type: the one most reports give; suicide: yes if any report says so;
