@@ -52,6 +52,12 @@ class IngestSummary(BaseModel):
     resolved: tuple[int, int] | None = Field(
         None, description="(incident mentions, events) after resolution"
     )
+    article_ids: list[str] = Field(
+        default_factory=list,
+        exclude=True,
+        description="ids of the articles read, in order (not in the JSON summary: a big "
+        "run reads many)",
+    )
 
     @property
     def articles(self) -> int:
@@ -135,6 +141,7 @@ def ingest_into(
 def _store_batch(store: Store, summary: IngestSummary, batch: list[Article]) -> None:
     """Write and count a batch, then empty it."""
     for article, is_new in zip(batch, store.add_articles(batch), strict=True):
+        summary.article_ids.append(article.id)
         if is_new:
             summary.new += 1
         else:
@@ -188,12 +195,12 @@ def resolve_into(
     Incremental by default: decisions stored by earlier runs are replayed as they were
     and only new mentions are decided; ``rebuild`` decides every mention again (the same
     result, since decisions depend only on the mentions before them). An analyst's
-    overrides apply either way.
+    overrides (merges, splits) and corrections of fields apply either way.
 
     Returns:
         (mentions, events).
     """
-    from .resolve import Decision, Override, Resolver
+    from .resolve import Decision, Override, Resolver, apply_corrections
 
     mentions = store.incident_mentions()
     links = {} if rebuild else store.resolution_links()
@@ -208,7 +215,7 @@ def resolve_into(
             resolver.add(mention, published, known=Decision(mention.id, *known))
         else:
             resolver.add(mention, published)
-    events = resolver.events()
+    events = apply_corrections(resolver.events(), store.corrections(), resolver.event_of)
     store.save_resolution(
         events, [(d.mention_id, d.event_id, d.score, d.reason) for d in resolver.decisions]
     )

@@ -21,6 +21,8 @@ __all__ = [
     "Arrest",
     "Article",
     "ArticleSource",
+    "Correction",
+    "CorrectableField",
     "Count",
     "DatePrecision",
     "DateSpan",
@@ -127,6 +129,38 @@ class Evidence(_Record):
         if self.end < self.start:
             raise ValueError(f"evidence span ends ({self.end}) before it starts ({self.start})")
         return self
+
+
+CorrectableField = Literal[
+    "event_type",
+    "suicide",
+    "date",
+    "location",
+    "fatalities",
+    "injured",
+    "target",
+    "claimed_by",
+]
+
+
+class Correction(_Record):
+    """An analyst's correction of one field of a resolved incident.
+
+    ``value`` is the new value as JSON (see ``khabar.resolve.correct`` for each field's
+    form). ``anchor`` is a mention of the event when the correction was made, so the
+    correction follows the event when a rebuild or a merge gives it another id.
+    ``evidence`` is a span the analyst cited for the value, when they cited one.
+    """
+
+    id: str
+    event_id: str
+    anchor: str
+    field: CorrectableField
+    value: object = None
+    note: str | None = None
+    author: str | None = None
+    evidence: Evidence | None = None
+    created_at: dt.datetime
 
 
 class DateSpan(_Record):

@@ -12,6 +12,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from .extract import ExtractOptions
 from .ingest import IngestOptions
+from .serve.options import ServeOptions
 
 __all__ = ["Settings"]
 
@@ -33,4 +34,8 @@ class Settings(BaseSettings):
     extract: ExtractOptions = Field(
         default_factory=ExtractOptions,
         description="how extraction runs (which spaCy model, batch size)",
+    )
+    serve: ServeOptions = Field(
+        default_factory=ServeOptions,
+        description="how `khabar serve` runs (address, API key, whether reads are open)",
     )

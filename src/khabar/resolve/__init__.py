@@ -25,10 +25,21 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ..extract.actors import ActorDictionary
 from ..records import Incident
+from ._correct import CORRECTABLE, apply_corrections, correct, normalise_value
 from ._merge import event_id, reconcile
 from ._score import Candidate, same_event_score
 
-__all__ = ["Decision", "Override", "ResolveOptions", "Resolver", "run"]
+__all__ = [
+    "CORRECTABLE",
+    "Decision",
+    "Override",
+    "ResolveOptions",
+    "Resolver",
+    "apply_corrections",
+    "correct",
+    "normalise_value",
+    "run",
+]
 
 
 _WeekKey = tuple[str | None, int]

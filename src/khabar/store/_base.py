@@ -8,7 +8,7 @@ from typing import Any, Protocol, runtime_checkable
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..records import Arrest, Article, ArticleSource, Incident, Statement
+from ..records import Arrest, Article, ArticleSource, Correction, Incident, Statement
 
 __all__ = ["ArticleQuery", "ExportRecord", "Store"]
 
@@ -58,7 +58,8 @@ class Store(Protocol):
 
     def list_articles(self, query: ArticleQuery) -> list[Article]: ...
 
-    def count_articles(self) -> int: ...
+    def count_articles(self, query: ArticleQuery | None = None) -> int:
+        """How many articles there are (that match ``query``; its limit is ignored)."""
 
     def sources_of(self, article_id: str) -> list[ArticleSource]: ...
 
@@ -104,6 +105,14 @@ class Store(Protocol):
         """An analyst's decisions: (mention a, mention b, 'together' | 'apart')."""
 
     def add_overrides(self, pairs: list[tuple[str, str, str]]) -> None: ...
+
+    def corrections(self) -> list[Correction]:
+        """An analyst's corrections of incident fields, in the order they were made."""
+
+    def add_correction(self, correction: Correction) -> None: ...
+
+    def records_of(self, article_id: str) -> list[ExportRecord]:
+        """What extraction found in one article."""
 
     def start_run(self, command: str, meta: dict[str, Any]) -> str: ...
 

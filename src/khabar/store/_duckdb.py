@@ -13,7 +13,7 @@ import duckdb
 from pydantic import TypeAdapter
 
 from ..errors import SchemaTooNew, StoreError
-from ..records import Article, ArticleSource, Incident
+from ..records import Article, ArticleSource, Correction, Evidence, Incident
 from ._base import ArticleQuery, ExportRecord
 from ._migrations import load_migrations, split_statements
 
@@ -24,6 +24,25 @@ _ARTICLE_COLUMNS = (
     "id, title, outlet, url, published, published_from, dateline, language, file, part, "
     "locator, encoding, text"
 )
+
+
+def _article_filters(query: ArticleQuery) -> tuple[str, list[Any]]:
+    """The WHERE clause (with its leading space, or empty) and parameters of a query."""
+    where: list[str] = []
+    params: list[Any] = []
+    if query.since:
+        where.append("published >= ?")
+        params.append(query.since)
+    if query.until:
+        where.append("published <= ?")
+        params.append(query.until)
+    if query.outlet:
+        where.append("outlet ILIKE ? ESCAPE '\\'")
+        params.append(f"%{_escape_like(query.outlet)}%")
+    if query.text:
+        where.append("(title ILIKE ? ESCAPE '\\' OR text ILIKE ? ESCAPE '\\')")
+        params += [f"%{_escape_like(query.text)}%"] * 2
+    return (" WHERE " + " AND ".join(where) if where else ""), params
 
 
 def _now() -> dt.datetime:
@@ -137,22 +156,8 @@ class DuckDBStore:
         return [_article(row) for row in rows]
 
     def list_articles(self, query: ArticleQuery) -> list[Article]:
-        where, params = [], []
-        if query.since:
-            where.append("published >= ?")
-            params.append(query.since)
-        if query.until:
-            where.append("published <= ?")
-            params.append(query.until)
-        if query.outlet:
-            where.append("outlet ILIKE ? ESCAPE '\\'")
-            params.append(f"%{_escape_like(query.outlet)}%")
-        if query.text:
-            where.append("(title ILIKE ? ESCAPE '\\' OR text ILIKE ? ESCAPE '\\')")
-            params += [f"%{_escape_like(query.text)}%"] * 2
-        sql = f"SELECT {_ARTICLE_COLUMNS} FROM articles"
-        if where:
-            sql += " WHERE " + " AND ".join(where)
+        where, params = _article_filters(query)
+        sql = f"SELECT {_ARTICLE_COLUMNS} FROM articles{where}"
         sql += " ORDER BY published DESC NULLS LAST, file, part, id"
         if query.limit:
             sql += f" LIMIT {int(query.limit)}"
@@ -162,9 +167,10 @@ class DuckDBStore:
             rows = self._con.execute(sql, params).fetchall()
         return [_article(row) for row in rows]
 
-    def count_articles(self) -> int:
+    def count_articles(self, query: ArticleQuery | None = None) -> int:
+        where, params = _article_filters(query) if query else ("", [])
         with self._errors("count articles"):
-            row = self._con.execute("SELECT count(*) FROM articles").fetchone()
+            row = self._con.execute(f"SELECT count(*) FROM articles{where}", params).fetchone()
         return int(row[0]) if row else 0
 
     def sources_of(self, article_id: str) -> list[ArticleSource]:
@@ -276,6 +282,51 @@ class DuckDBStore:
                     "INSERT OR REPLACE INTO resolution_overrides VALUES (?, ?, ?, ?)",
                     [first, second, relation, _now()],
                 )
+
+    def corrections(self) -> list[Correction]:
+        with self._errors("read corrections"):
+            rows = self._con.execute(
+                "SELECT id, event_id, anchor, field, value, note, author, evidence, created_at "
+                "FROM corrections ORDER BY created_at, id"
+            ).fetchall()
+        return [
+            Correction(
+                id=cid,
+                event_id=event_id,
+                anchor=anchor,
+                field=name,
+                value=json.loads(value),
+                note=note,
+                author=author,
+                evidence=Evidence.model_validate_json(evidence) if evidence else None,
+                created_at=created_at,
+            )
+            for cid, event_id, anchor, name, value, note, author, evidence, created_at in rows
+        ]
+
+    def add_correction(self, correction: Correction) -> None:
+        with self._transaction("store the analyst's correction"):
+            self._con.execute(
+                "INSERT INTO corrections VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    correction.id,
+                    correction.event_id,
+                    correction.anchor,
+                    correction.field,
+                    json.dumps(correction.value, ensure_ascii=False),
+                    correction.note,
+                    correction.author,
+                    correction.evidence.model_dump_json() if correction.evidence else None,
+                    correction.created_at,
+                ],
+            )
+
+    def records_of(self, article_id: str) -> list[ExportRecord]:
+        with self._errors("read an article's records"):
+            rows = self._con.execute(
+                "SELECT body FROM records WHERE article_id = ? ORDER BY kind, id", [article_id]
+            ).fetchall()
+        return [_RECORD.validate_json(body) for (body,) in rows]
 
     def articles_to_extract(self, *, every: bool = False) -> list[Article]:
         sql = f"SELECT {_ARTICLE_COLUMNS} FROM articles"

@@ -1,0 +1,699 @@
+"""The REST API under /api: reads open by configuration, writes behind the API key."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import secrets
+import tempfile
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, Security
+from fastapi.responses import StreamingResponse
+from fastapi.security import APIKeyHeader
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl, model_validator
+
+from ..errors import KhabarError
+from ..records import Arrest, Article, ArticleSource, Correction, Evidence, Incident, Statement
+from ..store import ArticleQuery
+from ._catalog import (
+    Catalog,
+    GroupBy,
+    IncidentFilter,
+    IncidentRow,
+    IncidentSort,
+    Interval,
+    StatementFilter,
+    aggregate,
+)
+
+__all__ = ["router"]
+
+KEY_COOKIE = "khabar_key"
+_key_header = APIKeyHeader(name="X-API-Key", auto_error=False, description="the server's key")
+
+
+# -- access ---------------------------------------------------------------------------
+
+
+def _state(request: Request) -> Any:
+    return request.app.state
+
+
+def _key_matches(request: Request, given: str | None) -> bool:
+    key = _state(request).options.api_key
+    return bool(key and given and secrets.compare_digest(given, key.get_secret_value()))
+
+
+def require_read(
+    request: Request, key: Annotated[str | None, Security(_key_header)] = None
+) -> None:
+    """Reads pass when open; when closed, they need the key (header, or the dashboard's
+    cookie set by /login)."""
+    if _state(request).options.open_reads:
+        return
+    if _key_matches(request, key) or _key_matches(request, request.cookies.get(KEY_COOKIE)):
+        return
+    raise HTTPException(401, "reads on this server need the API key (X-API-Key header)")
+
+
+def require_write(
+    request: Request, key: Annotated[str | None, Security(_key_header)] = None
+) -> None:
+    """Writes need the key in the header (never a cookie, so a page cannot forge one)."""
+    if _state(request).options.api_key is None:
+        raise HTTPException(
+            401, "writes are disabled: this server has no API key (set KHABAR_SERVE__API_KEY)"
+        )
+    if not key:
+        raise HTTPException(401, "this request needs the API key in the X-API-Key header")
+    if not _key_matches(request, key):
+        raise HTTPException(401, "the API key is wrong")
+
+
+def _known_parameters(request: Request) -> None:
+    """A query parameter the endpoint does not take is an error, not silently ignored
+    (a misspelt filter would otherwise return everything)."""
+    route = request.scope.get("route")
+    dependant = getattr(route, "dependant", None)
+    if dependant is None:
+        return
+    known = set()
+    stack = [dependant]
+    while stack:
+        node = stack.pop()
+        stack += node.dependencies
+        for param in node.query_params:
+            fields = getattr(getattr(param.field_info, "annotation", None), "model_fields", None)
+            known |= set(fields) if fields else {param.alias}
+    unknown = sorted(set(request.query_params) - known)
+    if unknown:
+        raise HTTPException(
+            422, f"unknown query parameter(s): {', '.join(unknown)}; this endpoint takes: "
+            f"{', '.join(sorted(known)) or 'none'}"
+        )
+
+
+def catalog(request: Request) -> Catalog:
+    return _state(request).catalog
+
+
+CatalogDep = Annotated[Catalog, Depends(catalog)]
+router = APIRouter(
+    prefix="/api", dependencies=[Depends(require_read), Depends(_known_parameters)]
+)
+writes = APIRouter(prefix="/api", dependencies=[Depends(require_write)])
+
+
+# -- response shapes ------------------------------------------------------------------
+
+
+class Page(BaseModel):
+    total: int = Field(description="items that match, on every page")
+    limit: int
+    offset: int
+
+
+class IncidentPage(Page):
+    items: list[Incident]
+
+
+class StatementPage(Page):
+    items: list[Statement]
+
+
+class ArticleSummary(BaseModel):
+    id: str
+    title: str | None
+    outlet: str | None
+    url: str | None
+    published: dt.date | None
+    published_from: str | None
+    dateline: str | None
+    file: str | None
+    part: int | None
+    characters: int
+
+
+class ArticlePage(Page):
+    items: list[ArticleSummary]
+
+
+class Account(BaseModel):
+    """One article's account of an incident, and why resolution joined it."""
+
+    mention_id: str
+    article: ArticleSummary | None
+    role: str
+    score: float | None
+    reason: str
+
+
+class IncidentDetail(BaseModel):
+    incident: Incident
+    accounts: list[Account]
+    corrections: list[Correction]
+    statements: list[Statement]
+    arrests: list[Arrest]
+
+
+class ArticleDetail(BaseModel):
+    article: Article
+    sources: list[ArticleSource]
+    records: list[Incident | Statement | Arrest] = Field(
+        description="what extraction found in it (incidents here are this article's "
+        "accounts; `event` maps each to its resolved incident)"
+    )
+    event: dict[str, str] = Field(description="mention id -> resolved incident id")
+
+
+class ActorSummary(BaseModel):
+    name: str
+    kind: str | None = None
+    country: str | None = None
+    aliases: list[str] = []
+    counts: dict[str, int] = Field(default_factory=dict)
+
+
+class Series(BaseModel):
+    interval: Interval
+    by: GroupBy | None
+    series: list[dict[str, Any]]
+    left_out: int = Field(description="incidents whose date does not fit in one period")
+
+
+def summary_of(article: Article) -> ArticleSummary:
+    return ArticleSummary(
+        **article.model_dump(
+            include={"id", "title", "outlet", "url", "published", "published_from",
+                     "dateline", "file", "part"}
+        ),
+        characters=len(article.text),
+    )
+
+
+Limit = Annotated[int | None, Query(ge=1, le=500, description="items per page (≤ 500)")]
+Offset = Annotated[int, Query(ge=0, description="items to skip")]
+
+
+def _limit(request: Request, limit: int | None) -> int:
+    return limit or _state(request).options.page_size
+
+
+# -- incidents ------------------------------------------------------------------------
+
+
+@router.get("/incidents", response_model=IncidentPage, tags=["incidents"])
+def list_incidents(
+    request: Request,
+    cat: CatalogDep,
+    wanted: Annotated[IncidentFilter, Query()],
+    sort: Annotated[IncidentSort, Query(description="field, '-' for descending")] = "-date",
+    limit: Limit = None,
+    offset: Offset = 0,
+) -> dict[str, Any]:
+    """Resolved incidents, one per real event, filtered, sorted and paged."""
+    rows = Catalog.sort_incidents(cat.filter_incidents(wanted), sort)
+    size = _limit(request, limit)
+    return {
+        "total": len(rows),
+        "limit": size,
+        "offset": offset,
+        "items": [row.incident for row in rows[offset : offset + size]],
+    }
+
+
+@router.get("/incidents/points", tags=["incidents"])
+def incident_points(cat: CatalogDep, wanted: Annotated[IncidentFilter, Query()]) -> dict:
+    """The filtered incidents that have coordinates, as GeoJSON, for the map."""
+    rows = cat.filter_incidents(wanted)
+    features = [_feature(row) for row in rows if _has_point(row)]
+    return {
+        "type": "FeatureCollection",
+        "features": features,
+        "unplaced": len(rows) - len(features),
+    }
+
+
+def _has_point(row: IncidentRow) -> bool:
+    where = row.incident.location
+    return where is not None and where.lat is not None and where.lon is not None
+
+
+def _feature(row: IncidentRow) -> dict[str, Any]:
+    incident, where = row.incident, row.incident.location
+    assert where is not None
+    return {
+        "type": "Feature",
+        "id": incident.id,
+        "geometry": {"type": "Point", "coordinates": [where.lon, where.lat]},
+        "properties": {
+            "date": incident.date.value if incident.date else None,
+            "event_type": incident.event_type,
+            "fatalities": row.fatalities,
+            "place": where.place or where.admin2 or where.admin1 or where.country,
+            "country": where.country,
+            "precision": where.precision,
+            "claimed_by": incident.perpetrator.claimed_by if incident.perpetrator else None,
+            "sources": len(incident.sources),
+        },
+    }
+
+
+@router.get(
+    "/incidents/{event_id}",
+    response_model=IncidentDetail,
+    tags=["incidents"],
+    responses={404: {"description": "no such incident"}},
+)
+def get_incident(event_id: str, cat: CatalogDep) -> dict[str, Any]:
+    """One incident with each article's account, corrections, and what was said about it."""
+    row = _row_or_404(cat, event_id)
+    return {
+        "incident": row.incident,
+        "accounts": accounts_of(cat, row.id),
+        "corrections": [c for c in _corrections(cat) if _applies(cat, c, row.id)],
+        "statements": [s for s in cat.statements() if s.about == row.id],
+        "arrests": [a for a in cat.arrests() if a.about == row.id],
+    }
+
+
+def _row_or_404(cat: Catalog, event_id: str) -> IncidentRow:
+    row = cat.incident(event_id)
+    if row is None:
+        raise HTTPException(404, f"no incident {event_id!r}")
+    return row
+
+
+def accounts_of(cat: Catalog, event_id: str) -> list[Account]:
+    with cat.locked() as store:
+        links = store.resolution_links()
+        members = [
+            mention
+            for mention, _ in store.incident_mentions()
+            if links.get(mention.id, ("",))[0] == event_id
+        ]
+        articles = {
+            m.sources[0].article_id: store.find_articles(m.sources[0].article_id)
+            for m in members
+            if m.sources
+        }
+    accounts = []
+    for mention in members:
+        source = mention.sources[0] if mention.sources else None
+        found = articles.get(source.article_id) if source else None
+        _, score, reason = links[mention.id]
+        accounts.append(
+            Account(
+                mention_id=mention.id,
+                article=summary_of(found[0]) if found else None,
+                role=source.role if source else "report",
+                score=score,
+                reason=reason,
+            )
+        )
+    return accounts
+
+
+def _corrections(cat: Catalog) -> list[Correction]:
+    with cat.locked() as store:
+        return store.corrections()
+
+
+def _applies(cat: Catalog, correction: Correction, event_id: str) -> bool:
+    if correction.event_id == event_id:
+        return True
+    with cat.locked() as store:
+        link = store.resolution_links().get(correction.anchor)
+    return link is not None and link[0] == event_id
+
+
+# -- statements, actors, articles -----------------------------------------------------
+
+
+@router.get("/statements", response_model=StatementPage, tags=["statements"])
+def list_statements(
+    request: Request,
+    cat: CatalogDep,
+    wanted: Annotated[StatementFilter, Query()],
+    limit: Limit = None,
+    offset: Offset = 0,
+) -> dict[str, Any]:
+    """Who accused, rejected, requested, agreed, threatened, supported or claimed what."""
+    found = cat.filter_statements(wanted)
+    size = _limit(request, limit)
+    return {"total": len(found), "limit": size, "offset": offset,
+            "items": found[offset : offset + size]}
+
+
+@router.get("/statements/network", tags=["statements"])
+def statement_network(cat: CatalogDep, wanted: Annotated[StatementFilter, Query()]) -> dict:
+    """Actors as nodes and (source, target, type) as edges, with counts and statement ids."""
+    nodes: dict[str, dict[str, Any]] = {}
+    edges: dict[tuple[str, str, str], dict[str, Any]] = {}
+    for statement in cat.filter_statements(wanted):
+        if statement.target is None:
+            continue
+        for ref in (statement.source, statement.target):
+            node = nodes.setdefault(ref.name, {"id": ref.name, "country": ref.country,
+                                               "statements": 0})
+            node["statements"] += 1
+        key = (statement.source.name, statement.target.name, statement.type)
+        edge = edges.setdefault(key, {"source": key[0], "target": key[1], "type": key[2],
+                                      "count": 0, "statements": []})
+        edge["count"] += 1
+        edge["statements"].append(statement.id)
+    return {"nodes": sorted(nodes.values(), key=lambda n: n["id"]),
+            "edges": sorted(edges.values(), key=lambda e: (e["source"], e["target"], e["type"]))}
+
+
+@router.get("/actors", response_model=list[ActorSummary], tags=["actors"])
+def list_actors(
+    cat: CatalogDep,
+    q: Annotated[str | None, Query(max_length=100, description="name or alias contains")] = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+) -> list[ActorSummary]:
+    """Actors in the records (most often first); with ``q``, also the dictionary's."""
+    counts = cat.actor_counts()
+    names = set(counts)
+    if q:
+        wanted = q.casefold()
+        names = {n for n in names if wanted in n.casefold()}
+        for actor in cat.actors.actors.values():
+            if any(wanted in form.casefold() for form in (actor.name, *actor.aliases)):
+                names.add(cat.actors.canonical(actor).name)
+    ordered = sorted(names, key=lambda n: (-sum(counts.get(n, {}).values()), n))
+    return [_actor_summary(cat, name, counts) for name in ordered[:limit]]
+
+
+@router.get("/actors/{name}", response_model=ActorSummary, tags=["actors"],
+            responses={404: {"description": "unknown actor"}})
+def get_actor(name: str, cat: CatalogDep) -> ActorSummary:
+    """One actor: the dictionary's entry (when it has one) and how often records name it."""
+    counts = cat.actor_counts()
+    actor = cat.actors.lookup(name)
+    canonical = cat.actors.canonical(actor).name if actor else name
+    if actor is None and canonical not in counts:
+        raise HTTPException(404, f"no actor {name!r} in the dictionary or the records")
+    return _actor_summary(cat, canonical, counts)
+
+
+def _actor_summary(cat: Catalog, name: str, counts: dict) -> ActorSummary:
+    actor = cat.actors.lookup(name)
+    return ActorSummary(
+        name=name,
+        kind=actor.kind if actor else None,
+        country=actor.country if actor else None,
+        aliases=list(actor.aliases) if actor else [],
+        counts=dict(counts.get(name, {})),
+    )
+
+
+@router.get("/articles", response_model=ArticlePage, tags=["articles"])
+def list_articles(
+    request: Request,
+    cat: CatalogDep,
+    since: Annotated[dt.date | None, Query(description="published on or after")] = None,
+    until: Annotated[dt.date | None, Query(description="published on or before")] = None,
+    outlet: Annotated[str | None, Query(max_length=100)] = None,
+    q: Annotated[str | None, Query(max_length=200, description="title or text contains")] = None,
+    limit: Limit = None,
+    offset: Offset = 0,
+) -> dict[str, Any]:
+    """Stored articles, newest first, without their text."""
+    if since and until and until < since:
+        raise HTTPException(422, f"until ({until}) is before since ({since})")
+    size = _limit(request, limit)
+    query = ArticleQuery(since=since, until=until, outlet=outlet, text=q, limit=size,
+                         offset=offset)
+    with cat.locked() as store:
+        total = store.count_articles(query)
+        found = store.list_articles(query)
+    return {"total": total, "limit": size, "offset": offset,
+            "items": [summary_of(a) for a in found]}
+
+
+@router.get("/articles/{article_id}", response_model=ArticleDetail, tags=["articles"],
+            responses={404: {"description": "no such article"}})
+def get_article(article_id: str, cat: CatalogDep) -> dict[str, Any]:
+    """One article: its text, every source it was read from, and what was found in it."""
+    with cat.locked() as store:
+        found = [a for a in store.find_articles(article_id) if a.id == article_id]
+        if not found:
+            raise HTTPException(404, f"no article {article_id!r}")
+        records = store.records_of(article_id)
+        links = store.resolution_links()
+        sources = store.sources_of(article_id)
+    return {
+        "article": found[0],
+        "sources": sources,
+        "records": records,
+        "event": {r.id: links[r.id][0] for r in records if r.id in links},
+    }
+
+
+# -- aggregates and export ------------------------------------------------------------
+
+
+@router.get("/aggregates", response_model=Series, tags=["incidents"])
+def aggregates(
+    cat: CatalogDep,
+    wanted: Annotated[IncidentFilter, Query()],
+    interval: Annotated[Interval, Query(description="week (starts Monday), month, quarter")]
+    = "month",
+    by: Annotated[GroupBy | None, Query(description="split each period by this")] = None,
+) -> dict[str, Any]:
+    """Incidents, fatalities and injured per period, for the filtered incidents."""
+    series, left_out = aggregate(cat.filter_incidents(wanted), interval, by)
+    return {"interval": interval, "by": by, "series": series, "left_out": left_out}
+
+
+@router.get(
+    "/export",
+    tags=["export"],
+    response_class=StreamingResponse,
+    responses={200: {"content": {"application/x-ndjson": {}},
+                     "description": "one record per line, as `khabar export --format jsonl`"}},
+)
+def export(
+    cat: CatalogDep,
+    format: Annotated[Literal["jsonl"], Query(description="jsonl (EVAL.md records)")] = "jsonl",
+    kind: Annotated[Literal["incident", "statement", "arrest"] | None, Query()] = None,
+) -> StreamingResponse:
+    """Every record, as ``khabar export --format jsonl`` writes it."""
+    from ..pipeline import export_records
+
+    with cat.locked() as store:
+        records = export_records(store, kind)
+
+    def lines() -> Iterator[str]:
+        for record in records:
+            yield record.model_dump_json() + "\n"
+
+    return StreamingResponse(
+        lines(),
+        media_type="application/x-ndjson",
+        headers={"Content-Disposition": f'attachment; filename="khabar-{kind or "all"}.jsonl"'},
+    )
+
+
+# -- writes ---------------------------------------------------------------------------
+
+
+class PostedArticle(BaseModel):
+    """An article to ingest: its text (with optional metadata), or a URL to fetch."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    url: HttpUrl | None = Field(None, description="fetch and read this page (public hosts "
+                                "only), or the article's address when text is given")
+    text: str | None = Field(None, min_length=1, description="the article's text")
+    title: str | None = Field(None, max_length=1000)
+    outlet: str | None = Field(None, max_length=200)
+    published: dt.date | None = None
+    dateline: str | None = Field(None, max_length=200)
+
+    @model_validator(mode="after")
+    def _text_or_url(self) -> PostedArticle:
+        if self.text is None and self.url is None:
+            raise ValueError("give the article's text, or a url to fetch")
+        return self
+
+
+class IngestResult(BaseModel):
+    new: int
+    known: int
+    articles: list[str] = Field(description="ids of the articles read")
+    failures: list[dict[str, str]]
+    incidents: int = Field(description="resolved incidents in the database after the run")
+
+
+@writes.post("/ingest", response_model=IngestResult, tags=["writes"],
+             responses={401: {"description": "no or wrong API key"}})
+def ingest(posted: PostedArticle, request: Request, cat: CatalogDep) -> dict[str, Any]:
+    """Ingest one article (posted text, or a fetched URL), extract and resolve it."""
+    from ..ingest import IngestOptions
+    from ..pipeline import ingest_into
+
+    state = _state(request)
+    options: IngestOptions = state.settings.ingest.model_copy(update={"allow_private": False})
+    with tempfile.TemporaryDirectory(prefix="khabar-post-") as folder:
+        if posted.text is not None:
+            path = Path(folder) / "posted.json"
+            item = posted.model_dump(mode="json", exclude_none=True)
+            path.write_text(json.dumps(item, ensure_ascii=False), encoding="utf-8")
+            inputs = [str(path)]
+        else:
+            inputs = [str(posted.url)]
+        with cat.locked() as store:
+            try:
+                summary = ingest_into(store, inputs, options=options,
+                                      extractor=state.extractor())
+            except KhabarError as error:
+                raise HTTPException(422, str(error)) from error
+            ids = list(dict.fromkeys(summary.article_ids))
+        cat.refresh()
+    if not summary.new + summary.known and summary.failures:
+        raise HTTPException(422, "; ".join(f.reason for f in summary.failures))
+    return {
+        "new": summary.new,
+        "known": summary.known,
+        "articles": ids,
+        "failures": [f.model_dump(include={"code", "reason"}) for f in summary.failures],
+        "incidents": len(cat.incidents()),
+    }
+
+
+class MergeRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    other: str = Field(description="the incident to merge into this one")
+
+
+class SplitRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    article: str = Field(min_length=4, description="id of the article whose account leaves")
+
+
+class CorrectionRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    field: str = Field(description="event_type, suicide, date, location, fatalities, "
+                       "injured, target or claimed_by")
+    value: Any = Field(description="the new value (null clears a field that may be unknown)")
+    note: str | None = Field(None, max_length=2000, description="why")
+    author: str | None = Field(None, max_length=200)
+    evidence: EvidenceCitation | None = Field(None, description="a span that supports it")
+
+
+class EvidenceCitation(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    article_id: str
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+
+
+CorrectionRequest.model_rebuild()
+
+
+class Resolution(BaseModel):
+    incident: str = Field(description="the incident that holds the result")
+    mentions: int
+    incidents: int
+
+
+def _mentions_of(store: Any, event_id: str) -> list[str]:
+    return sorted(m for m, (e, _, _) in store.resolution_links().items() if e == event_id)
+
+
+@writes.post("/incidents/{event_id}/merge", response_model=Resolution, tags=["writes"])
+def merge(event_id: str, body: MergeRequest, cat: CatalogDep) -> dict[str, Any]:
+    """Merge another incident into this one; stored, so it survives every re-run."""
+    from ..pipeline import resolve_into
+
+    first, second = _row_or_404(cat, event_id), _row_or_404(cat, body.other)
+    if first.id == second.id:
+        raise HTTPException(422, "an incident cannot be merged with itself")
+    with cat.locked() as store:
+        anchor = _mentions_of(store, first.id)
+        store.add_overrides(
+            [(a, b, "together") for a in anchor for b in _mentions_of(store, second.id)]
+        )
+        mentions, events = resolve_into(store, rebuild=True)
+        holder = store.resolution_links()[anchor[0]][0] if anchor else first.id
+    cat.refresh()
+    return {"incident": holder, "mentions": mentions, "incidents": events}
+
+
+@writes.post("/incidents/{event_id}/split", response_model=Resolution, tags=["writes"])
+def split(event_id: str, body: SplitRequest, cat: CatalogDep) -> dict[str, Any]:
+    """Split one article's account off an incident; stored, survives every re-run."""
+    from ..pipeline import resolve_into
+
+    row = _row_or_404(cat, event_id)
+    with cat.locked() as store:
+        members = _mentions_of(store, row.id)
+        mentions = {m.id: m for m, _ in store.incident_mentions() if m.id in members}
+        leaving = [m for m, mention in mentions.items()
+                   if mention.sources and mention.sources[0].article_id.startswith(body.article)]
+        if not leaving:
+            raise HTTPException(422, f"no account of {row.id} comes from article "
+                                f"{body.article!r}")
+        staying = [m for m in members if m not in leaving]
+        if not staying:
+            raise HTTPException(422, "every account comes from that article; nothing to split")
+        store.add_overrides([(x, y, "apart") for x in leaving for y in staying])
+        total, events = resolve_into(store, rebuild=True)
+        holder = store.resolution_links()[leaving[0]][0]
+    cat.refresh()
+    return {"incident": holder, "mentions": total, "incidents": events}
+
+
+@writes.post("/incidents/{event_id}/corrections", response_model=IncidentDetail,
+             tags=["writes"], status_code=201)
+def add_correction(
+    event_id: str, body: CorrectionRequest, request: Request, cat: CatalogDep
+) -> dict[str, Any]:
+    """Correct one field of an incident. The correction is stored apart from the sources
+    and applied by every resolution; the field's old evidence is replaced by the span
+    cited, if any."""
+    from ..pipeline import resolve_into
+    from ..resolve import normalise_value
+
+    row = _row_or_404(cat, event_id)
+    try:
+        value = normalise_value(body.field, body.value, gazetteer=_state(request).gazetteer())
+    except ValueError as error:
+        raise HTTPException(422, str(error)) from None
+    with cat.locked() as store:
+        evidence = _cited(store, body.evidence) if body.evidence else None
+        anchor = _mentions_of(store, row.id)
+        store.add_correction(
+            Correction(
+                id=uuid.uuid4().hex[:16],
+                event_id=row.id,
+                anchor=anchor[0] if anchor else row.id,
+                field=body.field,  # type: ignore[arg-type]
+                value=value,
+                note=body.note,
+                author=body.author,
+                evidence=evidence,
+                created_at=dt.datetime.now(dt.UTC).replace(tzinfo=None),
+            )
+        )
+        resolve_into(store)
+    cat.refresh()
+    return get_incident(row.id, cat)
+
+
+def _cited(store: Any, citation: EvidenceCitation) -> Evidence:
+    found = [a for a in store.find_articles(citation.article_id) if a.id == citation.article_id]
+    if not found:
+        raise HTTPException(422, f"evidence: no article {citation.article_id!r}")
+    text = found[0].text
+    if not citation.start < citation.end <= len(text):
+        raise HTTPException(422, f"evidence: the span {citation.start}-{citation.end} is not "
+                            f"within the article (0-{len(text)})")
+    return Evidence(article_id=citation.article_id, start=citation.start, end=citation.end,
+                    quote=text[citation.start : citation.end])

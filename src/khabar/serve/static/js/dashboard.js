@@ -1,0 +1,198 @@
+// The incidents dashboard: filters drive the map, the timeline and the list together.
+(function () {
+  'use strict';
+  const K = window.khabar;
+  const form = document.getElementById('filters');
+  const status = document.getElementById('status');
+  const tbody = document.querySelector('#incident-table tbody');
+  const more = document.getElementById('more');
+  const timeline = document.getElementById('timeline');
+  const timelineNote = document.getElementById('timeline-note');
+  const PAGE = 50;
+  let shown = 0;
+  let loading = 0;
+
+  const map = L.map('map', { attributionControl: false, minZoom: 3, maxZoom: 12 })
+    .setView([33.5, 68.5], 5);
+  map.createPane('outlines').style.zIndex = 250;
+  const cluster = L.markerClusterGroup({
+    showCoverageOnHover: false,
+    maxClusterRadius: 40,
+    iconCreateFunction: clusterIcon,
+  });
+  map.addLayer(cluster);
+
+  Promise.all([
+    K.getJSON('/static/boundaries/countries.geojson'),
+    K.getJSON('/static/boundaries/admin1.geojson'),
+  ]).then(function (layers) {
+    L.geoJSON(layers[0], {
+      pane: 'outlines', interactive: false,
+      style: { color: '#8a8478', weight: 1.2, fillColor: '#f3efe6', fillOpacity: 1 },
+    }).addTo(map);
+    L.geoJSON(layers[1], {
+      pane: 'outlines', interactive: false,
+      style: { color: '#b9b2a3', weight: 0.7, fill: false, dashArray: '2 3' },
+    }).addTo(map);
+  }).catch(function (error) { report('Outlines could not be loaded: ' + error.message); });
+
+  function report(message) { status.textContent = message; status.classList.add('error'); }
+
+  function size(fatalities) {
+    return Math.min(46, 12 + 5 * Math.sqrt(fatalities || 0));
+  }
+
+  function clusterIcon(group) {
+    const children = group.getAllChildMarkers();
+    const killed = children.reduce(function (sum, m) { return sum + (m.options.fatalities || 0); }, 0);
+    const d = Math.min(60, 22 + 4 * Math.sqrt(killed));
+    const label = K.el('span', {}, children.length);
+    return L.divIcon({ html: label, className: 'incident-cluster', iconSize: [d, d] });
+  }
+
+  function marker(feature) {
+    const p = feature.properties;
+    const c = feature.geometry.coordinates;
+    const d = size(p.fatalities);
+    const icon = L.divIcon({
+      className: 'incident-marker type-' + p.event_type + (p.fatalities === null ? ' unknown' : ''),
+      iconSize: [d, d],
+    });
+    const m = L.marker([c[1], c[0]], {
+      icon: icon, fatalities: p.fatalities || 0, keyboard: true,
+      title: (p.date || 'undated') + ' ' + p.event_type.replace('_', ' ') + ', ' + (p.place || ''),
+    });
+    const box = K.el('div', { class: 'popup' });
+    const link = K.el('a', { href: K.incidentHref(feature.id), class: 'popup-link' },
+      p.event_type.replace('_', ' ') + ' in ' + (p.place || p.country || '?'));
+    box.appendChild(link);
+    box.appendChild(K.el('div', {}, (p.date || 'undated') + ' · killed: ' +
+      (p.fatalities === null ? 'unknown' : p.fatalities) + ' · sources: ' + p.sources));
+    if (p.claimed_by) box.appendChild(K.el('div', {}, 'claimed by ' + p.claimed_by));
+    m.bindPopup(box);
+    return m;
+  }
+
+  function filters() {
+    const params = new URLSearchParams();
+    for (const [name, value] of new FormData(form)) {
+      if (String(value).trim() !== '') params.append(name, String(value).trim());
+    }
+    return params;
+  }
+
+  function row(incident) {
+    const where = incident.location || {};
+    const place = [where.place || where.admin2 || where.admin1, where.country].filter(Boolean).join(', ');
+    const tr = K.el('tr', { 'data-id': incident.id });
+    const dateCell = K.el('td');
+    dateCell.appendChild(K.el('a', { href: K.incidentHref(incident.id) },
+      (incident.date && incident.date.value) || 'undated'));
+    tr.appendChild(dateCell);
+    tr.appendChild(K.el('td', {}, incident.event_type.replace('_', ' ') + (incident.suicide ? ' (suicide)' : '')));
+    tr.appendChild(K.el('td', {}, place || 'unknown'));
+    const count = function (c) { return c && c.best !== null ? c.best : '–'; };
+    tr.appendChild(K.el('td', { class: 'num' }, count(incident.fatalities)));
+    tr.appendChild(K.el('td', { class: 'num' }, count(incident.injured)));
+    tr.appendChild(K.el('td', {}, (incident.perpetrator && incident.perpetrator.claimed_by) || ''));
+    tr.appendChild(K.el('td', { class: 'num' }, incident.sources.length));
+    return tr;
+  }
+
+  async function page(params, offset) {
+    const query = new URLSearchParams(params);
+    query.set('limit', PAGE);
+    query.set('offset', offset);
+    const result = await K.getJSON('/api/incidents?' + query);
+    if (offset === 0) tbody.replaceChildren();
+    result.items.forEach(function (incident) { tbody.appendChild(row(incident)); });
+    shown = offset + result.items.length;
+    more.hidden = shown >= result.total;
+    return result;
+  }
+
+  function monthsBetween(first, last) {
+    const out = [];
+    let [y, m] = first.split('-').map(Number);
+    const [ly, lm] = last.split('-').map(Number);
+    while (y < ly || (y === ly && m <= lm)) {
+      out.push(y + '-' + String(m).padStart(2, '0'));
+      m += 1; if (m > 12) { m = 1; y += 1; }
+    }
+    return out;
+  }
+
+  function drawTimeline(result) {
+    timeline.replaceChildren();
+    const counts = {};
+    result.series.forEach(function (cell) { counts[cell.period] = cell; });
+    const periods = Object.keys(counts).sort();
+    timelineNote.textContent = result.left_out ?
+      result.left_out + ' incident(s) without a date precise to the month are not drawn.' : '';
+    if (!periods.length) {
+      timeline.appendChild(K.svg('text', { x: 8, y: 24, class: 'empty' }, 'No dated incidents.'));
+      return;
+    }
+    const months = monthsBetween(periods[0], periods[periods.length - 1]);
+    const width = timeline.clientWidth || 400;
+    const height = timeline.clientHeight || 160;
+    const top = Math.max.apply(null, months.map(function (p) { return counts[p] ? counts[p].incidents : 0; }));
+    const bar = (width - 20) / months.length;
+    months.forEach(function (period, i) {
+      const cell = counts[period];
+      const n = cell ? cell.incidents : 0;
+      const h = top ? (height - 30) * n / top : 0;
+      const rect = K.svg('rect', {
+        x: 10 + i * bar + 1, y: height - 20 - h, width: Math.max(1, bar - 2), height: h,
+        class: 'bar', 'data-period': period, tabindex: 0,
+      });
+      rect.appendChild(K.svg('title', {}, period + ': ' + n + ' incident(s), ' +
+        (cell ? cell.fatalities : 0) + ' killed'));
+      rect.addEventListener('click', function () { chooseMonth(period); });
+      timeline.appendChild(rect);
+      if (period.endsWith('-01') || i === 0) {
+        timeline.appendChild(K.svg('text', { x: 10 + i * bar, y: height - 5, class: 'tick' }, period.slice(0, 4)));
+      }
+    });
+  }
+
+  function chooseMonth(period) {
+    const [y, m] = period.split('-').map(Number);
+    const last = new Date(Date.UTC(y, m, 0)).getUTCDate();
+    form.elements.since.value = period + '-01';
+    form.elements.until.value = period + '-' + String(last).padStart(2, '0');
+    load();
+  }
+
+  async function load() {
+    const params = filters();
+    const ticket = ++loading;
+    history.replaceState(null, '', params.toString() ? '?' + params : '/');
+    status.classList.remove('error');
+    status.textContent = 'Loading…';
+    try {
+      const results = await Promise.all([
+        K.getJSON('/api/incidents/points?' + params),
+        K.getJSON('/api/aggregates?interval=month&' + params),
+        page(params, 0),
+      ]);
+      if (ticket !== loading) return;
+      const points = results[0];
+      cluster.clearLayers();
+      cluster.addLayers(points.features.map(marker));
+      drawTimeline(results[1]);
+      status.textContent = results[2].total + ' incident(s) match; ' + points.features.length +
+        ' on the map' + (points.unplaced ? ', ' + points.unplaced + ' without coordinates' : '') + '.';
+      document.body.dataset.loaded = String(ticket);
+    } catch (error) {
+      if (ticket === loading) report('Could not load incidents: ' + error.message);
+    }
+  }
+
+  form.addEventListener('submit', function (event) { event.preventDefault(); load(); });
+  form.querySelectorAll('select').forEach(function (s) { s.addEventListener('change', load); });
+  more.addEventListener('click', function () {
+    page(filters(), shown).catch(function (error) { report(error.message); });
+  });
+  load();
+})();
