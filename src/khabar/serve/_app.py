@@ -128,6 +128,8 @@ def build_app(settings: Settings | None = None, *, store: Store | None = None) -
     owned = store is None
     store = store or open_store(settings.db)
     app = FastAPI(
+        docs_url=None,  # Swagger UI and ReDoc load from a CDN; /docs is served here
+        redoc_url=None,
         title="khabar",
         version=khabar_version(),
         summary="Incidents of political violence, statements and arrests read from news, "

@@ -250,6 +250,19 @@ def article_page(article_id: str, request: Request) -> HTMLResponse:
                  runs=runs(article.text, evidence))
 
 
+@pages.get("/docs", response_class=HTMLResponse, dependencies=readable)
+def api_docs(request: Request) -> HTMLResponse:
+    """The API's reference, rendered from its OpenAPI schema (works offline)."""
+    schema = request.app.openapi()
+    operations = [
+        {"path": path, "method": method.upper(), **operation}
+        for path, methods in schema["paths"].items()
+        for method, operation in methods.items()
+    ]
+    return _page(request, "docs.html", title="khabar: API", operations=operations,
+                 info=schema["info"])
+
+
 @pages.get("/login", response_class=HTMLResponse)
 def login_page(request: Request, next: str = "/") -> HTMLResponse:
     return _page(request, "login.html", title="khabar: log in", next=_safe_next(next),
