@@ -62,3 +62,8 @@ def writer(writable_db: Path) -> Iterator[TestClient]:
     for client in make_client(writable_db, api_key=KEY):
         client.headers["X-API-Key"] = KEY
         yield client
+
+
+@pytest.fixture
+def api_key() -> str:
+    return KEY
