@@ -1,0 +1,338 @@
+"""The dashboard in a real browser: Debian's chromium, headless, driven by Playwright.
+
+No browser is downloaded: the tests use the system's chromium (``KHABAR_CHROMIUM`` or
+``chromium`` on the PATH) and skip without one, unless ``KHABAR_REQUIRE_BROWSER=1`` (set
+by CI), which turns the skip into a failure. Every test fails on a console error or an
+uncaught page error, and saves screenshots under ``test-output/screenshots/``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from khabar.extract import Extractor, ExtractOptions
+from khabar.ingest import IngestOptions
+from khabar.pipeline import ingest_into
+from khabar.serve import ServeOptions, create_app
+from khabar.settings import Settings
+from khabar.store import open_store
+
+playwright_api = pytest.importorskip("playwright.sync_api")
+
+REPO = Path(__file__).parent.parent.parent
+SHOTS = REPO / "test-output" / "screenshots"
+CHROMIUM_FLAGS = [
+    "--headless=new",
+    "--no-sandbox",  # CI runs as root
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",  # the machine has no internet: no update pings
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+# A fictional story whose every field carries a payload; none may run or become markup.
+HOSTILE = {
+    "title": 'Blast at <script>window.__xss="title"</script> checkpoint',
+    "outlet": '<img src=x onerror="window.__xss=\'outlet\'">Frontier Ledger',
+    "url": "javascript:window.__xss='url'",
+    "published": "2026-02-10",
+    "dateline": "PESHAWAR",
+    "text": (
+        "PESHAWAR: Four policemen were killed and six wounded when militants attacked a "
+        "checkpoint in Peshawar on Monday, officials said.\n\n"
+        'The attackers left a note reading <script>window.__xss="text"</script> and '
+        '<img src=x onerror="window.__xss=\'img\'"> near the post, police said.\n\n'
+        "A spokesman said a link, <a href=\"javascript:window.__xss='link'\">click</a>, "
+        "had been shared online. <svg onload=\"window.__xss='svg'\"></svg>\n\n"
+        "The TTP claimed responsibility for the attack on the checkpoint in a statement."
+    ),
+}
+
+
+def _chromium() -> str | None:
+    return os.environ.get("KHABAR_CHROMIUM") or shutil.which("chromium")
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    executable = _chromium()
+    if executable is None:
+        if os.environ.get("KHABAR_REQUIRE_BROWSER") == "1":
+            pytest.fail("KHABAR_REQUIRE_BROWSER=1 but no chromium: apt-get install chromium")
+        pytest.skip("no chromium on this machine (apt-get install chromium)")
+    with playwright_api.sync_playwright() as driver:
+        launched = driver.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
+        yield launched
+        launched.close()
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The app on a real port over a copy of the demo database plus the hostile story."""
+    import uvicorn
+
+    folder = tmp_path_factory.mktemp("browser")
+    db = folder / "demo.duckdb"
+    shutil.copyfile(demo_db, db)
+    hostile = folder / "hostile.json"
+    hostile.write_text(json.dumps(HOSTILE), encoding="utf-8")
+    store = open_store(db)
+    try:
+        summary = ingest_into(store, [str(hostile)], options=IngestOptions(),
+                              extractor=Extractor(ExtractOptions()))
+        assert summary.new == 1
+    finally:
+        store.close()
+    port = _free_port()
+    app = create_app(Settings(db=str(db), serve=ServeOptions(api_key="browser-key")))
+    uvicorn_server = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
+    )
+    thread = threading.Thread(target=uvicorn_server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not uvicorn_server.started:
+        assert time.monotonic() < deadline, "the server did not start"
+        time.sleep(0.05)
+    base = f"http://127.0.0.1:{port}"
+    _correct_with_payloads(base)
+    yield base
+    uvicorn_server.should_exit = True
+    thread.join(timeout=10)
+
+
+def _correct_with_payloads(base: str) -> None:
+    """Put payloads into extracted-string fields too (target, claimant), through the API's
+    correction endpoint, so pages and the map's popups show them."""
+    import httpx
+
+    headers = {"X-API-Key": "browser-key"}
+    found = httpx.get(base + "/api/articles", params={"q": "checkpoint"}).json()["items"]
+    article = next(a for a in found if a["title"].startswith("Blast at"))
+    detail = httpx.get(base + f"/api/articles/{article['id']}").json()
+    event = next(iter(detail["event"].values()))
+    for field, value in (
+        ("target", '<img src=x onerror="window.__xss=\'target\'">checkpoint'),
+        ("claimed_by", '<script>window.__xss="claim"</script>TTP'),
+    ):
+        response = httpx.post(
+            base + f"/api/incidents/{event}/corrections",
+            json={"field": field, "value": value, "note": '<b onmouseover="x()">why</b>'},
+            headers=headers,
+        )
+        assert response.status_code == 201, response.text
+
+
+class Page:
+    """A browser page that records console errors, page errors and dialogs."""
+
+    def __init__(self, page: object, name: str) -> None:
+        self.page = page
+        self.name = name
+        self.problems: list[str] = []
+        self.dialogs: list[str] = []
+        page.on("console", self._console)  # type: ignore[attr-defined]
+        page.on("pageerror", lambda error: self.problems.append(f"page error: {error}"))  # type: ignore[attr-defined]
+        page.on("dialog", self._dialog)  # type: ignore[attr-defined]
+
+    def _console(self, message: object) -> None:
+        if message.type == "error":  # type: ignore[attr-defined]
+            self.problems.append(f"console error: {message.text}")  # type: ignore[attr-defined]
+
+    def _dialog(self, dialog: object) -> None:
+        self.dialogs.append(dialog.message)  # type: ignore[attr-defined]
+        dialog.dismiss()  # type: ignore[attr-defined]
+
+    def shot(self, label: str) -> Path:
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        path = SHOTS / f"{self.name}-{label}.png"
+        self.page.screenshot(path=str(path), full_page=False)  # type: ignore[attr-defined]
+        return path
+
+
+@pytest.fixture
+def page(browser: object, request: pytest.FixtureRequest) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1300, "height": 950})  # type: ignore[attr-defined]
+    watched = Page(context.new_page(), request.node.name)
+    yield watched
+    context.close()
+    assert not watched.problems, "\n".join(watched.problems)
+    assert not watched.dialogs, f"a dialog opened: {watched.dialogs}"
+
+
+def _loaded(page: Page, previous: str | None = None) -> str:
+    """Wait until the dashboard has drawn a (new) result; return its ticket."""
+    page.page.wait_for_function(  # type: ignore[attr-defined]
+        "prev => document.body.dataset.loaded && document.body.dataset.loaded !== prev",
+        arg=previous,
+    )
+    return page.page.evaluate("document.body.dataset.loaded")  # type: ignore[attr-defined]
+
+
+def _on_map(page: Page) -> int:
+    """Incidents on the map: single markers plus the counts shown on clusters."""
+    return page.page.evaluate(  # type: ignore[attr-defined]
+        """() => document.querySelectorAll('.incident-marker').length +
+           Array.from(document.querySelectorAll('.incident-cluster span'))
+             .reduce((n, s) => n + Number(s.textContent), 0)"""
+    )
+
+
+def _rows(page: Page) -> list[str]:
+    return page.page.eval_on_selector_all(  # type: ignore[attr-defined]
+        "#incident-table tbody tr", "rows => rows.map(r => r.children[2].textContent)"
+    )
+
+
+def test_dashboard_draws_map_timeline_and_list(page: Page, server: str) -> None:
+    page.page.goto(server + "/")  # type: ignore[attr-defined]
+    _loaded(page)
+    page.page.wait_for_selector("#map .leaflet-outlines-pane path")  # type: ignore[attr-defined]
+    assert _on_map(page) >= 8
+    assert len(_rows(page)) >= 10
+    bars = page.page.locator("#timeline rect.bar")  # type: ignore[attr-defined]
+    assert bars.count() >= 3
+    assert "match" in page.page.inner_text("#status")  # type: ignore[attr-defined]
+    page.shot("overview")
+
+
+def test_filters_drive_map_and_list(page: Page, server: str) -> None:
+    page.page.goto(server + "/")  # type: ignore[attr-defined]
+    ticket = _loaded(page)
+    everything, listed = _on_map(page), len(_rows(page))
+    page.page.select_option("select[name=country]", "AF")  # type: ignore[attr-defined]
+    _loaded(page, ticket)
+    places = _rows(page)
+    assert places and all(place.endswith(", AF") for place in places)
+    assert 0 < _on_map(page) < everything
+    assert len(places) < listed
+    assert "country=AF" in page.page.url  # type: ignore[attr-defined]
+    page.shot("afghanistan")
+
+    # The filtered view survives a reload (the URL carries the filters).
+    page.page.reload()  # type: ignore[attr-defined]
+    _loaded(page)
+    assert _rows(page) == places
+
+
+def test_timeline_bar_filters_by_month(page: Page, server: str) -> None:
+    page.page.goto(server + "/")  # type: ignore[attr-defined]
+    ticket = _loaded(page)
+    bar = page.page.locator("#timeline rect.bar[height]:not([height='0'])").first  # type: ignore[attr-defined]
+    period = bar.get_attribute("data-period")
+    bar.click()
+    _loaded(page, ticket)
+    assert page.page.input_value("input[name=since]") == f"{period}-01"  # type: ignore[attr-defined]
+    dates = page.page.eval_on_selector_all(  # type: ignore[attr-defined]
+        "#incident-table tbody tr td:first-child", "cells => cells.map(c => c.textContent)"
+    )
+    assert dates and all(date.startswith(period) for date in dates)
+
+
+def test_open_incident_and_see_highlighted_evidence(page: Page, server: str) -> None:
+    page.page.goto(server + "/?q=Gwadar")  # type: ignore[attr-defined]
+    _loaded(page)
+    page.page.click("#incident-table tbody tr:first-child a")  # type: ignore[attr-defined]
+    page.page.wait_for_selector("#incident")  # type: ignore[attr-defined]
+    assert "Gwadar" in page.page.inner_text("h1")  # type: ignore[attr-defined]
+    marks = page.page.locator("mark.evidence")  # type: ignore[attr-defined]
+    assert marks.count() >= 5
+    link = page.page.locator("tr[data-field=fatalities] .evidence-link").first  # type: ignore[attr-defined]
+    index = link.get_attribute("data-ev")
+    link.click()
+    flashed = page.page.locator("mark.evidence.flash")  # type: ignore[attr-defined]
+    assert flashed.count() >= 1
+    assert index in flashed.first.get_attribute("data-ev").split()
+    # The highlighted words are the quote the value came from.
+    quote = page.page.get_attribute(f"a.evidence-link[data-ev='{index}']", "title")  # type: ignore[attr-defined]
+    assert flashed.first.inner_text() in quote
+    page.shot("incident")
+
+
+def test_statements_network_and_list(page: Page, server: str) -> None:
+    page.page.goto(server + "/statements?type=ACCUSE")  # type: ignore[attr-defined]
+    page.page.wait_for_selector("#network[data-ready]")  # type: ignore[attr-defined]
+    assert int(page.page.get_attribute("#network", "data-ready")) >= 2  # type: ignore[attr-defined]
+    assert page.page.locator("#network canvas").count() >= 1  # type: ignore[attr-defined]
+    types = page.page.eval_on_selector_all(  # type: ignore[attr-defined]
+        "#statement-table tbody tr", "rows => rows.map(r => r.dataset.type)"
+    )
+    assert types and set(types) == {"ACCUSE"}
+    page.shot("statements")
+
+
+def test_untrusted_text_never_runs_or_becomes_markup(page: Page, server: str) -> None:
+    page.page.goto(server + "/articles?q=checkpoint")  # type: ignore[attr-defined]
+    page.page.click("#article-table a:has-text('Blast at')")  # type: ignore[attr-defined]
+    page.page.wait_for_selector("#article")  # type: ignore[attr-defined]
+    pages_seen = [page.page.url]  # type: ignore[attr-defined]
+    _assert_inert(page)
+    assert '<script>window.__xss="title"</script>' in page.page.inner_text("h1")  # type: ignore[attr-defined]
+    assert "onerror=" in page.page.inner_text(".article-text")  # type: ignore[attr-defined]
+    page.shot("hostile-article")
+
+    incident = page.page.locator("a[href^='/incidents/']").first  # type: ignore[attr-defined]
+    if incident.count():
+        incident.click()
+        page.page.wait_for_selector("#incident")  # type: ignore[attr-defined]
+        pages_seen.append(page.page.url)  # type: ignore[attr-defined]
+        _assert_inert(page)
+        page.shot("hostile-incident")
+
+    assert "onerror=" in page.page.inner_text("tr[data-field=target]")  # type: ignore[attr-defined]
+    assert "<script>" in page.page.inner_text("tr[data-field=claimed_by]")  # type: ignore[attr-defined]
+
+    page.page.goto(server + "/?q=__xss")  # type: ignore[attr-defined]
+    _loaded(page)
+    assert any("<script>" in row for row in page.page.eval_on_selector_all(  # type: ignore[attr-defined]
+        "#incident-table tbody tr", "rows => rows.map(r => r.textContent)"))
+    page.page.click("#map .incident-marker", timeout=5000)  # type: ignore[attr-defined]
+    page.page.wait_for_selector(".leaflet-popup-content")  # type: ignore[attr-defined]
+    assert "<script>" in page.page.inner_text(".leaflet-popup-content")  # type: ignore[attr-defined]
+    _assert_inert(page)
+    page.shot("hostile-map")
+    page.page.goto(server + "/statements")  # type: ignore[attr-defined]
+    page.page.wait_for_selector("#network[data-ready]")  # type: ignore[attr-defined]
+    _assert_inert(page)
+    assert len(pages_seen) == 2, "the hostile story should yield an incident page"
+
+
+def _assert_inert(page: Page) -> None:
+    state = page.page.evaluate(  # type: ignore[attr-defined]
+        """() => ({
+          xss: window.__xss === undefined ? null : String(window.__xss),
+          scripts: Array.from(document.scripts).filter(s => !s.src).length,
+          foreign: Array.from(document.scripts)
+                     .filter(s => s.src && new URL(s.src).origin !== location.origin).length,
+          handlers: Array.from(document.querySelectorAll('*')).filter(e =>
+                     Array.from(e.attributes).some(a => a.name.startsWith('on'))).length,
+          jsLinks: document.querySelectorAll('[href^="javascript:" i], [src^="javascript:" i]').length,
+          injected: Array.from(document.querySelectorAll('main img, main svg, main iframe'))
+                     .filter(e => e.id !== 'timeline' && !e.closest('#map')).length,
+        })"""
+    )
+    assert state == {
+        "xss": None,
+        "scripts": 0,
+        "foreign": 0,
+        "handlers": 0,
+        "jsLinks": 0,
+        "injected": 0,
+    }, state
