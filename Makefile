@@ -5,6 +5,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.khabar-installed
 DEMO_CORPUS := demo/corpus
+HOST ?= 127.0.0.1
+PORT ?= 8000
 
 .PHONY: install demo test lint bench clean
 
@@ -21,11 +23,11 @@ demo: install
 	$(BIN)/khabar incidents
 	$(BIN)/khabar statements --type ACCUSE
 	@echo
-	@echo "The demo database is $${KHABAR_DB:-khabar.duckdb}. Try:"
-	@echo "  $(BIN)/khabar articles"
-	@echo "  $(BIN)/khabar show <evt-ID or article ID>"
-	@echo "  $(BIN)/khabar export --format jsonl"
-	@echo "  $(BIN)/khabar --help"
+	@echo "The demo database is $${KHABAR_DB:-khabar.duckdb}. In another terminal, try:"
+	@echo "  $(BIN)/khabar show <evt-ID or article ID>     (stop the server first: it holds the database)"
+	@echo "  curl 'http://$(HOST):$(PORT)/api/incidents?country=PK&limit=5'"
+	@echo
+	$(BIN)/khabar serve --host $(HOST) --port $(PORT)
 
 test: install
 	$(BIN)/ruff check src tests benchmarks
@@ -39,6 +41,7 @@ bench: install
 	$(BIN)/python benchmarks/ingest.py
 	$(BIN)/python benchmarks/extract.py
 	$(BIN)/python benchmarks/resolve.py
+	$(BIN)/python benchmarks/serve.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info src/*.egg-info .pytest_cache .ruff_cache

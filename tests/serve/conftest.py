@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from khabar.extract import Extractor, ExtractOptions
+from khabar.extract import ExtractOptions, Extractor
 from khabar.ingest import IngestOptions
 from khabar.pipeline import ingest_into
 from khabar.serve import ServeOptions, create_app
@@ -28,8 +28,9 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("serve") / "demo.duckdb"
     store = open_store(path)
     try:
-        ingest_into(store, [str(DEMO)], options=IngestOptions(),
-                    extractor=Extractor(ExtractOptions()))
+        ingest_into(
+            store, [str(DEMO)], options=IngestOptions(), extractor=Extractor(ExtractOptions())
+        )
     finally:
         store.close()
     return path

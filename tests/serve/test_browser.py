@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from khabar.extract import Extractor, ExtractOptions
+from khabar.extract import ExtractOptions, Extractor
 from khabar.ingest import IngestOptions
 from khabar.pipeline import ingest_into
 from khabar.serve import ServeOptions, create_app
@@ -44,7 +44,7 @@ CHROMIUM_FLAGS = [
 # A fictional story whose every field carries a payload; none may run or become markup.
 HOSTILE = {
     "title": 'Blast at <script>window.__xss="title"</script> checkpoint',
-    "outlet": '<img src=x onerror="window.__xss=\'outlet\'">Frontier Ledger',
+    "outlet": "<img src=x onerror=\"window.__xss='outlet'\">Frontier Ledger",
     "url": "javascript:window.__xss='url'",
     "published": "2026-02-10",
     "dateline": "PESHAWAR",
@@ -52,7 +52,7 @@ HOSTILE = {
         "PESHAWAR: Four policemen were killed and six wounded when militants attacked a "
         "checkpoint in Peshawar on Monday, officials said.\n\n"
         'The attackers left a note reading <script>window.__xss="text"</script> and '
-        '<img src=x onerror="window.__xss=\'img\'"> near the post, police said.\n\n'
+        "<img src=x onerror=\"window.__xss='img'\"> near the post, police said.\n\n"
         "A spokesman said a link, <a href=\"javascript:window.__xss='link'\">click</a>, "
         "had been shared online. <svg onload=\"window.__xss='svg'\"></svg>\n\n"
         "The TTP claimed responsibility for the attack on the checkpoint in a statement."
@@ -95,8 +95,9 @@ def server(demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
     hostile.write_text(json.dumps(HOSTILE), encoding="utf-8")
     store = open_store(db)
     try:
-        summary = ingest_into(store, [str(hostile)], options=IngestOptions(),
-                              extractor=Extractor(ExtractOptions()))
+        summary = ingest_into(
+            store, [str(hostile)], options=IngestOptions(), extractor=Extractor(ExtractOptions())
+        )
         assert summary.new == 1
     finally:
         store.close()
@@ -129,7 +130,7 @@ def _correct_with_payloads(base: str) -> None:
     detail = httpx.get(base + f"/api/articles/{article['id']}").json()
     event = next(iter(detail["event"].values()))
     for field, value in (
-        ("target", '<img src=x onerror="window.__xss=\'target\'">checkpoint'),
+        ("target", "<img src=x onerror=\"window.__xss='target'\">checkpoint"),
         ("claimed_by", '<script>window.__xss="claim"</script>TTP'),
     ):
         response = httpx.post(
@@ -301,8 +302,12 @@ def test_untrusted_text_never_runs_or_becomes_markup(page: Page, server: str) ->
 
     page.page.goto(server + "/?q=__xss")  # type: ignore[attr-defined]
     _loaded(page)
-    assert any("<script>" in row for row in page.page.eval_on_selector_all(  # type: ignore[attr-defined]
-        "#incident-table tbody tr", "rows => rows.map(r => r.textContent)"))
+    assert any(
+        "<script>" in row
+        for row in page.page.eval_on_selector_all(  # type: ignore[attr-defined]
+            "#incident-table tbody tr", "rows => rows.map(r => r.textContent)"
+        )
+    )
     page.page.click("#map .incident-marker", timeout=5000)  # type: ignore[attr-defined]
     page.page.wait_for_selector(".leaflet-popup-content")  # type: ignore[attr-defined]
     assert "<script>" in page.page.inner_text(".leaflet-popup-content")  # type: ignore[attr-defined]
@@ -323,7 +328,8 @@ def _assert_inert(page: Page) -> None:
                      .filter(s => s.src && new URL(s.src).origin !== location.origin).length,
           handlers: Array.from(document.querySelectorAll('*')).filter(e =>
                      Array.from(e.attributes).some(a => a.name.startsWith('on'))).length,
-          jsLinks: document.querySelectorAll('[href^="javascript:" i], [src^="javascript:" i]').length,
+          jsLinks: document.querySelectorAll(
+                     '[href^="javascript:" i], [src^="javascript:" i]').length,
           injected: Array.from(document.querySelectorAll('main img, main svg, main iframe'))
                      .filter(e => e.id !== 'timeline' && !e.closest('#map')).length,
         })"""

@@ -47,9 +47,9 @@ def serve(
             application = create_app(settings, store=store)
         except OSError as error:  # pragma: no cover - depends on the machine
             raise UsageError(str(error)) from error
+        writes = "need the API key" if options.api_key else "are off (no API key set)"
         err.print(
             f"khabar: dashboard at http://{escape(options.host)}:{options.port}/ , API at "
-            f"/api (schema /docs); writes {'need the API key' if options.api_key else 'are off (no API key set)'}. "
-            "Ctrl+C stops."
+            f"/api (reference at /docs); writes {writes}. Ctrl+C stops."
         )
         uvicorn.run(application, host=options.host, port=options.port, log_level="warning")

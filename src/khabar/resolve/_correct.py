@@ -95,9 +95,7 @@ def correct(incident: Incident, correction: Correction) -> Incident:
         update = {"location": Location.model_validate(value) if value is not None else None}
     elif field == "claimed_by":
         alleged = incident.perpetrator.alleged if incident.perpetrator else ()
-        perpetrator = (
-            Perpetrator(claimed_by=value, alleged=alleged) if value or alleged else None
-        )
+        perpetrator = Perpetrator(claimed_by=value, alleged=alleged) if value or alleged else None
         update = {"perpetrator": perpetrator}
     else:
         update = {field: value}
@@ -183,9 +181,7 @@ def _location(value: Any, gazetteer: Any) -> Location:
     if not isinstance(value, dict):
         raise ValueError("location must be a gazetteer name or an object")
     try:
-        location = Location.model_validate(
-            {k: v for k, v in value.items() if k != "precision"}
-        )
+        location = Location.model_validate({k: v for k, v in value.items() if k != "precision"})
     except ValidationError as error:
         raise ValueError(f"location: {error}") from None
     if location.country is not None and not re.fullmatch(r"[A-Z]{2}", location.country):

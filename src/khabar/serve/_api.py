@@ -92,8 +92,9 @@ def _known_parameters(request: Request) -> None:
     unknown = sorted(set(request.query_params) - known)
     if unknown:
         raise HTTPException(
-            422, f"unknown query parameter(s): {', '.join(unknown)}; this endpoint takes: "
-            f"{', '.join(sorted(known)) or 'none'}"
+            422,
+            f"unknown query parameter(s): {', '.join(unknown)}; this endpoint takes: "
+            f"{', '.join(sorted(known)) or 'none'}",
         )
 
 
@@ -102,9 +103,7 @@ def catalog(request: Request) -> Catalog:
 
 
 CatalogDep = Annotated[Catalog, Depends(catalog)]
-router = APIRouter(
-    prefix="/api", dependencies=[Depends(require_read), Depends(_known_parameters)]
-)
+router = APIRouter(prefix="/api", dependencies=[Depends(require_read), Depends(_known_parameters)])
 writes = APIRouter(prefix="/api", dependencies=[Depends(require_write)])
 
 
@@ -188,8 +187,17 @@ class Series(BaseModel):
 def summary_of(article: Article) -> ArticleSummary:
     return ArticleSummary(
         **article.model_dump(
-            include={"id", "title", "outlet", "url", "published", "published_from",
-                     "dateline", "file", "part"}
+            include={
+                "id",
+                "title",
+                "outlet",
+                "url",
+                "published",
+                "published_from",
+                "dateline",
+                "file",
+                "part",
+            }
         ),
         characters=len(article.text),
     )
@@ -345,8 +353,12 @@ def list_statements(
     """Who accused, rejected, requested, agreed, threatened, supported or claimed what."""
     found = cat.filter_statements(wanted)
     size = _limit(request, limit)
-    return {"total": len(found), "limit": size, "offset": offset,
-            "items": found[offset : offset + size]}
+    return {
+        "total": len(found),
+        "limit": size,
+        "offset": offset,
+        "items": found[offset : offset + size],
+    }
 
 
 @router.get("/statements/network", tags=["statements"])
@@ -358,16 +370,20 @@ def statement_network(cat: CatalogDep, wanted: Annotated[StatementFilter, Query(
         if statement.target is None:
             continue
         for ref in (statement.source, statement.target):
-            node = nodes.setdefault(ref.name, {"id": ref.name, "country": ref.country,
-                                               "statements": 0})
+            node = nodes.setdefault(
+                ref.name, {"id": ref.name, "country": ref.country, "statements": 0}
+            )
             node["statements"] += 1
         key = (statement.source.name, statement.target.name, statement.type)
-        edge = edges.setdefault(key, {"source": key[0], "target": key[1], "type": key[2],
-                                      "count": 0, "statements": []})
+        edge = edges.setdefault(
+            key, {"source": key[0], "target": key[1], "type": key[2], "count": 0, "statements": []}
+        )
         edge["count"] += 1
         edge["statements"].append(statement.id)
-    return {"nodes": sorted(nodes.values(), key=lambda n: n["id"]),
-            "edges": sorted(edges.values(), key=lambda e: (e["source"], e["target"], e["type"]))}
+    return {
+        "nodes": sorted(nodes.values(), key=lambda n: n["id"]),
+        "edges": sorted(edges.values(), key=lambda e: (e["source"], e["target"], e["type"])),
+    }
 
 
 @router.get("/actors", response_model=list[ActorSummary], tags=["actors"])
@@ -389,8 +405,12 @@ def list_actors(
     return [_actor_summary(cat, name, counts) for name in ordered[:limit]]
 
 
-@router.get("/actors/{name}", response_model=ActorSummary, tags=["actors"],
-            responses={404: {"description": "unknown actor"}})
+@router.get(
+    "/actors/{name}",
+    response_model=ActorSummary,
+    tags=["actors"],
+    responses={404: {"description": "unknown actor"}},
+)
 def get_actor(name: str, cat: CatalogDep) -> ActorSummary:
     """One actor: the dictionary's entry (when it has one) and how often records name it."""
     counts = cat.actor_counts()
@@ -427,17 +447,24 @@ def list_articles(
     if since and until and until < since:
         raise HTTPException(422, f"until ({until}) is before since ({since})")
     size = _limit(request, limit)
-    query = ArticleQuery(since=since, until=until, outlet=outlet, text=q, limit=size,
-                         offset=offset)
+    query = ArticleQuery(since=since, until=until, outlet=outlet, text=q, limit=size, offset=offset)
     with cat.locked() as store:
         total = store.count_articles(query)
         found = store.list_articles(query)
-    return {"total": total, "limit": size, "offset": offset,
-            "items": [summary_of(a) for a in found]}
+    return {
+        "total": total,
+        "limit": size,
+        "offset": offset,
+        "items": [summary_of(a) for a in found],
+    }
 
 
-@router.get("/articles/{article_id}", response_model=ArticleDetail, tags=["articles"],
-            responses={404: {"description": "no such article"}})
+@router.get(
+    "/articles/{article_id}",
+    response_model=ArticleDetail,
+    tags=["articles"],
+    responses={404: {"description": "no such article"}},
+)
 def get_article(article_id: str, cat: CatalogDep) -> dict[str, Any]:
     """One article: its text, every source it was read from, and what was found in it."""
     with cat.locked() as store:
@@ -462,8 +489,9 @@ def get_article(article_id: str, cat: CatalogDep) -> dict[str, Any]:
 def aggregates(
     cat: CatalogDep,
     wanted: Annotated[IncidentFilter, Query()],
-    interval: Annotated[Interval, Query(description="week (starts Monday), month, quarter")]
-    = "month",
+    interval: Annotated[
+        Interval, Query(description="week (starts Monday), month, quarter")
+    ] = "month",
     by: Annotated[GroupBy | None, Query(description="split each period by this")] = None,
 ) -> dict[str, Any]:
     """Incidents, fatalities and injured per period, for the filtered incidents."""
@@ -475,8 +503,12 @@ def aggregates(
     "/export",
     tags=["export"],
     response_class=StreamingResponse,
-    responses={200: {"content": {"application/x-ndjson": {}},
-                     "description": "one record per line, as `khabar export --format jsonl`"}},
+    responses={
+        200: {
+            "content": {"application/x-ndjson": {}},
+            "description": "one record per line, as `khabar export --format jsonl`",
+        }
+    },
 )
 def export(
     cat: CatalogDep,
@@ -508,8 +540,11 @@ class PostedArticle(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    url: HttpUrl | None = Field(None, description="fetch and read this page (public hosts "
-                                "only), or the article's address when text is given")
+    url: HttpUrl | None = Field(
+        None,
+        description="fetch and read this page (public hosts "
+        "only), or the article's address when text is given",
+    )
     text: str | None = Field(None, min_length=1, description="the article's text")
     title: str | None = Field(None, max_length=1000)
     outlet: str | None = Field(None, max_length=200)
@@ -531,8 +566,12 @@ class IngestResult(BaseModel):
     incidents: int = Field(description="resolved incidents in the database after the run")
 
 
-@writes.post("/ingest", response_model=IngestResult, tags=["writes"],
-             responses={401: {"description": "no or wrong API key"}})
+@writes.post(
+    "/ingest",
+    response_model=IngestResult,
+    tags=["writes"],
+    responses={401: {"description": "no or wrong API key"}},
+)
 def ingest(posted: PostedArticle, request: Request, cat: CatalogDep) -> dict[str, Any]:
     """Ingest one article (posted text, or a fetched URL), extract and resolve it."""
     from ..ingest import IngestOptions
@@ -550,8 +589,7 @@ def ingest(posted: PostedArticle, request: Request, cat: CatalogDep) -> dict[str
             inputs = [str(posted.url)]
         with cat.locked() as store:
             try:
-                summary = ingest_into(store, inputs, options=options,
-                                      extractor=state.extractor())
+                summary = ingest_into(store, inputs, options=options, extractor=state.extractor())
             except KhabarError as error:
                 raise HTTPException(422, str(error)) from error
             ids = list(dict.fromkeys(summary.article_ids))
@@ -579,8 +617,9 @@ class SplitRequest(BaseModel):
 
 class CorrectionRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    field: str = Field(description="event_type, suicide, date, location, fatalities, "
-                       "injured, target or claimed_by")
+    field: str = Field(
+        description="event_type, suicide, date, location, fatalities, injured, target or claimed_by"
+    )
     value: Any = Field(description="the new value (null clears a field that may be unknown)")
     note: str | None = Field(None, max_length=2000, description="why")
     author: str | None = Field(None, max_length=200)
@@ -635,11 +674,13 @@ def split(event_id: str, body: SplitRequest, cat: CatalogDep) -> dict[str, Any]:
     with cat.locked() as store:
         members = _mentions_of(store, row.id)
         mentions = {m.id: m for m, _ in store.incident_mentions() if m.id in members}
-        leaving = [m for m, mention in mentions.items()
-                   if mention.sources and mention.sources[0].article_id.startswith(body.article)]
+        leaving = [
+            m
+            for m, mention in mentions.items()
+            if mention.sources and mention.sources[0].article_id.startswith(body.article)
+        ]
         if not leaving:
-            raise HTTPException(422, f"no account of {row.id} comes from article "
-                                f"{body.article!r}")
+            raise HTTPException(422, f"no account of {row.id} comes from article {body.article!r}")
         staying = [m for m in members if m not in leaving]
         if not staying:
             raise HTTPException(422, "every account comes from that article; nothing to split")
@@ -650,8 +691,12 @@ def split(event_id: str, body: SplitRequest, cat: CatalogDep) -> dict[str, Any]:
     return {"incident": holder, "mentions": total, "incidents": events}
 
 
-@writes.post("/incidents/{event_id}/corrections", response_model=IncidentDetail,
-             tags=["writes"], status_code=201)
+@writes.post(
+    "/incidents/{event_id}/corrections",
+    response_model=IncidentDetail,
+    tags=["writes"],
+    status_code=201,
+)
 def add_correction(
     event_id: str, body: CorrectionRequest, request: Request, cat: CatalogDep
 ) -> dict[str, Any]:
@@ -693,7 +738,14 @@ def _cited(store: Any, citation: EvidenceCitation) -> Evidence:
         raise HTTPException(422, f"evidence: no article {citation.article_id!r}")
     text = found[0].text
     if not citation.start < citation.end <= len(text):
-        raise HTTPException(422, f"evidence: the span {citation.start}-{citation.end} is not "
-                            f"within the article (0-{len(text)})")
-    return Evidence(article_id=citation.article_id, start=citation.start, end=citation.end,
-                    quote=text[citation.start : citation.end])
+        raise HTTPException(
+            422,
+            f"evidence: the span {citation.start}-{citation.end} is not "
+            f"within the article (0-{len(text)})",
+        )
+    return Evidence(
+        article_id=citation.article_id,
+        start=citation.start,
+        end=citation.end,
+        quote=text[citation.start : citation.end],
+    )

@@ -118,8 +118,13 @@ class _BodyTooLarge(Exception):
 
 async def _too_large(send: Send, limit: int) -> None:
     body = f'{{"detail": "request body over {limit} bytes"}}'.encode()
-    await send({"type": "http.response.start", "status": 413,
-                "headers": [(b"content-type", b"application/json")]})
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 413,
+            "headers": [(b"content-type", b"application/json")],
+        }
+    )
     await send({"type": "http.response.body", "body": body})
 
 
@@ -169,8 +174,11 @@ def build_app(settings: Settings | None = None, *, store: Store | None = None) -
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, error: StarletteHTTPException) -> Any:
         if request.url.path.startswith("/api") or request.url.path.startswith("/static"):
-            return JSONResponse({"detail": error.detail}, status_code=error.status_code,
-                                headers=getattr(error, "headers", None))
+            return JSONResponse(
+                {"detail": error.detail},
+                status_code=error.status_code,
+                headers=getattr(error, "headers", None),
+            )
         location = (getattr(error, "headers", None) or {}).get("Location")
         if error.status_code == 303 and location:
             return RedirectResponse(location, status_code=303)
@@ -186,14 +194,18 @@ def build_app(settings: Settings | None = None, *, store: Store | None = None) -
         """Liveness, version and what the database holds (open even when reads are not)."""
         with shared.catalog.locked() as held:
             articles = held.count_articles()
-        return {"status": "ok", "khabar": khabar_version(), "schema": store.schema_version,
-                "articles": articles, "incidents": len(shared.catalog.incidents())}
+        return {
+            "status": "ok",
+            "khabar": khabar_version(),
+            "schema": store.schema_version,
+            "articles": articles,
+            "incidents": len(shared.catalog.incidents()),
+        }
 
     app.include_router(router)
     app.include_router(writes)
     app.include_router(pages)
-    app.mount("/static/boundaries", StaticFiles(directory=Path(str(BOUNDARIES))),
-              name="boundaries")
+    app.mount("/static/boundaries", StaticFiles(directory=Path(str(BOUNDARIES))), name="boundaries")
     app.mount("/static", StaticFiles(directory=Path(str(STATIC))), name="static")
     app.add_middleware(_Limits, max_body=settings.serve.max_body_bytes)
     return app

@@ -57,8 +57,9 @@ class IncidentFilter(BaseModel):
     )
     min_fatalities: int | None = Field(None, ge=0, description="best fatality estimate ≥")
     suicide: bool | None = Field(None, description="only suicide (or non-suicide) attacks")
-    q: str | None = Field(None, max_length=200, description="text search: places, target, "
-                          "actors, evidence quotes")
+    q: str | None = Field(
+        None, max_length=200, description="text search: places, target, actors, evidence quotes"
+    )
 
     @field_validator("country", "nationality")
     @classmethod
@@ -375,8 +376,7 @@ def aggregate(
         for group in _groups(row, by):
             cell = cells.setdefault(
                 (period, group),
-                {"period": period, "group": group, "incidents": 0, "fatalities": 0,
-                 "injured": 0},
+                {"period": period, "group": group, "incidents": 0, "fatalities": 0, "injured": 0},
             )
             cell["incidents"] += 1
             cell["fatalities"] += row.fatalities or 0

@@ -6,6 +6,7 @@ no markup is ever built by joining strings, so nothing in an article can become 
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 
 from ..records import Evidence
@@ -32,7 +33,7 @@ def runs(text: str, evidence: list[Evidence]) -> list[Run]:
     ]
     cuts = sorted({0, len(text), *(s for _, s, _ in spans), *(e for _, _, e in spans)})
     out: list[Run] = []
-    for a, b in zip(cuts, cuts[1:], strict=False):
+    for a, b in itertools.pairwise(cuts):
         out.append(
             Run(
                 text=text[a:b],

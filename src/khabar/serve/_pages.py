@@ -17,7 +17,7 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from ..records import Evidence, EventType, Incident, StatementType
+from ..records import EventType, Evidence, Incident, StatementType
 from ..store import ArticleQuery
 from ._api import KEY_COOKIE, _key_matches, accounts_of
 from ._catalog import Catalog
@@ -61,8 +61,9 @@ def _page(request: Request, name: str, status: int = 200, **context: Any) -> HTM
 
 
 def render_error(request: Request, status: int, message: str) -> Response:
-    return _page(request, "error.html", status=status, title=f"{status}", code=status,
-                 message=message)
+    return _page(
+        request, "error.html", status=status, title=f"{status}", code=status, message=message
+    )
 
 
 @pages.get("/favicon.ico")
@@ -74,15 +75,32 @@ def favicon() -> RedirectResponse:
 def dashboard(request: Request) -> HTMLResponse:
     cat = _catalog(request)
     rows = cat.incidents()
-    countries = sorted({r.incident.location.country for r in rows
-                        if r.incident.location and r.incident.location.country})
-    admin1s = sorted({(r.incident.location.country, r.incident.location.admin1) for r in rows
-                      if r.incident.location and r.incident.location.admin1},
-                     key=lambda x: (x[0] or "", x[1] or ""))
+    countries = sorted(
+        {
+            r.incident.location.country
+            for r in rows
+            if r.incident.location and r.incident.location.country
+        }
+    )
+    admin1s = sorted(
+        {
+            (r.incident.location.country, r.incident.location.admin1)
+            for r in rows
+            if r.incident.location and r.incident.location.admin1
+        },
+        key=lambda x: (x[0] or "", x[1] or ""),
+    )
     nationalities = sorted({n for r in rows for n in r.nationalities})
-    return _page(request, "dashboard.html", title="khabar: incidents",
-                 params=request.query_params, countries=countries, admin1s=admin1s,
-                 nationalities=nationalities, total=len(rows))
+    return _page(
+        request,
+        "dashboard.html",
+        title="khabar: incidents",
+        params=request.query_params,
+        countries=countries,
+        admin1s=admin1s,
+        nationalities=nationalities,
+        total=len(rows),
+    )
 
 
 @pages.get("/incidents/{event_id}", response_class=HTMLResponse, dependencies=readable)
@@ -104,8 +122,9 @@ def incident_page(event_id: str, request: Request) -> HTMLResponse:
     articles = [
         {
             "article": article,
-            "runs": runs(article.text, [e if e.article_id == article_id else _nowhere(e)
-                                        for e in evidence]),
+            "runs": runs(
+                article.text, [e if e.article_id == article_id else _nowhere(e) for e in evidence]
+            ),
         }
         for article_id, article in texts.items()
     ]
@@ -151,7 +170,7 @@ def _values(incident: Incident, evidence: list[Evidence]) -> list[dict[str, Any]
     where, perpetrator = incident.location, incident.perpetrator
 
     def count(value: Any) -> str | None:
-        if value is None or value.best is None and value.low is None and value.high is None:
+        if value is None or (value.best is None and value.low is None and value.high is None):
             return None
         shown = str(value.best) if value.best is not None else "?"
         if (value.low, value.high) != (value.best, value.best):
@@ -160,33 +179,44 @@ def _values(incident: Incident, evidence: list[Evidence]) -> list[dict[str, Any]
         return shown
 
     shown = {
-        "date": (f"{incident.date.value} ({incident.date.precision})"
-                 if incident.date and incident.date.value else None),
+        "date": (
+            f"{incident.date.value} ({incident.date.precision})"
+            if incident.date and incident.date.value
+            else None
+        ),
         "event_type": incident.event_type.replace("_", " "),
         "suicide": None if incident.suicide is None else ("yes" if incident.suicide else "no"),
-        "location": ", ".join(filter(None, [where.place, where.admin2, where.admin1,
-                                            where.country])) if where else None,
+        "location": ", ".join(
+            filter(None, [where.place, where.admin2, where.admin1, where.country])
+        )
+        if where
+        else None,
         "fatalities": count(incident.fatalities),
         "injured": count(incident.injured),
         "victims": "; ".join(
             f"{v.count if v.count is not None else 'some'} {v.nationality}"
             + (f" ({v.description})" if v.description else "")
             for v in incident.victims
-        ) or None,
+        )
+        or None,
         "claimed_by": perpetrator.claimed_by if perpetrator else None,
         "alleged": "; ".join(
             a.actor + (f" (by {a.by})" if a.by else "") for a in perpetrator.alleged
-        ) if perpetrator and perpetrator.alleged else None,
+        )
+        if perpetrator and perpetrator.alleged
+        else None,
         "target": incident.target,
     }
     rows = []
     for label, key, evidence_field in _FIELDS:
-        rows.append({
-            "label": label,
-            "key": key,
-            "value": shown[key],
-            "evidence": [i for i, e in enumerate(evidence) if e.field == evidence_field],
-        })
+        rows.append(
+            {
+                "label": label,
+                "key": key,
+                "value": shown[key],
+                "evidence": [i for i, e in enumerate(evidence) if e.field == evidence_field],
+            }
+        )
     return rows
 
 
@@ -200,15 +230,25 @@ def statements_page(
     from ._catalog import StatementFilter
 
     cat = _catalog(request)
-    wanted = StatementFilter(source=source or None, target=target or None,
-                             type=[type] if type else None)
+    wanted = StatementFilter(
+        source=source or None, target=target or None, type=[type] if type else None
+    )
     found = cat.filter_statements(wanted)
-    actors = sorted({s.source.name for s in cat.statements()}
-                    | {s.target.name for s in cat.statements() if s.target})
-    return _page(request, "statements.html", title="khabar: statements", statements=found,
-                 params=request.query_params, actors=actors,
-                 query=urlencode({k: v for k, v in (("source", source), ("target", target),
-                                                    ("type", type)) if v}))
+    actors = sorted(
+        {s.source.name for s in cat.statements()}
+        | {s.target.name for s in cat.statements() if s.target}
+    )
+    return _page(
+        request,
+        "statements.html",
+        title="khabar: statements",
+        statements=found,
+        params=request.query_params,
+        actors=actors,
+        query=urlencode(
+            {k: v for k, v in (("source", source), ("target", target), ("type", type)) if v}
+        ),
+    )
 
 
 @pages.get("/articles", response_class=HTMLResponse, dependencies=readable)
@@ -223,8 +263,16 @@ def articles_page(
     with cat.locked() as store:
         total = store.count_articles(query)
         found = store.list_articles(query)
-    return _page(request, "articles.html", title="khabar: articles", articles=found,
-                 total=total, page=page, pages=max(1, -(-total // size)), q=q or "")
+    return _page(
+        request,
+        "articles.html",
+        title="khabar: articles",
+        articles=found,
+        total=total,
+        page=page,
+        pages=max(1, -(-total // size)),
+        q=q or "",
+    )
 
 
 @pages.get("/articles/{article_id}", response_class=HTMLResponse, dependencies=readable)
@@ -243,11 +291,23 @@ def article_page(article_id: str, request: Request) -> HTMLResponse:
     for record in records:
         first = len(evidence)
         evidence += [e for e in record.evidence if e.article_id == article.id]
-        listed.append({"record": record, "event": links.get(record.id, (None,))[0],
-                       "evidence": list(range(first, len(evidence)))})
-    return _page(request, "article.html", title=f"khabar: {article.title or article.id}",
-                 article=article, sources=sources, records=listed, evidence=evidence,
-                 runs=runs(article.text, evidence))
+        listed.append(
+            {
+                "record": record,
+                "event": links.get(record.id, (None,))[0],
+                "evidence": list(range(first, len(evidence))),
+            }
+        )
+    return _page(
+        request,
+        "article.html",
+        title=f"khabar: {article.title or article.id}",
+        article=article,
+        sources=sources,
+        records=listed,
+        evidence=evidence,
+        runs=runs(article.text, evidence),
+    )
 
 
 @pages.get("/docs", response_class=HTMLResponse, dependencies=readable)
@@ -259,14 +319,14 @@ def api_docs(request: Request) -> HTMLResponse:
         for path, methods in schema["paths"].items()
         for method, operation in methods.items()
     ]
-    return _page(request, "docs.html", title="khabar: API", operations=operations,
-                 info=schema["info"])
+    return _page(
+        request, "docs.html", title="khabar: API", operations=operations, info=schema["info"]
+    )
 
 
 @pages.get("/login", response_class=HTMLResponse)
 def login_page(request: Request, next: str = "/") -> HTMLResponse:
-    return _page(request, "login.html", title="khabar: log in", next=_safe_next(next),
-                 failed=False)
+    return _page(request, "login.html", title="khabar: log in", next=_safe_next(next), failed=False)
 
 
 @pages.post("/login", response_class=HTMLResponse)
@@ -276,11 +336,22 @@ def login(
     next: Annotated[str, Form(max_length=2000)] = "/",
 ) -> Response:
     if not _key_matches(request, key):
-        return _page(request, "login.html", status=401, title="khabar: log in",
-                     next=_safe_next(next), failed=True)
+        return _page(
+            request,
+            "login.html",
+            status=401,
+            title="khabar: log in",
+            next=_safe_next(next),
+            failed=True,
+        )
     response = RedirectResponse(_safe_next(next), status_code=303)
-    response.set_cookie(KEY_COOKIE, key, httponly=True, samesite="strict",
-                        max_age=int(dt.timedelta(days=7).total_seconds()))
+    response.set_cookie(
+        KEY_COOKIE,
+        key,
+        httponly=True,
+        samesite="strict",
+        max_age=int(dt.timedelta(days=7).total_seconds()),
+    )
     return response
 
 
