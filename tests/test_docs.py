@@ -31,3 +31,28 @@ def test_docs_every_module_is_in_the_architecture_doc():
         if path.name == "__init__.py" and path.parent.name not in ("ingest", "store"):
             continue
         assert path.name in ARCHITECTURE, path
+
+
+def test_docs_every_server_setting_is_in_the_readme():
+    from khabar.serve import ServeOptions
+
+    for name in ServeOptions.model_fields:
+        assert f"KHABAR_SERVE__{name.upper()}" in README, name
+
+
+def test_docs_every_api_route_is_in_the_readme():
+    from khabar.serve import create_app
+
+    paths = {
+        route.path
+        for route in create_app(store=_memory_store()).routes
+        if route.path.startswith("/api/") and route.path != "/api/health"
+    }
+    for path in paths:
+        assert path.split("{")[0].rstrip("/") in README, path
+
+
+def _memory_store():  # type: ignore[no-untyped-def]
+    from khabar.store import open_store
+
+    return open_store(":memory:")
