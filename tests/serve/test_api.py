@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -184,8 +185,19 @@ def test_openapi_documents_the_write_key_and_the_filters(client):
     assert "APIKeyHeader" in schema["components"]["securitySchemes"]
     parameters = {p["name"] for p in schema["paths"]["/api/incidents"]["get"]["parameters"]}
     assert parameters >= {
-        "since", "until", "country", "admin1", "event_type", "nationality", "actor",
-        "min_fatalities", "suicide", "q", "sort", "limit", "offset",
+        "since",
+        "until",
+        "country",
+        "admin1",
+        "event_type",
+        "nationality",
+        "actor",
+        "min_fatalities",
+        "suicide",
+        "q",
+        "sort",
+        "limit",
+        "offset",
     }
 
 
@@ -243,7 +255,9 @@ def assert_filter(
 
 def test_filter_by_country_accepts_lower_case(client, incidents):
     upper = assert_filter(
-        client, incidents, {"country": "PK"},
+        client,
+        incidents,
+        {"country": "PK"},
         lambda i: (i["location"] or {}).get("country") == "PK",
     )
     assert upper, "the demo has incidents in Pakistan"
@@ -253,7 +267,9 @@ def test_filter_by_country_accepts_lower_case(client, incidents):
 
 def test_filter_by_admin1_in_any_case(client, incidents, gwadar):
     found = assert_filter(
-        client, incidents, {"admin1": "balochistan"},
+        client,
+        incidents,
+        {"admin1": "balochistan"},
         lambda i: ((i["location"] or {}).get("admin1") or "").casefold() == "balochistan",
     )
     assert gwadar["id"] in ids(found)
@@ -264,18 +280,26 @@ def test_filter_by_event_type_repeated_is_a_union(client, incidents):
     types = sorted({i["event_type"] for i in incidents})
     assert len(types) >= 2
     first, second = types[:2]
-    one = assert_filter(client, incidents, {"event_type": first},
-                        lambda i: i["event_type"] == first)
-    two = assert_filter(client, incidents, {"event_type": second},
-                        lambda i: i["event_type"] == second)
-    both = assert_filter(client, incidents, {"event_type": [first, second]},
-                         lambda i: i["event_type"] in (first, second))
+    one = assert_filter(
+        client, incidents, {"event_type": first}, lambda i: i["event_type"] == first
+    )
+    two = assert_filter(
+        client, incidents, {"event_type": second}, lambda i: i["event_type"] == second
+    )
+    both = assert_filter(
+        client,
+        incidents,
+        {"event_type": [first, second]},
+        lambda i: i["event_type"] in (first, second),
+    )
     assert len(both) == len(one) + len(two)
 
 
 def test_filter_by_victims_nationality(client, incidents, gwadar):
     found = assert_filter(
-        client, incidents, {"nationality": "cn"},
+        client,
+        incidents,
+        {"nationality": "cn"},
         lambda i: "CN" in {v["nationality"] for v in i["victims"]},
     )
     assert gwadar["id"] in ids(found)
@@ -304,12 +328,19 @@ def test_filter_by_an_unknown_actor_finds_nothing(client):
 
 
 def test_filter_by_min_fatalities(client, incidents):
-    tolls = sorted({i["fatalities"]["best"] for i in incidents
-                    if i["fatalities"] and i["fatalities"]["best"] is not None})
+    tolls = sorted(
+        {
+            i["fatalities"]["best"]
+            for i in incidents
+            if i["fatalities"] and i["fatalities"]["best"] is not None
+        }
+    )
     assert len(tolls) >= 2
     threshold = tolls[len(tolls) // 2]
     found = assert_filter(
-        client, incidents, {"min_fatalities": threshold},
+        client,
+        incidents,
+        {"min_fatalities": threshold},
         lambda i: bool(i["fatalities"]) and (i["fatalities"]["best"] or -1) >= threshold,
     )
     assert 0 < len(found) < len(incidents)
@@ -348,14 +379,18 @@ def test_date_window_keeps_incidents_that_overlap_it(client, incidents):
     dated = sorted(day(i["date"]["earliest"]) for i in incidents if i["date"])
     since, until = dated[1], dated[-2]
     found = assert_filter(
-        client, incidents, {"since": since.isoformat(), "until": until.isoformat()},
+        client,
+        incidents,
+        {"since": since.isoformat(), "until": until.isoformat()},
         lambda i: overlaps(i, since, until),
     )
     assert 0 < len(found) < len(incidents)
-    assert_filter(client, incidents, {"since": since.isoformat()},
-                  lambda i: overlaps(i, since, None))
-    assert_filter(client, incidents, {"until": until.isoformat()},
-                  lambda i: overlaps(i, None, until))
+    assert_filter(
+        client, incidents, {"since": since.isoformat()}, lambda i: overlaps(i, since, None)
+    )
+    assert_filter(
+        client, incidents, {"until": until.isoformat()}, lambda i: overlaps(i, None, until)
+    )
 
 
 def test_date_filters_are_inclusive_and_leave_out_undated(client, incidents, gwadar):
@@ -376,8 +411,9 @@ def test_filters_combine(client, incidents, gwadar):
         assert incident["location"]["country"] == "PK"
         assert "CN" in {v["nationality"] for v in incident["victims"]}
         assert "BLA" in actors_of(incident)
-    assert len(found) <= min(len(filtered(client, country="PK")),
-                             len(filtered(client, nationality="CN")))
+    assert len(found) <= min(
+        len(filtered(client, country="PK")), len(filtered(client, nationality="CN"))
+    )
 
 
 def sort_key(order: str) -> Callable[[dict[str, Any]], Any]:
@@ -410,8 +446,11 @@ def test_default_sort_is_newest_first(client, incidents):
 def test_pages_partition_the_list(client, incidents, size):
     seen: list[str] = []
     for offset in range(0, len(incidents) + size, size):
-        page = ok(client.get("/api/incidents",
-                             params={"limit": size, "offset": offset, "sort": "fatalities"}))
+        page = ok(
+            client.get(
+                "/api/incidents", params={"limit": size, "offset": offset, "sort": "fatalities"}
+            )
+        )
         assert page["total"] == len(incidents)
         assert (page["limit"], page["offset"]) == (size, offset)
         assert len(page["items"]) <= size
@@ -470,9 +509,7 @@ def test_points_take_the_incident_filters(client):
 # -- incidents: detail -----------------------------------------------------------------
 
 
-def test_every_incident_detail_has_accounts_and_statements_about_it(
-    client, incidents, statements
-):
+def test_every_incident_detail_has_accounts_and_statements_about_it(client, incidents, statements):
     for incident in incidents:
         detail = ok(client.get(f"/api/incidents/{incident['id']}"))
         assert set(detail) == {"incident", "accounts", "corrections", "statements", "arrests"}
@@ -498,8 +535,11 @@ def test_gwadar_detail_has_statements(client, gwadar):
 
 @pytest.mark.parametrize(
     "path",
-    ["/api/incidents/evt-0000000000000000", "/api/articles/0000000000000000",
-     "/api/actors/No Such Front"],
+    [
+        "/api/incidents/evt-0000000000000000",
+        "/api/articles/0000000000000000",
+        "/api/actors/No Such Front",
+    ],
 )
 def test_unknown_things_are_404_with_a_json_detail(client, path):
     response = client.get(path)
@@ -525,7 +565,12 @@ def test_statement_list_shape(client, statements):
         assert statement["kind"] == "statement"
         assert statement["source"]["name"]
         assert statement["type"] in (
-            "ACCUSE", "REJECT", "REQUEST", "AGREE", "THREATEN", "SUPPORT",
+            "ACCUSE",
+            "REJECT",
+            "REQUEST",
+            "AGREE",
+            "THREATEN",
+            "SUPPORT",
             "CLAIM_RESPONSIBILITY",
         )
 
@@ -559,17 +604,16 @@ def speaking_actor_with_alias(client: TestClient, role: str) -> dict[str, Any]:
 
 def test_statements_by_source_alias(client, statements):
     actor = speaking_actor_with_alias(client, "said")
-    page = ok(client.get("/api/statements",
-                         params={"source": actor["aliases"][0], "limit": MAX}))
+    page = ok(client.get("/api/statements", params={"source": actor["aliases"][0], "limit": MAX}))
     assert page["total"] == actor["counts"]["said"]
-    assert ids(page["items"]) == ids([s for s in statements
-                                      if s["source"]["name"] == actor["name"]])
+    assert ids(page["items"]) == ids(
+        [s for s in statements if s["source"]["name"] == actor["name"]]
+    )
 
 
 def test_statements_by_target_alias(client, statements):
     actor = speaking_actor_with_alias(client, "addressed")
-    page = ok(client.get("/api/statements",
-                         params={"target": actor["aliases"][0], "limit": MAX}))
+    page = ok(client.get("/api/statements", params={"target": actor["aliases"][0], "limit": MAX}))
     assert page["total"] == actor["counts"]["addressed"]
     assert all(s["target"]["name"] == actor["name"] for s in page["items"])
 
@@ -583,12 +627,17 @@ def test_statements_about_an_incident(client, statements, gwadar):
 
 
 def test_statements_in_a_date_window(client, statements):
-    dated = sorted(day(s["date"]["earliest"]) for s in statements
-                   if s["date"] and s["date"]["earliest"])
+    dated = sorted(
+        day(s["date"]["earliest"]) for s in statements if s["date"] and s["date"]["earliest"]
+    )
     assert dated
     since, until = dated[len(dated) // 3], dated[2 * len(dated) // 3]
-    page = ok(client.get("/api/statements", params={
-        "since": since.isoformat(), "until": until.isoformat(), "limit": MAX}))
+    page = ok(
+        client.get(
+            "/api/statements",
+            params={"since": since.isoformat(), "until": until.isoformat(), "limit": MAX},
+        )
+    )
     assert ids(page["items"]) == ids([s for s in statements if overlaps(s, since, until)])
     assert 0 < page["total"] <= len(statements)
 
@@ -606,8 +655,11 @@ def test_network_edges_join_nodes_and_count_statements_with_a_target(client, sta
         assert edge["count"] == len(edge["statements"])
         for statement_id in edge["statements"]:
             statement = with_target[statement_id]
-            assert (statement["source"]["name"], statement["target"]["name"],
-                    statement["type"]) == (edge["source"], edge["target"], edge["type"])
+            assert (
+                statement["source"]["name"],
+                statement["target"]["name"],
+                statement["type"],
+            ) == (edge["source"], edge["target"], edge["type"])
         listed += edge["statements"]
     assert sorted(listed) == sorted(with_target)
 
@@ -647,8 +699,9 @@ def test_actor_search_finds_aliases_and_the_dictionary(client):
 
 def test_actor_search_gives_an_organ_under_its_state(client):
     """An army's words are recorded under its state, so the search names the state."""
-    names = [a["name"] for a in ok(client.get("/api/actors",
-                                              params={"q": "People's Liberation Army"}))]
+    names = [
+        a["name"] for a in ok(client.get("/api/actors", params={"q": "People's Liberation Army"}))
+    ]
     assert names == ["China"]
 
 
@@ -713,10 +766,13 @@ def test_article_filter_by_outlet(client, articles):
 def test_article_filter_by_published_window(client, articles):
     dates = sorted(day(a["published"]) for a in articles if a["published"])
     since, until = dates[len(dates) // 4], dates[3 * len(dates) // 4]
-    page = ok(client.get("/api/articles", params={
-        "since": since.isoformat(), "until": until.isoformat(), "limit": MAX}))
-    expected = [a for a in articles
-                if a["published"] and since <= day(a["published"]) <= until]
+    page = ok(
+        client.get(
+            "/api/articles",
+            params={"since": since.isoformat(), "until": until.isoformat(), "limit": MAX},
+        )
+    )
+    expected = [a for a in articles if a["published"] and since <= day(a["published"]) <= until]
     assert ids(page["items"]) == ids(expected)
     assert 0 < page["total"] < len(articles)
 
@@ -729,13 +785,14 @@ def test_article_detail_maps_incident_mentions_to_incidents(client, articles, in
         article = detail["article"]
         assert article["id"] == summary["id"]
         assert len(article["text"]) == summary["characters"]
-        assert detail["sources"] and all(s["article_id"] == article["id"]
-                                         for s in detail["sources"])
+        assert detail["sources"] and all(
+            s["article_id"] == article["id"] for s in detail["sources"]
+        )
         for record in detail["records"]:
             assert record["kind"] in ("incident", "statement", "arrest")
             assert all(e["article_id"] == article["id"] for e in record["evidence"])
             for evidence in record["evidence"]:
-                assert article["text"][evidence["start"]:evidence["end"]] == evidence["quote"]
+                assert article["text"][evidence["start"] : evidence["end"]] == evidence["quote"]
             if record["kind"] == "incident":
                 event = detail["event"][record["id"]]
                 assert article["id"] in article_ids(by_id[event])
@@ -748,14 +805,15 @@ def test_article_detail_maps_incident_mentions_to_incidents(client, articles, in
 # -- aggregates ------------------------------------------------------------------------
 
 
-PERIOD_FORMS = {"week": r"^\d{4}-\d{2}-\d{2}$", "month": r"^\d{4}-\d{2}$",
-                "quarter": r"^\d{4}-Q[1-4]$"}
+PERIOD_FORMS = {
+    "week": r"^\d{4}-\d{2}-\d{2}$",
+    "month": r"^\d{4}-\d{2}$",
+    "quarter": r"^\d{4}-Q[1-4]$",
+}
 
 
 @pytest.mark.parametrize("interval", ["week", "month", "quarter"])
 def test_aggregates_account_for_every_incident(client, incidents, interval):
-    import re
-
     series = ok(client.get("/api/aggregates", params={"interval": interval}))
     assert series["interval"] == interval and series["by"] is None
     total = sum(cell["incidents"] for cell in series["series"])
@@ -773,8 +831,10 @@ def test_aggregates_account_for_every_incident(client, incidents, interval):
 
 
 def test_coarser_intervals_leave_out_fewer(client):
-    left = {interval: ok(client.get("/api/aggregates", params={"interval": interval}))
-            ["left_out"] for interval in ("week", "month", "quarter")}
+    left = {
+        interval: ok(client.get("/api/aggregates", params={"interval": interval}))["left_out"]
+        for interval in ("week", "month", "quarter")
+    }
     assert left["week"] >= left["month"] >= left["quarter"]
     assert left["week"] > left["month"], "the demo has month-precision dates"
 
@@ -800,15 +860,20 @@ def test_aggregates_by_group(client, by):
 
 
 def test_aggregates_by_country_name_the_countries(client, incidents):
-    grouped = ok(client.get("/api/aggregates", params={"interval": "quarter",
-                                                       "by": "country"}))
+    grouped = ok(client.get("/api/aggregates", params={"interval": "quarter", "by": "country"}))
     countries = {(i["location"] or {}).get("country") for i in incidents}
     assert {c["group"] for c in grouped["series"]} <= countries
 
 
-@pytest.mark.parametrize("params", [{"country": "PK"}, {"nationality": "CN"},
-                                    {"event_type": ["bombing", "armed_assault"]},
-                                    {"since": "2025-09-01", "actor": "TTP"}])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"country": "PK"},
+        {"nationality": "CN"},
+        {"event_type": ["bombing", "armed_assault"]},
+        {"since": "2025-09-01", "actor": "TTP"},
+    ],
+)
 def test_aggregates_take_the_incident_filters(client, params):
     total = len(filtered(client, **params))
     series = ok(client.get("/api/aggregates", params={**params, "interval": "week"}))
@@ -849,8 +914,9 @@ def test_export_matches_the_cli(writable_db, runner):
     with serve(writable_db) as client:
         api = export_lines(client, kind="incident")
         every = export_lines(client)
-    result = runner.invoke(cli_app, ["export", "--format", "jsonl", "--kind", "incident",
-                                     "--db", str(writable_db)])
+    result = runner.invoke(
+        cli_app, ["export", "--format", "jsonl", "--kind", "incident", "--db", str(writable_db)]
+    )
     assert result.exit_code == 0, result.output
     assert api == result.stdout.splitlines()
     assert api
@@ -951,9 +1017,17 @@ def test_a_server_without_a_key_refuses_every_write(writable_db):
 
 def test_closed_reads_need_the_key(writable_db):
     with serve(writable_db, open_reads=False, api_key=KEY) as client:
-        for path in ("/api/incidents", "/api/incidents/points", "/api/statements",
-                     "/api/statements/network", "/api/actors", "/api/articles",
-                     "/api/aggregates", "/api/export", "/api/actors/BLA"):
+        for path in (
+            "/api/incidents",
+            "/api/incidents/points",
+            "/api/statements",
+            "/api/statements/network",
+            "/api/actors",
+            "/api/articles",
+            "/api/aggregates",
+            "/api/export",
+            "/api/actors/BLA",
+        ):
             refused = client.get(path)
             assert refused.status_code == 401, path
             assert "API key" in refused.json()["detail"]
@@ -979,8 +1053,7 @@ def test_dashboard_login_sets_a_cookie(writable_db):
         assert deep.status_code == 303
         assert "next=" in deep.headers["location"]
         assert client.get("/login").status_code == 200
-        response = client.post("/login", data={"key": KEY, "next": "/"},
-                               follow_redirects=False)
+        response = client.post("/login", data={"key": KEY, "next": "/"}, follow_redirects=False)
         assert response.status_code == 303
         assert response.headers["location"] == "/"
         cookie = response.headers["set-cookie"]
@@ -996,8 +1069,9 @@ def test_dashboard_login_sets_a_cookie(writable_db):
 
 def test_dashboard_login_with_a_wrong_key(writable_db):
     with serve(writable_db, open_reads=False, api_key=KEY) as client:
-        response = client.post("/login", data={"key": "not-the-key", "next": "/"},
-                               follow_redirects=False)
+        response = client.post(
+            "/login", data={"key": "not-the-key", "next": "/"}, follow_redirects=False
+        )
         assert response.status_code == 401
         assert "set-cookie" not in response.headers
         assert not client.cookies
@@ -1005,21 +1079,28 @@ def test_dashboard_login_with_a_wrong_key(writable_db):
 
 
 @pytest.mark.parametrize(
-    "target", ["//evil.example", "https://evil.example", "//evil.example/x",
-               "/\\evil.example", "evil.example", "javascript:alert(1)"],
+    "target",
+    [
+        "//evil.example",
+        "https://evil.example",
+        "//evil.example/x",
+        "/\\evil.example",
+        "evil.example",
+        "javascript:alert(1)",
+    ],
 )
 def test_login_never_redirects_off_site(writable_db, target):
     with serve(writable_db, open_reads=False, api_key=KEY) as client:
-        response = client.post("/login", data={"key": KEY, "next": target},
-                               follow_redirects=False)
+        response = client.post("/login", data={"key": KEY, "next": target}, follow_redirects=False)
         assert response.status_code == 303
         assert response.headers["location"] == "/"
 
 
 def test_login_goes_back_to_the_page_asked_for(writable_db):
     with serve(writable_db, open_reads=False, api_key=KEY) as client:
-        response = client.post("/login", data={"key": KEY, "next": "/statements?type=ACCUSE"},
-                               follow_redirects=False)
+        response = client.post(
+            "/login", data={"key": KEY, "next": "/statements?type=ACCUSE"}, follow_redirects=False
+        )
         assert response.status_code == 303
         assert response.headers["location"] == "/statements?type=ACCUSE"
 
@@ -1053,8 +1134,13 @@ def test_posting_an_article_ingests_extracts_and_resolves_it(writer):
     events = set(detail["event"].values())
     assert events, "extraction found the attack"
     placed = [ok(writer.get(f"/api/incidents/{e}"))["incident"] for e in events]
-    in_kp = [i for i in placed if i["location"] and i["location"]["country"] == "PK"
-             and i["location"]["admin1"] == "Khyber Pakhtunkhwa"]
+    in_kp = [
+        i
+        for i in placed
+        if i["location"]
+        and i["location"]["country"] == "PK"
+        and i["location"]["admin1"] == "Khyber Pakhtunkhwa"
+    ]
     assert in_kp, placed
     incident = in_kp[0]
     assert article_id in article_ids(incident)
@@ -1076,8 +1162,14 @@ def test_posting_the_same_article_again_changes_nothing(writer):
 
 @pytest.mark.parametrize(
     "body",
-    [{}, {"title": "no text"}, {"text": ""}, {"text": "x", "colour": "red"},
-     {"url": "not a url"}, {"text": "x", "published": "2025-13-01"}],
+    [
+        {},
+        {"title": "no text"},
+        {"text": ""},
+        {"text": "x", "colour": "red"},
+        {"url": "not a url"},
+        {"text": "x", "published": "2025-13-01"},
+    ],
 )
 def test_posting_an_invalid_article_is_422(writer, body):
     before = ok(writer.get("/api/health"))
@@ -1091,8 +1183,9 @@ def test_posting_neither_text_nor_url_says_so(writer):
     assert "text" in message_of(writer.post("/api/ingest", json={"title": "t"}))
 
 
-@pytest.mark.parametrize("url", ["http://127.0.0.1:9/x", "http://10.0.0.1/",
-                                 "http://localhost:9/", "http://[::1]:9/"])
+@pytest.mark.parametrize(
+    "url", ["http://127.0.0.1:9/x", "http://10.0.0.1/", "http://localhost:9/", "http://[::1]:9/"]
+)
 def test_posting_a_private_url_is_refused(writer, url):
     before = ok(writer.get("/api/health"))
     response = writer.post("/api/ingest", json={"url": url})
@@ -1107,8 +1200,7 @@ def test_posting_a_private_url_is_refused(writer, url):
 def test_merging_two_incidents(writer):
     incidents = every_incident(writer, sort="date")
     first, second = incidents[0], incidents[1]
-    result = ok(writer.post(f"/api/incidents/{first['id']}/merge",
-                            json={"other": second["id"]}))
+    result = ok(writer.post(f"/api/incidents/{first['id']}/merge", json={"other": second["id"]}))
     after = every_incident(writer)
     assert len(after) == len(incidents) - 1
     assert result["incidents"] == len(after)
@@ -1123,8 +1215,7 @@ def test_merging_two_incidents(writer):
 def test_a_merge_survives_a_later_ingest(writer):
     incidents = every_incident(writer, sort="date")
     first, second = incidents[0], incidents[1]
-    result = ok(writer.post(f"/api/incidents/{first['id']}/merge",
-                            json={"other": second["id"]}))
+    result = ok(writer.post(f"/api/incidents/{first['id']}/merge", json={"other": second["id"]}))
     ok(writer.post("/api/ingest", json=POSTED))
     merged = ok(writer.get(f"/api/incidents/{result['incident']}"))["incident"]
     assert article_ids(merged) >= article_ids(first) | article_ids(second)
@@ -1135,11 +1226,11 @@ def test_merging_with_itself_or_nothing(writer, gwadar):
     itself = writer.post(f"/api/incidents/{gwadar['id']}/merge", json={"other": gwadar["id"]})
     assert itself.status_code == 422
     assert "itself" in itself.json()["detail"]
-    missing = writer.post(f"/api/incidents/{gwadar['id']}/merge",
-                          json={"other": "evt-0000000000000000"})
+    missing = writer.post(
+        f"/api/incidents/{gwadar['id']}/merge", json={"other": "evt-0000000000000000"}
+    )
     assert missing.status_code == 404
-    unknown = writer.post("/api/incidents/evt-0000000000000000/merge",
-                          json={"other": gwadar["id"]})
+    unknown = writer.post("/api/incidents/evt-0000000000000000/merge", json={"other": gwadar["id"]})
     assert unknown.status_code == 404
     assert writer.post(f"/api/incidents/{gwadar['id']}/merge", json={}).status_code == 422
     assert len(every_incident(writer)) == total
@@ -1149,7 +1240,8 @@ def only_here(incidents: list[dict[str, Any]], incident: dict[str, Any]) -> list
     """Articles that report this incident and no other."""
     elsewhere = {a for i in incidents if i["id"] != incident["id"] for a in article_ids(i)}
     return sorted(
-        s["article_id"] for s in incident["sources"]
+        s["article_id"]
+        for s in incident["sources"]
         if s["role"] == "report" and s["article_id"] not in elsewhere
     )
 
@@ -1159,8 +1251,7 @@ def test_splitting_an_account_off(writer, gwadar):
     candidates = only_here(incidents, gwadar)
     assert candidates and len(article_ids(gwadar)) >= 2
     leaving = candidates[-1]
-    result = ok(writer.post(f"/api/incidents/{gwadar['id']}/split",
-                            json={"article": leaving}))
+    result = ok(writer.post(f"/api/incidents/{gwadar['id']}/split", json={"article": leaving}))
     after = every_incident(writer)
     assert len(after) == len(incidents) + 1
     assert result["incidents"] == len(after)
@@ -1174,22 +1265,26 @@ def test_splitting_an_account_off(writer, gwadar):
 def test_a_split_accepts_an_article_id_prefix(writer, gwadar):
     incidents = every_incident(writer)
     leaving = only_here(incidents, gwadar)[-1]
-    result = ok(writer.post(f"/api/incidents/{gwadar['id']}/split",
-                            json={"article": leaving[:8]}))
+    result = ok(writer.post(f"/api/incidents/{gwadar['id']}/split", json={"article": leaving[:8]}))
     assert result["incidents"] == len(incidents) + 1
 
 
 def test_splitting_with_an_article_not_in_the_incident(writer, gwadar, articles):
     outside = [a["id"] for a in articles if a["id"] not in article_ids(gwadar)]
     total = len(every_incident(writer))
-    response = writer.post(f"/api/incidents/{gwadar['id']}/split",
-                           json={"article": outside[0]})
+    response = writer.post(f"/api/incidents/{gwadar['id']}/split", json={"article": outside[0]})
     assert response.status_code == 422
     assert outside[0] in response.json()["detail"]
-    assert writer.post(f"/api/incidents/{gwadar['id']}/split",
-                       json={"article": "ab"}).status_code == 422
-    assert writer.post("/api/incidents/evt-0000000000000000/split",
-                       json={"article": outside[0]}).status_code == 404
+    assert (
+        writer.post(f"/api/incidents/{gwadar['id']}/split", json={"article": "ab"}).status_code
+        == 422
+    )
+    assert (
+        writer.post(
+            "/api/incidents/evt-0000000000000000/split", json={"article": outside[0]}
+        ).status_code
+        == 404
+    )
     assert len(every_incident(writer)) == total
 
 
@@ -1198,8 +1293,10 @@ def test_splitting_the_only_article_off(writer):
     single = [i for i in incidents if len(article_ids(i)) == 1]
     assert single, "the demo has an incident only one article tells"
     incident = single[0]
-    response = writer.post(f"/api/incidents/{incident['id']}/split",
-                           json={"article": next(iter(article_ids(incident)))})
+    response = writer.post(
+        f"/api/incidents/{incident['id']}/split",
+        json={"article": next(iter(article_ids(incident)))},
+    )
     assert response.status_code == 422
     assert len(every_incident(writer)) == len(incidents)
 
@@ -1208,9 +1305,15 @@ def test_splitting_the_only_article_off(writer):
 
 
 def test_correcting_fatalities(writer, gwadar):
-    response = writer.post(f"/api/incidents/{gwadar['id']}/corrections",
-                           json={"field": "fatalities", "value": 12,
-                                 "note": "the hospital's final count", "author": "tester"})
+    response = writer.post(
+        f"/api/incidents/{gwadar['id']}/corrections",
+        json={
+            "field": "fatalities",
+            "value": 12,
+            "note": "the hospital's final count",
+            "author": "tester",
+        },
+    )
     assert response.status_code == 201, response.text
     detail = response.json()
     incident = detail["incident"]
@@ -1229,8 +1332,10 @@ def test_correcting_fatalities(writer, gwadar):
     listed = every_incident(writer, min_fatalities=12)
     assert gwadar["id"] in ids(listed)
     points = ok(writer.get("/api/incidents/points"))
-    assert next(f for f in points["features"]
-                if f["id"] == gwadar["id"])["properties"]["fatalities"] == 12
+    assert (
+        next(f for f in points["features"] if f["id"] == gwadar["id"])["properties"]["fatalities"]
+        == 12
+    )
 
 
 def test_correcting_with_a_cited_span(writer, gwadar):
@@ -1239,8 +1344,11 @@ def test_correcting_with_a_cited_span(writer, gwadar):
     start, end = 0, text.index(".") + 1
     detail = writer.post(
         f"/api/incidents/{gwadar['id']}/corrections",
-        json={"field": "fatalities", "value": {"low": 7, "best": 8, "high": 9},
-              "evidence": {"article_id": article_id, "start": start, "end": end}},
+        json={
+            "field": "fatalities",
+            "value": {"low": 7, "best": 8, "high": 9},
+            "evidence": {"article_id": article_id, "start": start, "end": end},
+        },
     ).json()
     assert detail["incident"]["fatalities"] == {"low": 7, "best": 8, "high": 9}
     (cited,) = [e for e in detail["incident"]["evidence"] if e["field"] == "fatalities"]
@@ -1263,14 +1371,29 @@ def test_correcting_other_fields(writer, gwadar):
     steps = [
         ("event_type", "armed_assault", lambda i: i["event_type"] == "armed_assault"),
         ("suicide", False, lambda i: i["suicide"] is False),
-        ("date", "2026-01", lambda i: i["date"]["precision"] == "month"
-         and i["date"]["earliest"] == "2026-01-01" and i["date"]["latest"] == "2026-01-31"),
-        ("location", "Turbat", lambda i: i["location"]["place"] == "Turbat"
-         and i["location"]["country"] == "PK"),
+        (
+            "date",
+            "2026-01",
+            lambda i: (
+                i["date"]["precision"] == "month"
+                and i["date"]["earliest"] == "2026-01-01"
+                and i["date"]["latest"] == "2026-01-31"
+            ),
+        ),
+        (
+            "location",
+            "Turbat",
+            lambda i: i["location"]["place"] == "Turbat" and i["location"]["country"] == "PK",
+        ),
         ("injured", None, lambda i: i["injured"] is None),
         ("target", "a convoy", lambda i: i["target"] == "a convoy"),
-        ("claimed_by", "BLF", lambda i: i["perpetrator"]["claimed_by"] == "BLF"
-         and i["perpetrator"]["alleged"] == claimed),
+        (
+            "claimed_by",
+            "BLF",
+            lambda i: (
+                i["perpetrator"]["claimed_by"] == "BLF" and i["perpetrator"]["alleged"] == claimed
+            ),
+        ),
     ]
     for field, value, check in steps:
         response = writer.post(path, json={"field": field, "value": value})
@@ -1283,10 +1406,19 @@ def test_correcting_other_fields(writer, gwadar):
 
 @pytest.mark.parametrize(
     ("field", "value"),
-    [("event_type", "explosion"), ("date", "2025-13"), ("date", "2025-02-30"),
-     ("fatalities", -1), ("fatalities", {"low": 5, "best": 2}), ("fatalities", "many"),
-     ("location", "Atlantis"), ("location", {"country": "Pakistan"}),
-     ("casualties", 3), ("suicide", "yes"), ("target", "")],
+    [
+        ("event_type", "explosion"),
+        ("date", "2025-13"),
+        ("date", "2025-02-30"),
+        ("fatalities", -1),
+        ("fatalities", {"low": 5, "best": 2}),
+        ("fatalities", "many"),
+        ("location", "Atlantis"),
+        ("location", {"country": "Pakistan"}),
+        ("casualties", 3),
+        ("suicide", "yes"),
+        ("target", ""),
+    ],
 )
 def test_bad_corrections_are_422(writer, gwadar, field, value):
     path = f"/api/incidents/{gwadar['id']}/corrections"
@@ -1299,24 +1431,30 @@ def test_bad_corrections_are_422(writer, gwadar, field, value):
 
 @pytest.mark.parametrize(
     "evidence",
-    [{"article_id": "0000000000000000", "start": 0, "end": 5},
-     {"start": 0, "end": 5}, {"article_id": "{first}", "start": 5, "end": 5},
-     {"article_id": "{first}", "start": 0, "end": 10_000_000},
-     {"article_id": "{first}", "start": -1, "end": 5}],
+    [
+        {"article_id": "0000000000000000", "start": 0, "end": 5},
+        {"start": 0, "end": 5},
+        {"article_id": "{first}", "start": 5, "end": 5},
+        {"article_id": "{first}", "start": 0, "end": 10_000_000},
+        {"article_id": "{first}", "start": -1, "end": 5},
+    ],
 )
 def test_a_correction_citing_a_bad_span_is_422(writer, gwadar, evidence):
     first = sorted(article_ids(gwadar))[0]
     if evidence.get("article_id") == "{first}":
         evidence = {**evidence, "article_id": first}
-    response = writer.post(f"/api/incidents/{gwadar['id']}/corrections",
-                           json={"field": "fatalities", "value": 12, "evidence": evidence})
+    response = writer.post(
+        f"/api/incidents/{gwadar['id']}/corrections",
+        json={"field": "fatalities", "value": 12, "evidence": evidence},
+    )
     assert response.status_code == 422, response.text
     assert ok(writer.get(f"/api/incidents/{gwadar['id']}"))["corrections"] == []
 
 
 def test_correcting_an_unknown_incident_is_404(writer):
-    response = writer.post("/api/incidents/evt-0000000000000000/corrections",
-                           json={"field": "fatalities", "value": 12})
+    response = writer.post(
+        "/api/incidents/evt-0000000000000000/corrections", json={"field": "fatalities", "value": 12}
+    )
     assert response.status_code == 404
 
 
@@ -1324,8 +1462,10 @@ def test_a_correction_survives_a_rebuild(writable_db):
     with serve(writable_db, api_key=KEY) as client:
         client.headers["X-API-Key"] = KEY
         gwadar = next(i for i in every_incident(client) if is_gwadar(i))
-        detail = client.post(f"/api/incidents/{gwadar['id']}/corrections",
-                             json={"field": "fatalities", "value": 12, "note": "n"}).json()
+        detail = client.post(
+            f"/api/incidents/{gwadar['id']}/corrections",
+            json={"field": "fatalities", "value": 12, "note": "n"},
+        ).json()
         (correction,) = detail["corrections"]
     store = open_store(writable_db)
     try:
@@ -1375,8 +1515,11 @@ def test_a_streamed_body_over_the_limit_is_413(writable_db):
         before = ok(client.get("/api/health"))
         payload = json.dumps({**POSTED, "text": POSTED_TEXT * 5}).encode()
         chunks = iter([payload[i : i + 500] for i in range(0, len(payload), 500)])
-        response = client.post("/api/ingest", content=chunks,
-                               headers={"X-API-Key": KEY, "Content-Type": "application/json"})
+        response = client.post(
+            "/api/ingest",
+            content=chunks,
+            headers={"X-API-Key": KEY, "Content-Type": "application/json"},
+        )
         assert response.status_code == 413, response.text
         assert ok(client.get("/api/health")) == before
 
@@ -1390,10 +1533,21 @@ def test_a_413_carries_the_security_headers(writable_db):
 
 
 @pytest.mark.parametrize(
-    "path", ["/", "/docs", "/login", "/articles", "/statements", "/api/health",
-             "/api/incidents", "/api/export", "/openapi.json",
-             "/api/incidents/evt-0000000000000000", "/api/incidents?limit=0",
-             "/incidents/evt-0000000000000000"],
+    "path",
+    [
+        "/",
+        "/docs",
+        "/login",
+        "/articles",
+        "/statements",
+        "/api/health",
+        "/api/incidents",
+        "/api/export",
+        "/openapi.json",
+        "/api/incidents/evt-0000000000000000",
+        "/api/incidents?limit=0",
+        "/incidents/evt-0000000000000000",
+    ],
 )
 def test_security_headers_on_pages_and_api(client, path):
     response = client.get(path)

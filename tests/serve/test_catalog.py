@@ -40,18 +40,30 @@ def on(value: str) -> DateSpan:
 def month(value: str) -> DateSpan:
     year, number = (int(part) for part in value.split("-"))
     last = calendar.monthrange(year, number)[1]
-    return DateSpan(value=value, precision="month", earliest=dt.date(year, number, 1),
-                    latest=dt.date(year, number, last))
+    return DateSpan(
+        value=value,
+        precision="month",
+        earliest=dt.date(year, number, 1),
+        latest=dt.date(year, number, last),
+    )
 
 
 def year(value: str) -> DateSpan:
-    return DateSpan(value=value, precision="year", earliest=dt.date(int(value), 1, 1),
-                    latest=dt.date(int(value), 12, 31))
+    return DateSpan(
+        value=value,
+        precision="year",
+        earliest=dt.date(int(value), 1, 1),
+        latest=dt.date(int(value), 12, 31),
+    )
 
 
 def place(country: str, admin1: str | None = None, name: str | None = None) -> Location:
-    return Location(country=country, admin1=admin1, place=name,
-                    precision="place" if name else "admin1" if admin1 else "country")
+    return Location(
+        country=country,
+        admin1=admin1,
+        place=name,
+        precision="place" if name else "admin1" if admin1 else "country",
+    )
 
 
 def incident(
@@ -80,16 +92,21 @@ def incident(
         injured=Count(low=injured, best=injured, high=injured) if injured is not None else None,
         victims=tuple(VictimGroup(nationality=n, count=c) for n, c in (victims or {}).items()),
         perpetrator=(
-            Perpetrator(claimed_by=claimed_by,
-                        alleged=tuple(Allegation(actor=a, by="Pakistan") for a in alleged))
+            Perpetrator(
+                claimed_by=claimed_by,
+                alleged=tuple(Allegation(actor=a, by="Pakistan") for a in alleged),
+            )
             if claimed_by or alleged
             else None
         ),
         target=target,
         sources=tuple(SourceRef(article_id=f"art-{id}-{n}") for n in range(sources)),
         evidence=(
-            (Evidence(field="target", article_id=f"art-{id}-0", start=0, end=len(quote),
-                      quote=quote),)
+            (
+                Evidence(
+                    field="target", article_id=f"art-{id}-0", start=0, end=len(quote), quote=quote
+                ),
+            )
             if quote
             else ()
         ),
@@ -97,20 +114,56 @@ def incident(
 
 
 EVENTS = [
-    incident("evt-a", date=on("2025-03-05"), where=place("PK", "Balochistan", "Gwadar"),
-             killed=3, injured=2, victims={"CN": 2, "PK": 1}, claimed_by="BLA",
-             alleged=("BLA",), suicide=True, sources=3,
-             quote="A suicide bomber struck a convoy near the port"),
-    incident("evt-b", date=on("2025-03-09"), where=place("PK", "Khyber Pakhtunkhwa", "Bannu"),
-             event_type="armed_assault", killed=1, claimed_by="TTP", suicide=False, sources=2,
-             target="a police station"),
-    incident("evt-c", date=month("2025-03"), where=place("AF", "Kunduz"), killed=5,
-             injured=1, alleged=("militants based in Pakistan",), sources=1),
-    incident("evt-d", where=place("PK", "Sindh", "Karachi"), event_type="kidnapping",
-             victims={"CN": 1}, sources=2),
+    incident(
+        "evt-a",
+        date=on("2025-03-05"),
+        where=place("PK", "Balochistan", "Gwadar"),
+        killed=3,
+        injured=2,
+        victims={"CN": 2, "PK": 1},
+        claimed_by="BLA",
+        alleged=("BLA",),
+        suicide=True,
+        sources=3,
+        quote="A suicide bomber struck a convoy near the port",
+    ),
+    incident(
+        "evt-b",
+        date=on("2025-03-09"),
+        where=place("PK", "Khyber Pakhtunkhwa", "Bannu"),
+        event_type="armed_assault",
+        killed=1,
+        claimed_by="TTP",
+        suicide=False,
+        sources=2,
+        target="a police station",
+    ),
+    incident(
+        "evt-c",
+        date=month("2025-03"),
+        where=place("AF", "Kunduz"),
+        killed=5,
+        injured=1,
+        alleged=("militants based in Pakistan",),
+        sources=1,
+    ),
+    incident(
+        "evt-d",
+        where=place("PK", "Sindh", "Karachi"),
+        event_type="kidnapping",
+        victims={"CN": 1},
+        sources=2,
+    ),
     incident("evt-e", date=year("2024"), where=None, killed=9, victims={"CN": 9}),
-    incident("evt-f", date=on("2025-04-01"), where=place("TJ", "Khatlon"),
-             event_type="drone_strike", killed=0, suicide=False, sources=4),
+    incident(
+        "evt-f",
+        date=on("2025-04-01"),
+        where=place("TJ", "Khatlon"),
+        event_type="drone_strike",
+        killed=0,
+        suicide=False,
+        sources=4,
+    ),
 ]
 
 
@@ -133,8 +186,14 @@ def found(catalog: Catalog, **wanted: Any) -> list[str]:
 
 @pytest.mark.parametrize(
     ("day", "week"),
-    [("2025-03-03", "2025-03-03"), ("2025-03-05", "2025-03-03"), ("2025-03-09", "2025-03-03"),
-     ("2025-03-10", "2025-03-10"), ("2025-01-01", "2024-12-30"), ("2024-02-29", "2024-02-26")],
+    [
+        ("2025-03-03", "2025-03-03"),
+        ("2025-03-05", "2025-03-03"),
+        ("2025-03-09", "2025-03-03"),
+        ("2025-03-10", "2025-03-10"),
+        ("2025-01-01", "2024-12-30"),
+        ("2024-02-29", "2024-02-26"),
+    ],
 )
 def test_a_week_starts_on_monday(day, week):
     assert period_of(dt.date.fromisoformat(day), "week") == week
@@ -143,10 +202,15 @@ def test_a_week_starts_on_monday(day, week):
 
 @pytest.mark.parametrize(
     ("day", "month_", "quarter"),
-    [("2025-01-01", "2025-01", "2025-Q1"), ("2025-03-31", "2025-03", "2025-Q1"),
-     ("2025-04-01", "2025-04", "2025-Q2"), ("2025-09-30", "2025-09", "2025-Q3"),
-     ("2025-10-01", "2025-10", "2025-Q4"), ("2025-12-31", "2025-12", "2025-Q4"),
-     ("0999-05-05", "0999-05", "0999-Q2")],
+    [
+        ("2025-01-01", "2025-01", "2025-Q1"),
+        ("2025-03-31", "2025-03", "2025-Q1"),
+        ("2025-04-01", "2025-04", "2025-Q2"),
+        ("2025-09-30", "2025-09", "2025-Q3"),
+        ("2025-10-01", "2025-10", "2025-Q4"),
+        ("2025-12-31", "2025-12", "2025-Q4"),
+        ("0999-05-05", "0999-05", "0999-Q2"),
+    ],
 )
 def test_month_and_quarter(day, month_, quarter):
     date = dt.date.fromisoformat(day)
@@ -180,7 +244,8 @@ def test_quarterly_series(catalog):
     series, left_out = aggregate(catalog.incidents(), "quarter")
     assert left_out == 2
     assert [(c["period"], c["incidents"], c["fatalities"]) for c in series] == [
-        ("2025-Q1", 3, 9), ("2025-Q2", 1, 0),
+        ("2025-Q1", 3, 9),
+        ("2025-Q2", 1, 0),
     ]
 
 
@@ -197,8 +262,12 @@ def test_a_year_date_fits_no_quarter():
 
 
 def test_a_date_span_across_two_weeks_is_left_out():
-    span = DateSpan(value="2025-03", precision="month", earliest=dt.date(2025, 3, 9),
-                    latest=dt.date(2025, 3, 10))
+    span = DateSpan(
+        value="2025-03",
+        precision="month",
+        earliest=dt.date(2025, 3, 9),
+        latest=dt.date(2025, 3, 10),
+    )
     rows = _rows([incident("evt-s", date=span)])
     assert aggregate(rows, "week") == ([], 1)
     assert aggregate(rows, "month")[1] == 0
@@ -208,8 +277,12 @@ def test_by_nationality_counts_an_incident_in_each_group(catalog):
     series, left_out = aggregate(catalog.incidents(), "month", "nationality")
     assert left_out == 2
     cells = {(c["period"], c["group"]): c for c in series}
-    assert set(cells) == {("2025-03", None), ("2025-03", "CN"), ("2025-03", "PK"),
-                          ("2025-04", None)}
+    assert set(cells) == {
+        ("2025-03", None),
+        ("2025-03", "CN"),
+        ("2025-03", "PK"),
+        ("2025-04", None),
+    }
     assert cells["2025-03", "CN"]["incidents"] == 1
     assert cells["2025-03", "PK"]["incidents"] == 1
     assert cells["2025-03", "CN"]["fatalities"] == cells["2025-03", "PK"]["fatalities"] == 3
@@ -232,10 +305,14 @@ def test_by_actor_counts_claimant_and_accused_once_each(catalog):
 
 @pytest.mark.parametrize(
     ("by", "groups"),
-    [("country", {"PK": 2, "AF": 1, "TJ": 1}),
-     ("admin1", {"PK/Balochistan": 1, "PK/Khyber Pakhtunkhwa": 1, "AF/Kunduz": 1,
-                 "TJ/Khatlon": 1}),
-     ("event_type", {"bombing": 2, "armed_assault": 1, "drone_strike": 1})],
+    [
+        ("country", {"PK": 2, "AF": 1, "TJ": 1}),
+        (
+            "admin1",
+            {"PK/Balochistan": 1, "PK/Khyber Pakhtunkhwa": 1, "AF/Kunduz": 1, "TJ/Khatlon": 1},
+        ),
+        ("event_type", {"bombing": 2, "armed_assault": 1, "drone_strike": 1}),
+    ],
 )
 def test_by_a_single_valued_group(catalog, by, groups):
     series, left_out = aggregate(catalog.incidents(), "quarter", by)
@@ -278,12 +355,18 @@ def test_incident_filter_normalises_codes_and_blanks():
 
 @pytest.mark.parametrize(
     ("values", "name"),
-    [({"since": "2025-03-02", "until": "2025-03-01"}, "until"),
-     ({"country": "PAK"}, "country"), ({"country": "P1"}, "country"),
-     ({"nationality": "Chinese"}, "nationality"), ({"event_type": ["explosion"]}, "event_type"),
-     ({"min_fatalities": -1}, "min_fatalities"), ({"since": "2025-13-01"}, "since"),
-     ({"admin1": "x" * 101}, "admin1"), ({"q": "x" * 201}, "q"),
-     ({"suicide": "perhaps"}, "suicide")],
+    [
+        ({"since": "2025-03-02", "until": "2025-03-01"}, "until"),
+        ({"country": "PAK"}, "country"),
+        ({"country": "P1"}, "country"),
+        ({"nationality": "Chinese"}, "nationality"),
+        ({"event_type": ["explosion"]}, "event_type"),
+        ({"min_fatalities": -1}, "min_fatalities"),
+        ({"since": "2025-13-01"}, "since"),
+        ({"admin1": "x" * 101}, "admin1"),
+        ({"q": "x" * 201}, "q"),
+        ({"suicide": "perhaps"}, "suicide"),
+    ],
 )
 def test_incident_filter_rejects(values, name):
     with pytest.raises(ValidationError) as caught:
@@ -298,8 +381,7 @@ def test_incident_filter_allows_a_one_day_window():
 
 @pytest.mark.parametrize(
     "values",
-    [{"since": "2025-03-02", "until": "2025-03-01"}, {"type": ["BLAME"]},
-     {"about": "x" * 41}],
+    [{"since": "2025-03-02", "until": "2025-03-01"}, {"type": ["BLAME"]}, {"about": "x" * 41}],
 )
 def test_statement_filter_rejects(values):
     with pytest.raises(ValidationError):
@@ -399,25 +481,45 @@ def test_sort_by_date_puts_the_undated_last_both_ways(catalog):
 
 def test_sort_by_fatalities_puts_unknown_tolls_last_both_ways(catalog):
     assert sorted_ids(catalog, "fatalities") == [
-        "evt-f", "evt-b", "evt-a", "evt-c", "evt-e", "evt-d"]
+        "evt-f",
+        "evt-b",
+        "evt-a",
+        "evt-c",
+        "evt-e",
+        "evt-d",
+    ]
     assert sorted_ids(catalog, "-fatalities") == [
-        "evt-e", "evt-c", "evt-a", "evt-b", "evt-f", "evt-d"]
+        "evt-e",
+        "evt-c",
+        "evt-a",
+        "evt-b",
+        "evt-f",
+        "evt-d",
+    ]
 
 
 def test_sort_by_sources_breaks_ties_by_id(catalog):
-    assert sorted_ids(catalog, "sources") == ["evt-c", "evt-e", "evt-b", "evt-d", "evt-a",
-                                              "evt-f"]
-    assert sorted_ids(catalog, "-sources") == ["evt-f", "evt-a", "evt-d", "evt-b", "evt-e",
-                                               "evt-c"]
+    assert sorted_ids(catalog, "sources") == ["evt-c", "evt-e", "evt-b", "evt-d", "evt-a", "evt-f"]
+    assert sorted_ids(catalog, "-sources") == ["evt-f", "evt-a", "evt-d", "evt-b", "evt-e", "evt-c"]
 
 
 def test_several_unknowns_go_last_in_id_order():
-    rows = _rows([incident("evt-3"), incident("evt-1", killed=2), incident("evt-2"),
-                  incident("evt-0", killed=1)])
+    rows = _rows(
+        [
+            incident("evt-3"),
+            incident("evt-1", killed=2),
+            incident("evt-2"),
+            incident("evt-0", killed=1),
+        ]
+    )
     for order in ("fatalities", "-fatalities"):
         assert [r.id for r in Catalog.sort_incidents(rows, order)][2:] == ["evt-2", "evt-3"]
     assert [r.id for r in Catalog.sort_incidents(rows, "date")] == [
-        "evt-0", "evt-1", "evt-2", "evt-3"]
+        "evt-0",
+        "evt-1",
+        "evt-2",
+        "evt-3",
+    ]
 
 
 # -- the catalog itself ----------------------------------------------------------------

@@ -298,12 +298,8 @@ def _row_or_404(cat: Catalog, event_id: str) -> IncidentRow:
 
 def accounts_of(cat: Catalog, event_id: str) -> list[Account]:
     with cat.locked() as store:
+        members = store.mentions_of(event_id)
         links = store.resolution_links()
-        members = [
-            mention
-            for mention, _ in store.incident_mentions()
-            if links.get(mention.id, ("",))[0] == event_id
-        ]
         articles = {
             m.sources[0].article_id: store.find_articles(m.sources[0].article_id)
             for m in members
@@ -312,7 +308,11 @@ def accounts_of(cat: Catalog, event_id: str) -> list[Account]:
     accounts = []
     for mention in members:
         source = mention.sources[0] if mention.sources else None
-        found = articles.get(source.article_id) if source else None
+        found = (
+            [a for a in articles.get(source.article_id, []) if a.id == source.article_id]
+            if source
+            else []
+        )
         _, score, reason = links[mention.id]
         accounts.append(
             Account(

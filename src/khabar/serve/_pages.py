@@ -187,7 +187,7 @@ def _values(incident: Incident, evidence: list[Evidence]) -> list[dict[str, Any]
         "event_type": incident.event_type.replace("_", " "),
         "suicide": None if incident.suicide is None else ("yes" if incident.suicide else "no"),
         "location": ", ".join(
-            filter(None, [where.place, where.admin2, where.admin1, where.country])
+            dict.fromkeys(filter(None, [where.place, where.admin2, where.admin1, where.country]))
         )
         if where
         else None,

@@ -87,6 +87,9 @@ class Store(Protocol):
         """Every extracted incident with its article's publication date, in the order
         the articles arrived (the order resolution reads them)."""
 
+    def mentions_of(self, event_id: str) -> list[Incident]:
+        """The extracted incidents resolution linked to one event, in arrival order."""
+
     def resolution_links(self) -> dict[str, tuple[str, float | None, str]]:
         """mention id -> (event id, score, reason) of the last resolution."""
 

@@ -225,6 +225,16 @@ class DuckDBStore:
             ).fetchall()
         return [(Incident.model_validate_json(body), published) for body, published in rows]
 
+    def mentions_of(self, event_id: str) -> list[Incident]:
+        with self._errors("read an incident's mentions"):
+            rows = self._con.execute(
+                "SELECT r.body FROM incident_links l JOIN records r ON r.id = l.mention_id "
+                "JOIN articles a ON r.article_id = a.id WHERE l.event_id = ? "
+                "ORDER BY a.first_seen, a.id, r.id",
+                [event_id],
+            ).fetchall()
+        return [Incident.model_validate_json(body) for (body,) in rows]
+
     def resolution_links(self) -> dict[str, tuple[str, float | None, str]]:
         with self._errors("read resolution links"):
             rows = self._con.execute(
