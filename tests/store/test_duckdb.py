@@ -190,3 +190,64 @@ def test_add_articles_writes_a_batch_and_counts_repeats_once(store):
     assert store.count_articles() == 4
     assert {s.locator for s in store.sources_of(article(1).id)} == {"f1.txt", "again.txt"}
     assert store.add_articles([]) == []
+
+
+def test_count_articles_takes_the_list_filters(store):
+    store.add_articles(
+        [
+            article(1, published=dt.date(2025, 1, 5), outlet="Dawn"),
+            article(2, published=dt.date(2025, 3, 1), outlet="Tolo News"),
+            article(3, text="A story about Quetta."),
+        ]
+    )
+    assert store.count_articles() == 3
+    assert store.count_articles(ArticleQuery(since=dt.date(2025, 2, 1))) == 1
+    assert store.count_articles(ArticleQuery(outlet="dawn", limit=1)) == 1
+    assert store.count_articles(ArticleQuery(text="quetta")) == 1
+
+
+def test_records_of_and_mentions_of_an_event(store):
+    store.add_articles([article(1), article(2)])
+    mention = Incident(
+        id="inc-a", event_type="bombing", sources=(SourceRef(article_id=article(1).id),)
+    )
+    other = Incident(
+        id="inc-b", event_type="bombing", sources=(SourceRef(article_id=article(2).id),)
+    )
+    store.replace_records(article(1).id, [mention], extractor="t", model="m")
+    store.replace_records(article(2).id, [other], extractor="t", model="m")
+    event = mention.model_copy(update={"id": "evt-1"})
+    store.save_resolution(
+        [event], [("inc-a", "evt-1", None, "new event"), ("inc-b", "evt-1", 5.0, "same place")]
+    )
+    assert [r.id for r in store.records_of(article(1).id)] == ["inc-a"]
+    assert [m.id for m in store.mentions_of("evt-1")] == ["inc-a", "inc-b"]
+    assert store.mentions_of("evt-none") == []
+
+
+def test_corrections_round_trip_in_the_order_made(store):
+    from khabar.records import Correction, Evidence
+
+    first = Correction(
+        id="c1",
+        event_id="evt-1",
+        anchor="inc-a",
+        field="fatalities",
+        value={"low": 3, "best": 4, "high": 5},
+        note="the hospital's figure",
+        author="analyst",
+        evidence=Evidence(article_id="a" * 16, start=0, end=5, quote="Story"),
+        created_at=dt.datetime(2026, 1, 2, 10, 0),
+    )
+    second = first.model_copy(
+        update={
+            "id": "c0",
+            "field": "target",
+            "value": "a convoy",
+            "evidence": None,
+            "created_at": dt.datetime(2026, 1, 2, 11, 0),
+        }
+    )
+    store.add_correction(second)
+    store.add_correction(first)
+    assert store.corrections() == [first, second]
