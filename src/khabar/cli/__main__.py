@@ -1,0 +1,5 @@
+"""`python -m khabar.cli`."""
+
+from . import app
+
+app()
