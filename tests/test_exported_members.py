@@ -37,6 +37,8 @@ def test_records_public_api():
         "Arrest",
         "Article",
         "ArticleSource",
+        "CorrectableField",
+        "Correction",
         "Count",
         "DatePrecision",
         "DateSpan",
@@ -56,7 +58,27 @@ def test_records_public_api():
     ]
 
 
+def test_serve_and_resolve_public_api():
+    import khabar.resolve
+    import khabar.serve
+
+    assert sorted(khabar.serve.__all__) == ["ServeOptions", "create_app"]
+    assert {"apply_corrections", "correct", "normalise_value", "CORRECTABLE"} <= set(
+        khabar.resolve.__all__
+    )
+
+
 def test_every_public_name_exists():
-    for module in (khabar, khabar.ingest, khabar.records, khabar.store):
+    import khabar.resolve
+    import khabar.serve
+
+    for module in (
+        khabar,
+        khabar.ingest,
+        khabar.records,
+        khabar.store,
+        khabar.resolve,
+        khabar.serve,
+    ):
         for name in module.__all__:
             assert hasattr(module, name), f"{module.__name__}.{name}"

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Security
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import StreamingResponse
 from fastapi.security import APIKeyHeader
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, model_validator
@@ -91,11 +92,22 @@ def _known_parameters(request: Request) -> None:
             known |= set(fields) if fields else {param.alias}
     unknown = sorted(set(request.query_params) - known)
     if unknown:
-        raise HTTPException(
-            422,
-            f"unknown query parameter(s): {', '.join(unknown)}; this endpoint takes: "
-            f"{', '.join(sorted(known)) or 'none'}",
+        takes = ", ".join(sorted(known)) or "none"
+        raise RequestValidationError(
+            [
+                {
+                    "loc": ("query", name),
+                    "msg": f"unknown parameter; this endpoint takes: {takes}",
+                    "type": "unknown_parameter",
+                }
+                for name in unknown
+            ]
         )
+
+
+def invalid(message: str, *loc: str) -> RequestValidationError:
+    """A 422 in the same shape as FastAPI's own (detail list and message)."""
+    return RequestValidationError([{"loc": loc, "msg": message, "type": "value_error"}])
 
 
 def catalog(request: Request) -> Catalog:
@@ -445,7 +457,7 @@ def list_articles(
 ) -> dict[str, Any]:
     """Stored articles, newest first, without their text."""
     if since and until and until < since:
-        raise HTTPException(422, f"until ({until}) is before since ({since})")
+        raise invalid(f"until ({until}) is before since ({since})", "query", "until")
     size = _limit(request, limit)
     query = ArticleQuery(since=since, until=until, outlet=outlet, text=q, limit=size, offset=offset)
     with cat.locked() as store:
@@ -591,11 +603,11 @@ def ingest(posted: PostedArticle, request: Request, cat: CatalogDep) -> dict[str
             try:
                 summary = ingest_into(store, inputs, options=options, extractor=state.extractor())
             except KhabarError as error:
-                raise HTTPException(422, str(error)) from error
+                raise invalid(str(error), "body") from error
             ids = list(dict.fromkeys(summary.article_ids))
         cat.refresh()
     if not summary.new + summary.known and summary.failures:
-        raise HTTPException(422, "; ".join(f.reason for f in summary.failures))
+        raise invalid("; ".join(f.reason for f in summary.failures), "body")
     return {
         "new": summary.new,
         "known": summary.known,
@@ -653,7 +665,7 @@ def merge(event_id: str, body: MergeRequest, cat: CatalogDep) -> dict[str, Any]:
 
     first, second = _row_or_404(cat, event_id), _row_or_404(cat, body.other)
     if first.id == second.id:
-        raise HTTPException(422, "an incident cannot be merged with itself")
+        raise invalid("an incident cannot be merged with itself", "body", "other")
     with cat.locked() as store:
         anchor = _mentions_of(store, first.id)
         store.add_overrides(
@@ -680,10 +692,14 @@ def split(event_id: str, body: SplitRequest, cat: CatalogDep) -> dict[str, Any]:
             if mention.sources and mention.sources[0].article_id.startswith(body.article)
         ]
         if not leaving:
-            raise HTTPException(422, f"no account of {row.id} comes from article {body.article!r}")
+            raise invalid(
+                f"no account of {row.id} comes from article {body.article!r}", "body", "article"
+            )
         staying = [m for m in members if m not in leaving]
         if not staying:
-            raise HTTPException(422, "every account comes from that article; nothing to split")
+            raise invalid(
+                "every account comes from that article; nothing to split", "body", "article"
+            )
         store.add_overrides([(x, y, "apart") for x in leaving for y in staying])
         total, events = resolve_into(store, rebuild=True)
         holder = store.resolution_links()[leaving[0]][0]
@@ -710,7 +726,7 @@ def add_correction(
     try:
         value = normalise_value(body.field, body.value, gazetteer=_state(request).gazetteer())
     except ValueError as error:
-        raise HTTPException(422, str(error)) from None
+        raise invalid(str(error), "body", "value") from None
     with cat.locked() as store:
         evidence = _cited(store, body.evidence) if body.evidence else None
         anchor = _mentions_of(store, row.id)
@@ -735,13 +751,13 @@ def add_correction(
 def _cited(store: Any, citation: EvidenceCitation) -> Evidence:
     found = [a for a in store.find_articles(citation.article_id) if a.id == citation.article_id]
     if not found:
-        raise HTTPException(422, f"evidence: no article {citation.article_id!r}")
+        raise invalid(f"no article {citation.article_id!r}", "body", "evidence", "article_id")
     text = found[0].text
     if not citation.start < citation.end <= len(text):
-        raise HTTPException(
-            422,
-            f"evidence: the span {citation.start}-{citation.end} is not "
-            f"within the article (0-{len(text)})",
+        raise invalid(
+            f"the span {citation.start}-{citation.end} is not within the article (0-{len(text)})",
+            "body",
+            "evidence",
         )
     return Evidence(
         article_id=citation.article_id,

@@ -68,8 +68,21 @@ class _State:
             return self._gazetteer
 
 
+SECURITY_HEADERS = [
+    (b"content-security-policy", CONTENT_SECURITY_POLICY.encode()),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"no-referrer"),
+    (b"x-frame-options", b"DENY"),
+]
+
+
 class _Limits:
-    """Security headers on every response, and a cap on request bodies (413 beyond)."""
+    """Security headers on every response, and a cap on request bodies (413 beyond).
+
+    A body over the cap with no Content-Length (chunked) is cut off where it crosses
+    the cap: the app is told the client left, whatever it answers is dropped, and the
+    client gets the 413.
+    """
 
     def __init__(self, app: ASGIApp, *, max_body: int) -> None:
         self.app = app
@@ -84,36 +97,35 @@ class _Limits:
             await _too_large(send, self.max_body)
             return
         seen = 0
+        over = False
 
         async def counted() -> Message:
-            nonlocal seen
+            nonlocal seen, over
+            if over:
+                return {"type": "http.disconnect"}
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > self.max_body:
-                    raise _BodyTooLarge
+                    over = True
+                    return {"type": "http.disconnect"}
             return message
 
         async def with_headers(message: Message) -> None:
+            if over:
+                return
             if message["type"] == "http.response.start":
-                headers = list(message.get("headers") or [])
-                headers += [
-                    (b"content-security-policy", CONTENT_SECURITY_POLICY.encode()),
-                    (b"x-content-type-options", b"nosniff"),
-                    (b"referrer-policy", b"no-referrer"),
-                    (b"x-frame-options", b"DENY"),
-                ]
+                headers = list(message.get("headers") or []) + SECURITY_HEADERS
                 message = {**message, "headers": headers}
             await send(message)
 
         try:
             await self.app(scope, counted, with_headers)
-        except _BodyTooLarge:
+        except Exception:
+            if not over:
+                raise
+        if over:
             await _too_large(send, self.max_body)
-
-
-class _BodyTooLarge(Exception):
-    pass
 
 
 async def _too_large(send: Send, limit: int) -> None:
@@ -122,7 +134,7 @@ async def _too_large(send: Send, limit: int) -> None:
         {
             "type": "http.response.start",
             "status": 413,
-            "headers": [(b"content-type", b"application/json")],
+            "headers": [(b"content-type", b"application/json"), *SECURITY_HEADERS],
         }
     )
     await send({"type": "http.response.body", "body": body})
@@ -174,8 +186,11 @@ def build_app(settings: Settings | None = None, *, store: Store | None = None) -
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, error: StarletteHTTPException) -> Any:
         if request.url.path.startswith("/api") or request.url.path.startswith("/static"):
+            body = {"detail": error.detail}
+            if error.status_code == 422:
+                body["message"] = str(error.detail)
             return JSONResponse(
-                {"detail": error.detail},
+                body,
                 status_code=error.status_code,
                 headers=getattr(error, "headers", None),
             )
