@@ -8,6 +8,7 @@ uncaught page error, and saves screenshots under ``test-output/screenshots/``.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import shutil
@@ -233,18 +234,46 @@ def test_filters_drive_map_and_list(page: Page, server: str) -> None:
     assert _rows(page) == places
 
 
-def test_timeline_bar_filters_by_month(page: Page, server: str) -> None:
+@pytest.mark.parametrize("interval", ["month", "week", "quarter"])
+def test_timeline_bar_filters_by_its_period(page: Page, server: str, interval: str) -> None:
     page.page.goto(server + "/")  # type: ignore[attr-defined]
     ticket = _loaded(page)
-    bar = page.page.locator("#timeline rect.bar[height]:not([height='0'])").first  # type: ignore[attr-defined]
+    if interval != "month":
+        page.page.select_option("#interval", interval)  # type: ignore[attr-defined]
+        ticket = _loaded(page, ticket)
+    bar = page.page.locator("#timeline rect.bar:not([height='0'])").first  # type: ignore[attr-defined]
     period = bar.get_attribute("data-period")
     bar.click()
     _loaded(page, ticket)
-    assert page.page.input_value("input[name=since]") == f"{period}-01"  # type: ignore[attr-defined]
+    since = dt.date.fromisoformat(page.page.input_value("input[name=since]"))  # type: ignore[attr-defined]
+    until = dt.date.fromisoformat(page.page.input_value("input[name=until]"))  # type: ignore[attr-defined]
+    if interval == "week":
+        assert since.isoformat() == period and since.weekday() == 0
+        assert until - since == dt.timedelta(days=6)
+    elif interval == "month":
+        assert since.isoformat() == f"{period}-01" and until.month == since.month
+    else:
+        quarter = int(period[-1])
+        assert (since.month, until.month) == (3 * quarter - 2, 3 * quarter)
     dates = page.page.eval_on_selector_all(  # type: ignore[attr-defined]
         "#incident-table tbody tr td:first-child", "cells => cells.map(c => c.textContent)"
     )
-    assert dates and all(date.startswith(period) for date in dates)
+    # A date known to the month or year is kept when its window overlaps the period.
+    assert dates and all(_overlaps(d, since, until) for d in dates), dates
+    page.shot(f"timeline-{interval}")
+
+
+def _overlaps(value: str, since: dt.date, until: dt.date) -> bool:
+    first = dt.date.fromisoformat(
+        (value + "-01-01")[:10] if len(value) == 4 else (value + "-01")[:10]
+    )
+    if len(value) == 10:
+        last = first
+    elif len(value) == 7:
+        last = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(1)
+    else:
+        last = first.replace(month=12, day=31)
+    return first <= until and since <= last
 
 
 def test_open_incident_and_see_highlighted_evidence(page: Page, server: str) -> None:

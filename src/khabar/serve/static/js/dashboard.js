@@ -111,56 +111,90 @@
     return result;
   }
 
-  function monthsBetween(first, last) {
+  const interval = document.getElementById('interval');
+  const DAY = 86400000;
+
+  function isoDay(ms) { return new Date(ms).toISOString().slice(0, 10); }
+
+  // Every period from the first to the last (gaps drawn as empty bars), as the API
+  // names them: the Monday of a week, 2025-03, 2025-Q1.
+  function periodsBetween(first, last, kind) {
     const out = [];
-    let [y, m] = first.split('-').map(Number);
-    const [ly, lm] = last.split('-').map(Number);
+    if (kind === 'week') {
+      for (let t = Date.parse(first); t <= Date.parse(last); t += 7 * DAY) out.push(isoDay(t));
+      return out;
+    }
+    const step = kind === 'quarter' ? 3 : 1;
+    const parse = function (p) {
+      const [y, rest] = p.split('-');
+      return [Number(y), kind === 'quarter' ? (Number(rest.slice(1)) - 1) * 3 + 1 : Number(rest)];
+    };
+    let [y, m] = parse(first);
+    const [ly, lm] = parse(last);
     while (y < ly || (y === ly && m <= lm)) {
-      out.push(y + '-' + String(m).padStart(2, '0'));
-      m += 1; if (m > 12) { m = 1; y += 1; }
+      out.push(kind === 'quarter' ? y + '-Q' + ((m - 1) / 3 + 1) : y + '-' + String(m).padStart(2, '0'));
+      m += step; if (m > 12) { m -= 12; y += 1; }
     }
     return out;
   }
 
+  // The first and last day of a period.
+  function bounds(period, kind) {
+    if (kind === 'week') return [period, isoDay(Date.parse(period) + 6 * DAY)];
+    const y = Number(period.slice(0, 4));
+    const first = kind === 'quarter' ? (Number(period.slice(6)) - 1) * 3 + 1 : Number(period.slice(5, 7));
+    const lastMonth = kind === 'quarter' ? first + 2 : first;
+    const lastDay = new Date(Date.UTC(y, lastMonth, 0)).getUTCDate();
+    return [y + '-' + String(first).padStart(2, '0') + '-01',
+      y + '-' + String(lastMonth).padStart(2, '0') + '-' + String(lastDay).padStart(2, '0')];
+  }
+
+  function yearStarts(period, kind, index) {
+    if (index === 0) return true;
+    if (kind === 'week') return period.slice(5, 7) === '01' && Number(period.slice(8)) <= 7;
+    return kind === 'quarter' ? period.endsWith('Q1') : period.endsWith('-01');
+  }
+
   function drawTimeline(result) {
+    const kind = result.interval;
     timeline.replaceChildren();
     const counts = {};
     result.series.forEach(function (cell) { counts[cell.period] = cell; });
     const periods = Object.keys(counts).sort();
     timelineNote.textContent = result.left_out ?
-      result.left_out + ' incident(s) without a date precise to the month are not drawn.' : '';
+      result.left_out + ' incident(s) whose date is not precise to one ' + kind + ' are not drawn.' : '';
     if (!periods.length) {
       timeline.appendChild(K.svg('text', { x: 8, y: 24, class: 'empty' }, 'No dated incidents.'));
       return;
     }
-    const months = monthsBetween(periods[0], periods[periods.length - 1]);
+    const all = periodsBetween(periods[0], periods[periods.length - 1], kind);
     const width = timeline.clientWidth || 400;
     const height = timeline.clientHeight || 160;
-    const top = Math.max.apply(null, months.map(function (p) { return counts[p] ? counts[p].incidents : 0; }));
-    const bar = (width - 20) / months.length;
-    months.forEach(function (period, i) {
+    const top = Math.max.apply(null, all.map(function (p) { return counts[p] ? counts[p].incidents : 0; }));
+    const bar = (width - 20) / all.length;
+    all.forEach(function (period, i) {
       const cell = counts[period];
       const n = cell ? cell.incidents : 0;
       const h = top ? (height - 30) * n / top : 0;
       const rect = K.svg('rect', {
-        x: 10 + i * bar + 1, y: height - 20 - h, width: Math.max(1, bar - 2), height: h,
+        x: 10 + i * bar + Math.min(1, bar / 4), y: height - 20 - h,
+        width: Math.max(1, bar - Math.min(2, bar / 2)), height: h,
         class: 'bar', 'data-period': period, tabindex: 0,
       });
       rect.appendChild(K.svg('title', {}, period + ': ' + n + ' incident(s), ' +
         (cell ? cell.fatalities : 0) + ' killed'));
-      rect.addEventListener('click', function () { chooseMonth(period); });
+      rect.addEventListener('click', function () { choosePeriod(period, kind); });
       timeline.appendChild(rect);
-      if (period.endsWith('-01') || i === 0) {
+      if (yearStarts(period, kind, i)) {
         timeline.appendChild(K.svg('text', { x: 10 + i * bar, y: height - 5, class: 'tick' }, period.slice(0, 4)));
       }
     });
   }
 
-  function chooseMonth(period) {
-    const [y, m] = period.split('-').map(Number);
-    const last = new Date(Date.UTC(y, m, 0)).getUTCDate();
-    form.elements.since.value = period + '-01';
-    form.elements.until.value = period + '-' + String(last).padStart(2, '0');
+  function choosePeriod(period, kind) {
+    const range = bounds(period, kind);
+    form.elements.since.value = range[0];
+    form.elements.until.value = range[1];
     load();
   }
 
@@ -173,13 +207,14 @@
     try {
       const results = await Promise.all([
         K.getJSON('/api/incidents/points?' + params),
-        K.getJSON('/api/aggregates?interval=month&' + params),
+        K.getJSON('/api/aggregates?interval=' + interval.value + '&' + params),
         page(params, 0),
       ]);
       if (ticket !== loading) return;
       const points = results[0];
       cluster.clearLayers();
       cluster.addLayers(points.features.map(marker));
+      if (points.features.length) map.fitBounds(cluster.getBounds(), { padding: [30, 30], maxZoom: 7 });
       drawTimeline(results[1]);
       status.textContent = results[2].total + ' incident(s) match; ' + points.features.length +
         ' on the map' + (points.unplaced ? ', ' + points.unplaced + ' without coordinates' : '') + '.';
@@ -191,6 +226,7 @@
 
   form.addEventListener('submit', function (event) { event.preventDefault(); load(); });
   form.querySelectorAll('select').forEach(function (s) { s.addEventListener('change', load); });
+  interval.addEventListener('change', load);
   more.addEventListener('click', function () {
     page(filters(), shown).catch(function (error) { report(error.message); });
   });
