@@ -295,7 +295,7 @@ def get_incident(event_id: str, cat: CatalogDep) -> dict[str, Any]:
     return {
         "incident": row.incident,
         "accounts": accounts_of(cat, row.id),
-        "corrections": [c for c in _corrections(cat) if _applies(cat, c, row.id)],
+        "corrections": corrections_of(cat, row.id),
         "statements": [s for s in cat.statements() if s.about == row.id],
         "arrests": [a for a in cat.arrests() if a.about == row.id],
     }
@@ -338,17 +338,19 @@ def accounts_of(cat: Catalog, event_id: str) -> list[Account]:
     return accounts
 
 
-def _corrections(cat: Catalog) -> list[Correction]:
+def corrections_of(cat: Catalog, event_id: str) -> list[Correction]:
+    """The corrections applied to an event: made on it, or on an event whose anchor
+    mention it now holds (a rebuild or a merge renamed it)."""
     with cat.locked() as store:
-        return store.corrections()
+        links = store.resolution_links()
+        corrections = store.corrections()
 
+    def target(correction: Correction) -> str | None:  # as apply_corrections chooses
+        if cat.incident(correction.event_id) is not None:
+            return correction.event_id
+        return links.get(correction.anchor, (None,))[0]
 
-def _applies(cat: Catalog, correction: Correction, event_id: str) -> bool:
-    if correction.event_id == event_id:
-        return True
-    with cat.locked() as store:
-        link = store.resolution_links().get(correction.anchor)
-    return link is not None and link[0] == event_id
+    return [c for c in corrections if target(c) == event_id]
 
 
 # -- statements, actors, articles -----------------------------------------------------

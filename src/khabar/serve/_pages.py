@@ -19,7 +19,7 @@ from fastapi.templating import Jinja2Templates
 
 from ..records import EventType, Evidence, Incident, StatementType
 from ..store import ArticleQuery
-from ._api import KEY_COOKIE, _key_matches, accounts_of
+from ._api import KEY_COOKIE, _key_matches, accounts_of, corrections_of
 from ._catalog import Catalog
 from ._highlight import runs
 
@@ -112,13 +112,13 @@ def incident_page(event_id: str, request: Request) -> HTMLResponse:
     incident = row.incident
     evidence = list(incident.evidence)
     with cat.locked() as store:
-        corrections = [c for c in store.corrections() if c.event_id == incident.id]
         texts = {}
         for article_id in dict.fromkeys(e.article_id for e in evidence):
             found = [a for a in store.find_articles(article_id) if a.id == article_id]
             if found:
                 texts[article_id] = found[0]
     accounts = accounts_of(cat, incident.id)
+    corrections = corrections_of(cat, incident.id)
     articles = [
         {
             "article": article,
