@@ -28,6 +28,7 @@ from typing import Any, get_args
 from pydantic import ValidationError
 
 from ..records import (
+    CorrectableField,
     Correction,
     Count,
     DateSpan,
@@ -39,16 +40,7 @@ from ..records import (
 
 __all__ = ["CORRECTABLE", "apply_corrections", "correct", "normalise_value"]
 
-CORRECTABLE = (
-    "event_type",
-    "suicide",
-    "date",
-    "location",
-    "fatalities",
-    "injured",
-    "target",
-    "claimed_by",
-)
+CORRECTABLE: tuple[str, ...] = get_args(CorrectableField)
 _EVIDENCE_FIELD = {"claimed_by": "perpetrator"}
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 

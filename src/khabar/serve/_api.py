@@ -309,27 +309,24 @@ def _row_or_404(cat: Catalog, event_id: str) -> IncidentRow:
 
 
 def accounts_of(cat: Catalog, event_id: str) -> list[Account]:
+    """Each article's account of an event, with the decision that joined it."""
     with cat.locked() as store:
         members = store.mentions_of(event_id)
         links = store.resolution_links()
         articles = {
-            m.sources[0].article_id: store.find_articles(m.sources[0].article_id)
+            m.sources[0].article_id: exact_article(store, m.sources[0].article_id)
             for m in members
             if m.sources
         }
     accounts = []
     for mention in members:
         source = mention.sources[0] if mention.sources else None
-        found = (
-            [a for a in articles.get(source.article_id, []) if a.id == source.article_id]
-            if source
-            else []
-        )
+        article = articles.get(source.article_id) if source else None
         _, score, reason = links[mention.id]
         accounts.append(
             Account(
                 mention_id=mention.id,
-                article=summary_of(found[0]) if found else None,
+                article=summary_of(article) if article else None,
                 role=source.role if source else "report",
                 score=score,
                 reason=reason,
@@ -481,15 +478,26 @@ def list_articles(
 )
 def get_article(article_id: str, cat: CatalogDep) -> dict[str, Any]:
     """One article: its text, every source it was read from, and what was found in it."""
+    return article_detail(cat, article_id)
+
+
+def exact_article(store: Any, article_id: str) -> Article | None:
+    """The article with this id (``find_articles`` also matches ids it starts)."""
+    return next((a for a in store.find_articles(article_id) if a.id == article_id), None)
+
+
+def article_detail(cat: Catalog, article_id: str) -> dict[str, Any]:
+    """An article, its sources, its records and the event of each incident mention; 404
+    when there is no such article."""
     with cat.locked() as store:
-        found = [a for a in store.find_articles(article_id) if a.id == article_id]
-        if not found:
+        article = exact_article(store, article_id)
+        if article is None:
             raise HTTPException(404, f"no article {article_id!r}")
         records = store.records_of(article_id)
         links = store.resolution_links()
         sources = store.sources_of(article_id)
     return {
-        "article": found[0],
+        "article": article,
         "sources": sources,
         "records": records,
         "event": {r.id: links[r.id][0] for r in records if r.id in links},
@@ -751,10 +759,10 @@ def add_correction(
 
 
 def _cited(store: Any, citation: EvidenceCitation) -> Evidence:
-    found = [a for a in store.find_articles(citation.article_id) if a.id == citation.article_id]
-    if not found:
+    article = exact_article(store, citation.article_id)
+    if article is None:
         raise invalid(f"no article {citation.article_id!r}", "body", "evidence", "article_id")
-    text = found[0].text
+    text = article.text
     if not citation.start < citation.end <= len(text):
         raise invalid(
             f"the span {citation.start}-{citation.end} is not within the article (0-{len(text)})",

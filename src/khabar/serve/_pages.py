@@ -19,7 +19,14 @@ from fastapi.templating import Jinja2Templates
 
 from ..records import EventType, Evidence, Incident, StatementType
 from ..store import ArticleQuery
-from ._api import KEY_COOKIE, _key_matches, accounts_of, corrections_of
+from ._api import (
+    KEY_COOKIE,
+    _key_matches,
+    accounts_of,
+    article_detail,
+    corrections_of,
+    exact_article,
+)
 from ._catalog import Catalog
 from ._highlight import runs
 
@@ -112,11 +119,8 @@ def incident_page(event_id: str, request: Request) -> HTMLResponse:
     incident = row.incident
     evidence = list(incident.evidence)
     with cat.locked() as store:
-        texts = {}
-        for article_id in dict.fromkeys(e.article_id for e in evidence):
-            found = [a for a in store.find_articles(article_id) if a.id == article_id]
-            if found:
-                texts[article_id] = found[0]
+        found = {i: exact_article(store, i) for i in dict.fromkeys(e.article_id for e in evidence)}
+        texts = {i: article for i, article in found.items() if article is not None}
     accounts = accounts_of(cat, incident.id)
     corrections = corrections_of(cat, incident.id)
     articles = [
@@ -277,15 +281,9 @@ def articles_page(
 
 @pages.get("/articles/{article_id}", response_class=HTMLResponse, dependencies=readable)
 def article_page(article_id: str, request: Request) -> HTMLResponse:
-    cat = _catalog(request)
-    with cat.locked() as store:
-        found = [a for a in store.find_articles(article_id) if a.id == article_id]
-        if not found:
-            raise HTTPException(404, f"No article {article_id}.")
-        records = store.records_of(article_id)
-        links = store.resolution_links()
-        sources = store.sources_of(article_id)
-    article = found[0]
+    detail = article_detail(_catalog(request), article_id)
+    article, records, links = detail["article"], detail["records"], detail["event"]
+    sources = detail["sources"]
     evidence: list[Evidence] = []
     listed = []
     for record in records:
@@ -294,7 +292,7 @@ def article_page(article_id: str, request: Request) -> HTMLResponse:
         listed.append(
             {
                 "record": record,
-                "event": links.get(record.id, (None,))[0],
+                "event": links.get(record.id),
                 "evidence": list(range(first, len(evidence))),
             }
         )
