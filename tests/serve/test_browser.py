@@ -234,6 +234,20 @@ def test_filters_drive_map_and_list(page: Page, server: str) -> None:
     assert _rows(page) == places
 
 
+def test_sorting_the_list_by_fatalities(page: Page, server: str) -> None:
+    page.page.goto(server + "/")  # type: ignore[attr-defined]
+    ticket = _loaded(page)
+    page.page.select_option("select[name=sort]", "-fatalities")  # type: ignore[attr-defined]
+    _loaded(page, ticket)
+    killed = page.page.eval_on_selector_all(  # type: ignore[attr-defined]
+        "#incident-table tbody tr td:nth-child(4)", "cells => cells.map(c => c.textContent)"
+    )
+    known = [int(k) for k in killed if k.isdigit()]
+    assert len(known) >= 5 and known == sorted(known, reverse=True)
+    assert all(not k.isdigit() for k in killed[len(known) :]), "unknown tolls go last"
+    assert "sort=-fatalities" in page.page.url  # type: ignore[attr-defined]
+
+
 @pytest.mark.parametrize("interval", ["month", "week", "quarter"])
 def test_timeline_bar_filters_by_its_period(page: Page, server: str, interval: str) -> None:
     page.page.goto(server + "/")  # type: ignore[attr-defined]

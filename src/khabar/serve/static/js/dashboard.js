@@ -76,6 +76,7 @@
   function filters() {
     const params = new URLSearchParams();
     for (const [name, value] of new FormData(form)) {
+      if (name === 'sort' && value === '-date') continue;  // the default keeps URLs short
       if (String(value).trim() !== '') params.append(name, String(value).trim());
     }
     return params;
@@ -205,9 +206,11 @@
     status.classList.remove('error');
     status.textContent = 'Loading…';
     try {
+      const unsorted = new URLSearchParams(params);
+      unsorted.delete('sort');  // the map and the timeline take the filters only
       const results = await Promise.all([
-        K.getJSON('/api/incidents/points?' + params),
-        K.getJSON('/api/aggregates?interval=' + interval.value + '&' + params),
+        K.getJSON('/api/incidents/points?' + unsorted),
+        K.getJSON('/api/aggregates?interval=' + interval.value + '&' + unsorted),
         page(params, 0),
       ]);
       if (ticket !== loading) return;
