@@ -310,6 +310,32 @@ def test_open_incident_and_see_highlighted_evidence(page: Page, server: str) -> 
     page.shot("incident")
 
 
+def test_an_analyst_corrects_a_field_from_the_incident_page(page: Page, server: str) -> None:
+    page.page.goto(server + "/?q=__xss")  # type: ignore[attr-defined]
+    _loaded(page)
+    page.page.click("#incident-table tbody tr:first-child a")  # type: ignore[attr-defined]
+    page.page.wait_for_selector("#incident")  # type: ignore[attr-defined]
+    page.page.click("#analyst summary")  # type: ignore[attr-defined]
+    form = "#correct-form"
+    page.page.select_option(f"{form} select[name=field]", "injured")  # type: ignore[attr-defined]
+    page.page.fill(f"{form} input[name=value]", "7")  # type: ignore[attr-defined]
+    page.page.fill(f"{form} input[name=note]", "hospital list")  # type: ignore[attr-defined]
+
+    # Without the key the server refuses, and the page says so.
+    page.page.click(f"{form} button")  # type: ignore[attr-defined]
+    page.page.wait_for_selector("#action-result.error")  # type: ignore[attr-defined]
+    assert "401" in page.page.inner_text("#action-result")  # type: ignore[attr-defined]
+    page.problems.clear()  # the refused request is logged as a failed resource
+
+    page.page.fill("#api-key", "browser-key")  # type: ignore[attr-defined]
+    with page.page.expect_navigation():  # type: ignore[attr-defined]
+        page.page.click(f"{form} button")  # type: ignore[attr-defined]
+    page.page.wait_for_selector("#incident")  # type: ignore[attr-defined]
+    assert page.page.inner_text("tr[data-field=injured] td") == "7"  # type: ignore[attr-defined]
+    assert "hospital list" in page.page.inner_text(".corrections")  # type: ignore[attr-defined]
+    page.shot("corrected")
+
+
 def test_statements_network_and_list(page: Page, server: str) -> None:
     page.page.goto(server + "/statements?type=ACCUSE")  # type: ignore[attr-defined]
     page.page.wait_for_selector("#network[data-ready]")  # type: ignore[attr-defined]

@@ -659,7 +659,13 @@ CorrectionRequest.model_rebuild()
 
 
 class Resolution(BaseModel):
-    incident: str = Field(description="the incident that holds the result")
+    incident: str = Field(
+        description="the incident that holds the result (after a split, "
+        "the one the article's account went to)"
+    )
+    remaining: str | None = Field(
+        None, description="after a split, the incident that holds the other accounts"
+    )
     mentions: int
     incidents: int
 
@@ -712,9 +718,14 @@ def split(event_id: str, body: SplitRequest, cat: CatalogDep) -> dict[str, Any]:
             )
         store.add_overrides([(x, y, "apart") for x in leaving for y in staying])
         total, events = resolve_into(store, rebuild=True)
-        holder = store.resolution_links()[leaving[0]][0]
+        links = store.resolution_links()
     cat.refresh()
-    return {"incident": holder, "mentions": total, "incidents": events}
+    return {
+        "incident": links[leaving[0]][0],
+        "remaining": links[staying[0]][0],
+        "mentions": total,
+        "incidents": events,
+    }
 
 
 @writes.post(

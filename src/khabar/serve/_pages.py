@@ -8,6 +8,7 @@ the article into runs (``_highlight``), never by editing HTML.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from importlib.resources import files
 from pathlib import Path
 from typing import Annotated, Any, get_args
@@ -18,6 +19,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from ..records import EventType, Evidence, Incident, StatementType
+from ..resolve import CORRECTABLE
 from ..store import ArticleQuery
 from ._api import (
     KEY_COOKIE,
@@ -36,6 +38,10 @@ templates = Jinja2Templates(directory=Path(str(files("khabar.serve") / "template
 templates.env.autoescape = True  # every template, whatever its suffix
 templates.env.globals["event_types"] = get_args(EventType)
 templates.env.globals["statement_types"] = get_args(StatementType)
+templates.env.globals["correctable"] = CORRECTABLE
+templates.env.filters["as_text"] = lambda value: (
+    value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+)
 
 
 def _can_read(request: Request) -> None:

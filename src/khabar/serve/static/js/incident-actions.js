@@ -1,0 +1,62 @@
+// An incident page's analyst actions: correct a field, split an account off, merge.
+// Writes need the server's API key, sent in the X-API-Key header (never a cookie, so no
+// other page can forge the request); the key is kept for this tab only.
+(function () {
+  'use strict';
+  const id = document.getElementById('incident').dataset.id;
+  const keyInput = document.getElementById('api-key');
+  const result = document.getElementById('action-result');
+  keyInput.value = sessionStorage.getItem('khabar-key') || '';
+  keyInput.addEventListener('change', function () { sessionStorage.setItem('khabar-key', keyInput.value); });
+
+  function parse(text) {
+    try { return JSON.parse(text); } catch (ignored) { return text; }
+  }
+
+  async function post(path, body) {
+    result.classList.remove('error');
+    result.textContent = 'Saving…';
+    const response = await fetch('/api/incidents/' + encodeURIComponent(id) + path, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'X-API-Key': keyInput.value },
+      body: JSON.stringify(body),
+    });
+    let answer = {};
+    try { answer = await response.json(); } catch (ignored) { /* not JSON */ }
+    if (!response.ok) {
+      result.classList.add('error');
+      result.textContent = 'Refused (' + response.status + '): ' +
+        (answer.message || (typeof answer.detail === 'string' ? answer.detail : response.statusText));
+      return null;
+    }
+    return answer;
+  }
+
+  function go(eventId) {
+    const path = '/incidents/' + encodeURIComponent(eventId);
+    if (path === window.location.pathname) window.location.reload();
+    else window.location.assign(path);
+  }
+
+  document.getElementById('correct-form').addEventListener('submit', async function (event) {
+    event.preventDefault();
+    const form = event.target;
+    const note = form.elements.note.value.trim();
+    const answer = await post('/corrections', {
+      field: form.elements.field.value,
+      value: parse(form.elements.value.value.trim()),
+      note: note || null,
+    });
+    if (answer) go(answer.incident.id);
+  });
+  document.getElementById('split-form').addEventListener('submit', async function (event) {
+    event.preventDefault();
+    const answer = await post('/split', { article: event.target.elements.article.value });
+    if (answer) go(answer.remaining || answer.incident);
+  });
+  document.getElementById('merge-form').addEventListener('submit', async function (event) {
+    event.preventDefault();
+    const answer = await post('/merge', { other: event.target.elements.other.value.trim() });
+    if (answer) go(answer.incident);
+  });
+})();
