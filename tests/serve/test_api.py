@@ -1562,3 +1562,43 @@ def test_security_headers_on_refused_writes(client):
     assert response.status_code == 401
     assert response.headers["x-content-type-options"] == "nosniff"
     assert "script-src 'self'" in response.headers["content-security-policy"]
+
+
+# A fictional page, written for this test: the HTML reader finds its text and metadata.
+POSTED_PAGE = """<!doctype html><html><head>
+<title>Two guards killed in Chaman market attack | Border Test Times</title>
+<meta property="og:title" content="Two guards killed in Chaman market attack">
+<meta property="article:published_time" content="2025-10-14T08:00:00Z">
+<meta property="og:site_name" content="Border Test Times">
+</head><body><nav>Home | World | Sport</nav><article>
+<h1>Two guards killed in Chaman market attack</h1>
+<p>CHAMAN: Two security guards were killed and three shopkeepers wounded when gunmen
+opened fire in the main market of Chaman in Balochistan on Monday, police said.</p>
+<p>The attackers fled on motorcycles towards the border, a police officer said, and a
+search operation was under way. No group has claimed responsibility so far.</p>
+<p>Traders shut their shops in protest on Tuesday and demanded better security.</p>
+</article><footer>Share this story</footer></body></html>"""
+
+
+def test_ingest_a_posted_html_page(writer):
+    answer = writer.post("/api/ingest", json={"html": POSTED_PAGE})
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    assert body["new"] == 1 and len(body["articles"]) == 1
+    article = ok(writer.get(f"/api/articles/{body['articles'][0]}"))["article"]
+    assert article["title"] == "Two guards killed in Chaman market attack"
+    assert article["published"] == "2025-10-14"
+    assert "Share this story" not in article["text"]
+    chaman = every_incident(writer, q="Chaman")
+    assert any((i["location"] or {}).get("admin1") == "Balochistan" for i in chaman)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"html": POSTED_PAGE, "text": "Both."},
+        {"html": POSTED_PAGE, "title": "A title the page does not have"},
+    ],
+)
+def test_ingest_refuses_mixed_inputs(writer, body):
+    assert "html" in message_of(writer.post("/api/ingest", json=body))

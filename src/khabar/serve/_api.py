@@ -558,7 +558,8 @@ def export(
 
 
 class PostedArticle(BaseModel):
-    """An article to ingest: its text (with optional metadata), or a URL to fetch."""
+    """An article to ingest: its text (with optional metadata), a saved HTML page, or a
+    URL to fetch. Exactly one of text, html and url-alone."""
 
     model_config = ConfigDict(extra="forbid")
 
@@ -568,6 +569,11 @@ class PostedArticle(BaseModel):
         "only), or the article's address when text is given",
     )
     text: str | None = Field(None, min_length=1, description="the article's text")
+    html: str | None = Field(
+        None,
+        min_length=1,
+        description="a saved web page; its main text and metadata are read as from a file",
+    )
     title: str | None = Field(None, max_length=1000)
     outlet: str | None = Field(None, max_length=200)
     published: dt.date | None = None
@@ -575,8 +581,12 @@ class PostedArticle(BaseModel):
 
     @model_validator(mode="after")
     def _text_or_url(self) -> PostedArticle:
-        if self.text is None and self.url is None:
-            raise ValueError("give the article's text, or a url to fetch")
+        if self.text is None and self.html is None and self.url is None:
+            raise ValueError("give the article's text, a saved html page, or a url to fetch")
+        if self.text is not None and self.html is not None:
+            raise ValueError("give text or html, not both")
+        if self.html is not None and (self.title or self.outlet or self.published):
+            raise ValueError("a posted html page carries its own title, outlet and date")
         return self
 
 
@@ -606,6 +616,10 @@ def ingest(posted: PostedArticle, request: Request, cat: CatalogDep) -> dict[str
             path = Path(folder) / "posted.json"
             item = posted.model_dump(mode="json", exclude_none=True)
             path.write_text(json.dumps(item, ensure_ascii=False), encoding="utf-8")
+            inputs = [str(path)]
+        elif posted.html is not None:
+            path = Path(folder) / "posted.html"
+            path.write_text(posted.html, encoding="utf-8")
             inputs = [str(path)]
         else:
             inputs = [str(posted.url)]
