@@ -212,6 +212,15 @@ def test_dashboard_draws_map_timeline_and_list(page: Page, server: str) -> None:
     bars = page.page.locator("#timeline rect.bar")  # type: ignore[attr-defined]
     assert bars.count() >= 3
     assert "match" in page.page.inner_text("#status")  # type: ignore[attr-defined]
+    # Provinces that hold incidents are shaded, the others not.
+    shaded = page.page.eval_on_selector_all(  # type: ignore[attr-defined]
+        "#map path.province",
+        "paths => paths.map(p => Number(p.getAttribute('fill-opacity')))",
+    )
+    assert any(o > 0 for o in shaded) and any(o == 0 for o in shaded)
+    page.page.hover("#map path.province:not([fill-opacity='0'])")  # type: ignore[attr-defined]
+    page.page.wait_for_selector(".leaflet-tooltip .province-tip")  # type: ignore[attr-defined]
+    assert "incident(s) on the map" in page.page.inner_text(".leaflet-tooltip")  # type: ignore[attr-defined]
     page.shot("overview")
 
 

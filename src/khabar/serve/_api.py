@@ -275,6 +275,7 @@ def _feature(row: IncidentRow) -> dict[str, Any]:
             "event_type": incident.event_type,
             "fatalities": row.fatalities,
             "place": where.place or where.admin2 or where.admin1 or where.country,
+            "admin1": where.admin1,
             "country": where.country,
             "precision": where.precision,
             "claimed_by": incident.perpetrator.claimed_by if incident.perpetrator else None,

@@ -22,7 +22,11 @@
   });
   map.addLayer(cluster);
 
-  Promise.all([
+  // Provinces are shaded by how many of the filtered incidents they hold, and say so
+  // on hover; the counts come from the same points as the markers.
+  let provinces = null;
+  let tally = {};
+  const outlines = Promise.all([
     K.getJSON('/static/boundaries/countries.geojson'),
     K.getJSON('/static/boundaries/admin1.geojson'),
   ]).then(function (layers) {
@@ -30,11 +34,46 @@
       pane: 'outlines', interactive: false,
       style: { color: '#8a8478', weight: 1.2, fillColor: '#f3efe6', fillOpacity: 1 },
     }).addTo(map);
-    L.geoJSON(layers[1], {
-      pane: 'outlines', interactive: false,
-      style: { color: '#b9b2a3', weight: 0.7, fill: false, dashArray: '2 3' },
-    }).addTo(map);
+    provinces = L.geoJSON(layers[1], { pane: 'outlines', style: provinceStyle }).addTo(map);
+    provinces.eachLayer(function (layer) {
+      layer.bindTooltip(function () { return provinceLabel(layer.feature.properties); },
+        { sticky: true });
+    });
   }).catch(function (error) { report('Outlines could not be loaded: ' + error.message); });
+
+  function provinceKey(country, admin1) { return country + '/' + admin1; }
+
+  function provinceStyle(feature) {
+    const cell = tally[provinceKey(feature.properties.country, feature.properties.admin1)];
+    const top = Math.max(1, ...Object.values(tally).map(function (c) { return c.incidents; }));
+    return {
+      className: 'province', color: '#b9b2a3', weight: 0.7, dashArray: '2 3', fillColor: '#b03a2e',
+      fillOpacity: cell ? 0.08 + 0.4 * cell.incidents / top : 0,
+    };
+  }
+
+  function provinceLabel(props) {
+    const cell = tally[provinceKey(props.country, props.admin1)];
+    const box = K.el('div', { class: 'province-tip' });
+    box.appendChild(K.el('b', {}, props.admin1 + ' (' + props.country + ')'));
+    box.appendChild(K.el('div', {}, cell ?
+      cell.incidents + ' incident(s) on the map, ' + cell.killed + ' killed' : 'no incident on the map'));
+    return box;
+  }
+
+  function shadeProvinces(features) {
+    tally = {};
+    features.forEach(function (f) {
+      if (!f.properties.admin1) return;
+      const key = provinceKey(f.properties.country, f.properties.admin1);
+      const cell = tally[key] || (tally[key] = { incidents: 0, killed: 0 });
+      cell.incidents += 1;
+      cell.killed += f.properties.fatalities || 0;
+    });
+    outlines.then(function () {
+      if (provinces) provinces.setStyle(provinceStyle);
+    });
+  }
 
   function report(message) { status.textContent = message; status.classList.add('error'); }
 
@@ -217,6 +256,7 @@
       const points = results[0];
       cluster.clearLayers();
       cluster.addLayers(points.features.map(marker));
+      shadeProvinces(points.features);
       if (points.features.length) map.fitBounds(cluster.getBounds(), { padding: [30, 30], maxZoom: 7 });
       drawTimeline(results[1]);
       status.textContent = results[2].total + ' incident(s) match; ' + points.features.length +
