@@ -1602,3 +1602,22 @@ def test_ingest_a_posted_html_page(writer):
 )
 def test_ingest_refuses_mixed_inputs(writer, body):
     assert "html" in message_of(writer.post("/api/ingest", json=body))
+
+
+def test_an_incident_renamed_by_a_merge_redirects_to_its_new_id(writer):
+    incidents = every_incident(writer)
+    first, second = incidents[0], incidents[1]
+    merged = ok(writer.post(f"/api/incidents/{first['id']}/merge", json={"other": second["id"]}))
+    gone = {first["id"], second["id"]} - {merged["incident"]}
+    assert gone, "a merge leaves one of the two ids unused"
+    for old in gone:
+        response = writer.get(f"/api/incidents/{old}", follow_redirects=False)
+        assert response.status_code == 307, response.text
+        assert response.headers["location"] == f"/api/incidents/{merged['incident']}"
+        assert merged["incident"] in response.json()["detail"]
+        followed = ok(writer.get(f"/api/incidents/{old}"))
+        assert followed["incident"]["id"] == merged["incident"]
+        page = writer.get(f"/incidents/{old}", follow_redirects=False)
+        assert page.status_code == 307
+        assert page.headers["location"] == f"/incidents/{merged['incident']}"
+    assert writer.get("/api/incidents/evt-0000000000000000").status_code == 404

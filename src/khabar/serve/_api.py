@@ -288,10 +288,18 @@ def _feature(row: IncidentRow) -> dict[str, Any]:
     "/incidents/{event_id}",
     response_model=IncidentDetail,
     tags=["incidents"],
-    responses={404: {"description": "no such incident"}},
+    responses={
+        404: {"description": "no such incident"},
+        307: {"description": "renamed by a merge, split or rebuild"},
+    },
 )
-def get_incident(event_id: str, cat: CatalogDep) -> dict[str, Any]:
-    """One incident with each article's account, corrections, and what was said about it."""
+def get_incident(event_id: str, cat: CatalogDep, request: Request) -> dict[str, Any]:
+    """One incident with each article's account, corrections, and what was said about it.
+
+    An id that a merge, split or rebuild replaced answers 307 to the incident now holding
+    its first account, so stored links keep working."""
+    if cat.incident(event_id) is None and (gone := moved(cat, event_id, request.url.path)):
+        raise gone
     row = _row_or_404(cat, event_id)
     return {
         "incident": row.incident,
@@ -307,6 +315,18 @@ def _row_or_404(cat: Catalog, event_id: str) -> IncidentRow:
     if row is None:
         raise HTTPException(404, f"no incident {event_id!r}")
     return row
+
+
+def moved(cat: Catalog, event_id: str, path: str) -> HTTPException | None:
+    """A 307 to the incident that now holds a renamed incident's first account."""
+    current = cat.renamed(event_id)
+    if current is None:
+        return None
+    return HTTPException(
+        307,
+        f"incident {event_id} is now {current} (merged, split or rebuilt)",
+        headers={"Location": path.replace(event_id, current)},
+    )
 
 
 def accounts_of(cat: Catalog, event_id: str) -> list[Account]:
@@ -781,7 +801,7 @@ def add_correction(
         )
         resolve_into(store)
     cat.refresh()
-    return get_incident(row.id, cat)
+    return get_incident(row.id, cat, request)
 
 
 def _cited(store: Any, citation: EvidenceCitation) -> Evidence:

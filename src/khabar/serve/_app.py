@@ -195,8 +195,8 @@ def build_app(settings: Settings | None = None, *, store: Store | None = None) -
                 headers=getattr(error, "headers", None),
             )
         location = (getattr(error, "headers", None) or {}).get("Location")
-        if error.status_code == 303 and location:
-            return RedirectResponse(location, status_code=303)
+        if error.status_code in (303, 307) and location:
+            return RedirectResponse(location, status_code=error.status_code)
         return render_error(request, error.status_code, str(error.detail))
 
     @app.exception_handler(KhabarError)

@@ -156,6 +156,23 @@ class Catalog:
         self.incidents()
         return self._by_id.get(event_id)
 
+    def renamed(self, event_id: str) -> str | None:
+        """Where an incident id that no longer exists went, if anywhere.
+
+        An event's id is the hash of its first mention, so a merge, a split or a rebuild
+        that changes the first mention renames it. Every id an event ever had is the hash
+        of one of the mentions, so the mention is found again and its event is the
+        answer (None when no stored mention hashes to the id).
+        """
+        from ..resolve._merge import event_id as id_of
+
+        with self._lock:
+            links = self.store.resolution_links()
+        for mention, (current, _, _) in links.items():
+            if id_of(mention) == event_id:
+                return current if current != event_id else None
+        return None
+
     def filter_incidents(self, wanted: IncidentFilter) -> list[IncidentRow]:
         actor = self.canonical(wanted.actor) if wanted.actor else None
         admin1 = wanted.admin1.casefold() if wanted.admin1 else None

@@ -28,6 +28,7 @@ from ._api import (
     article_detail,
     corrections_of,
     exact_article,
+    moved,
 )
 from ._catalog import Catalog
 from ._highlight import runs
@@ -121,7 +122,9 @@ def incident_page(event_id: str, request: Request) -> HTMLResponse:
     cat = _catalog(request)
     row = cat.incident(event_id)
     if row is None:
-        raise HTTPException(404, f"No incident {event_id}.")
+        raise moved(cat, event_id, request.url.path) or HTTPException(
+            404, f"No incident {event_id}."
+        )
     incident = row.incident
     evidence = list(incident.evidence)
     with cat.locked() as store:
