@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, Field
 
+from .errors import UsageError
 from .ingest import IngestOptions, Reader, Source, discover
 from .records import Article, IngestFailure
 from .resolve import ResolveOptions
@@ -26,7 +27,11 @@ __all__ = [
     "extract_into",
     "ingest_into",
     "khabar_version",
+    "merge_events",
+    "repointed_records",
     "resolve_into",
+    "split_event",
+    "split_plan",
 ]
 
 
@@ -225,14 +230,62 @@ def resolve_into(
 def export_records(store: Store, kind: str | None = None) -> list[ExportRecord]:
     """What ``khabar export`` writes: the resolved incidents, and the statements and
     arrests with ``about`` pointing at those incidents."""
-    links = store.resolution_links()
     records: list[ExportRecord] = []
     if kind in (None, "incident"):
         records += list(store.iter_events())
-    for record in store.iter_records():
-        if record.kind == "incident" or (kind is not None and record.kind != kind):
-            continue
-        if record.about and record.about in links:
-            record = record.model_copy(update={"about": links[record.about][0]})
-        records.append(record)
+    for other in ("arrest", "statement"):
+        if kind in (None, other):
+            records += repointed_records(store, other)
     return records
+
+
+def repointed_records(store: Store, kind: str) -> list[ExportRecord]:
+    """The statements (or arrests), ``about`` re-pointed from the incident mention they
+    were found beside to the resolved incident that holds it."""
+    links = store.resolution_links()
+    return [
+        record.model_copy(update={"about": links[record.about][0]})
+        if record.about and record.about in links
+        else record
+        for record in store.iter_records(kind)
+    ]
+
+
+def merge_events(store: Store, keep: str, other: str) -> tuple[str, int, int]:
+    """Merge incident ``other`` into ``keep`` by hand: every pair of their mentions is
+    stored as 'together', and everything is resolved again.
+
+    Returns:
+        (the event that now holds ``keep``'s first mention, mentions, events).
+    """
+    anchor = [m.id for m in store.mentions_of(keep)]
+    store.add_overrides(
+        [(a, b, "together") for a in anchor for b in (m.id for m in store.mentions_of(other))]
+    )
+    mentions, events = resolve_into(store, rebuild=True)
+    holder = store.resolution_links()[anchor[0]][0] if anchor else keep
+    return holder, mentions, events
+
+
+def split_plan(store: Store, event_id: str, article: str) -> tuple[list[str], list[str]]:
+    """The mentions of an event that come from an article (id or its start), and the
+    others: what ``split_event`` would separate.
+
+    Raises:
+        UsageError: no account of the event comes from that article.
+    """
+    members = store.mentions_of(event_id)
+    leaving = [m.id for m in members if m.sources and m.sources[0].article_id.startswith(article)]
+    if not leaving:
+        raise UsageError(f"no account of {event_id} comes from an article {article!r}")
+    return leaving, [m.id for m in members if m.id not in leaving]
+
+
+def split_event(store: Store, leaving: list[str], staying: list[str]) -> tuple[int, int]:
+    """Keep two groups of mentions apart by hand (stored as 'apart') and resolve again.
+
+    Returns:
+        (mentions, events).
+    """
+    store.add_overrides([(x, y, "apart") for x in leaving for y in staying])
+    return resolve_into(store, rebuild=True)

@@ -10,9 +10,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from ..errors import KhabarError, UsageError
-from ..pipeline import (
-    resolve_into,
-)
+from ..pipeline import merge_events, resolve_into, split_event, split_plan
 from ..store import Store
 from ._app import (
     DbOption,
@@ -116,10 +114,6 @@ def _one_event(store: Store, prefix: str):  # type: ignore[no-untyped-def]
     return found[0]
 
 
-def _mentions_of(store: Store, event_id: str) -> list[str]:
-    return sorted(m for m, (e, _, _) in store.resolution_links().items() if e == event_id)
-
-
 @incidents_app.command("merge")
 @_handles_errors
 def incidents_merge(
@@ -131,14 +125,7 @@ def incidents_merge(
     settings = _settings(db)
     with _store(settings) as store:
         a, b = _one_event(store, first), _one_event(store, second)
-        store.add_overrides(
-            [
-                (x, y, "together")
-                for x in _mentions_of(store, a.id)
-                for y in _mentions_of(store, b.id)
-            ]
-        )
-        mentions, events = resolve_into(store, rebuild=True)
+        _, mentions, events = merge_events(store, a.id, b.id)
     out.print(f"Merged {b.id} into {a.id}: {mentions} mention(s) in {events} incident(s).")
 
 
@@ -155,23 +142,8 @@ def incidents_split(
     settings = _settings(db)
     with _store(settings) as store:
         found = _one_event(store, event)
-        members = _mentions_of(store, found.id)
-        mentions = {
-            m: mention
-            for mention, _ in store.incident_mentions()
-            for m in [mention.id]
-            if m in members
-        }
-        leaving = [
-            m
-            for m, mention in mentions.items()
-            if mention.sources[0].article_id.startswith(article)
-        ]
-        if not leaving:
-            raise UsageError(f"no account of {found.id} comes from an article {article!r}")
-        staying = [m for m in members if m not in leaving]
-        store.add_overrides([(x, y, "apart") for x in leaving for y in staying])
-        total, events = resolve_into(store, rebuild=True)
+        leaving, staying = split_plan(store, found.id, article)
+        total, events = split_event(store, leaving, staying)
     out.print(
         f"Split {len(leaving)} account(s) off {found.id}: {total} mention(s) in "
         f"{events} incident(s)."

@@ -705,25 +705,16 @@ class Resolution(BaseModel):
     incidents: int
 
 
-def _mentions_of(store: Any, event_id: str) -> list[str]:
-    return sorted(m for m, (e, _, _) in store.resolution_links().items() if e == event_id)
-
-
 @writes.post("/incidents/{event_id}/merge", response_model=Resolution, tags=["writes"])
 def merge(event_id: str, body: MergeRequest, cat: CatalogDep) -> dict[str, Any]:
     """Merge another incident into this one; stored, so it survives every re-run."""
-    from ..pipeline import resolve_into
+    from ..pipeline import merge_events
 
     first, second = _row_or_404(cat, event_id), _row_or_404(cat, body.other)
     if first.id == second.id:
         raise invalid("an incident cannot be merged with itself", "body", "other")
     with cat.locked() as store:
-        anchor = _mentions_of(store, first.id)
-        store.add_overrides(
-            [(a, b, "together") for a in anchor for b in _mentions_of(store, second.id)]
-        )
-        mentions, events = resolve_into(store, rebuild=True)
-        holder = store.resolution_links()[anchor[0]][0] if anchor else first.id
+        holder, mentions, events = merge_events(store, first.id, second.id)
     cat.refresh()
     return {"incident": holder, "mentions": mentions, "incidents": events}
 
@@ -731,28 +722,19 @@ def merge(event_id: str, body: MergeRequest, cat: CatalogDep) -> dict[str, Any]:
 @writes.post("/incidents/{event_id}/split", response_model=Resolution, tags=["writes"])
 def split(event_id: str, body: SplitRequest, cat: CatalogDep) -> dict[str, Any]:
     """Split one article's account off an incident; stored, survives every re-run."""
-    from ..pipeline import resolve_into
+    from ..pipeline import split_event, split_plan
 
     row = _row_or_404(cat, event_id)
     with cat.locked() as store:
-        members = _mentions_of(store, row.id)
-        mentions = {m.id: m for m, _ in store.incident_mentions() if m.id in members}
-        leaving = [
-            m
-            for m, mention in mentions.items()
-            if mention.sources and mention.sources[0].article_id.startswith(body.article)
-        ]
-        if not leaving:
-            raise invalid(
-                f"no account of {row.id} comes from article {body.article!r}", "body", "article"
-            )
-        staying = [m for m in members if m not in leaving]
+        try:
+            leaving, staying = split_plan(store, row.id, body.article)
+        except KhabarError as error:
+            raise invalid(error.message, "body", "article") from None
         if not staying:
             raise invalid(
                 "every account comes from that article; nothing to split", "body", "article"
             )
-        store.add_overrides([(x, y, "apart") for x in leaving for y in staying])
-        total, events = resolve_into(store, rebuild=True)
+        total, events = split_event(store, leaving, staying)
         links = store.resolution_links()
     cat.refresh()
     return {
@@ -785,7 +767,7 @@ def add_correction(
         raise invalid(str(error), "body", "value") from None
     with cat.locked() as store:
         evidence = _cited(store, body.evidence) if body.evidence else None
-        anchor = _mentions_of(store, row.id)
+        anchor = [m.id for m in store.mentions_of(row.id)]
         store.add_correction(
             Correction(
                 id=uuid.uuid4().hex[:16],

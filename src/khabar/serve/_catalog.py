@@ -267,15 +267,10 @@ class Catalog:
             return self._arrests
 
     def _repointed(self) -> tuple[list[Statement], list[Arrest]]:
-        links = self.store.resolution_links()
-        statements: list[Statement] = []
-        arrests: list[Arrest] = []
-        for record in self.store.iter_records():
-            if record.kind == "incident":
-                continue
-            if record.about and record.about in links:
-                record = record.model_copy(update={"about": links[record.about][0]})
-            (statements if record.kind == "statement" else arrests).append(record)  # type: ignore[arg-type]
+        from ..pipeline import repointed_records
+
+        statements: list[Statement] = repointed_records(self.store, "statement")  # type: ignore[assignment]
+        arrests: list[Arrest] = repointed_records(self.store, "arrest")  # type: ignore[assignment]
         statements.sort(key=lambda s: ((s.date.value if s.date else None) or "", s.id))
         statements.reverse()
         return statements, arrests
