@@ -14,9 +14,12 @@ an ingest summary or an API response can be searched for it::
     │   ├── UnsupportedInput        K106  a file type khabar does not read
     │   ├── NoArticleText           K107  the page holds no story text
     │   ├── HtmlTooDeep             K108
+    │   ├── UnsupportedEncoding     K109  a Content-Encoding chain refused or damaged
+    │   ├── HtmlTooComplex          K113  too many tags, attributes on a tag, too long a line
     │   ├── FetchError              K110  network failure, HTTP error status
     │   │   ├── FetchTimeout        K111
     │   │   └── BlockedAddress      K112  private, loopback, link-local... address
+    ├── DocumentTimeout             K130  reading or extracting one document ran out of time
     └── StoreError                  K200  the database refused or is corrupt
         └── SchemaTooNew            K201
 
@@ -30,9 +33,11 @@ from __future__ import annotations
 __all__ = [
     "BinaryInput",
     "BlockedAddress",
+    "DocumentTimeout",
     "EmptyInput",
     "FetchError",
     "FetchTimeout",
+    "HtmlTooComplex",
     "HtmlTooDeep",
     "IngestError",
     "InputTooLarge",
@@ -42,6 +47,7 @@ __all__ = [
     "SchemaTooNew",
     "StoreError",
     "UndecodableInput",
+    "UnsupportedEncoding",
     "UnsupportedInput",
     "UsageError",
 ]
@@ -100,6 +106,14 @@ class HtmlTooDeep(IngestError):
     code = "K108"
 
 
+class UnsupportedEncoding(IngestError):
+    code = "K109"
+
+
+class HtmlTooComplex(IngestError):
+    code = "K113"
+
+
 class FetchError(IngestError):
     code = "K110"
 
@@ -110,6 +124,10 @@ class FetchTimeout(FetchError):
 
 class BlockedAddress(FetchError):
     code = "K112"
+
+
+class DocumentTimeout(KhabarError):
+    code = "K130"
 
 
 class StoreError(KhabarError):

@@ -9,7 +9,9 @@ A URL from a feed or a user is untrusted. The fetcher:
   ``allow_private`` is set (tests use it against a local server);
 - follows at most ``max_redirects`` redirects, each one checked the same way;
 - gives up after ``timeout`` seconds for the whole transfer, not per read;
-- reads at most ``max_bytes`` and refuses a longer body;
+- reads at most ``max_bytes`` and refuses a longer body, counted on the decoded bytes as
+  they stream, through any chain of at most two encodings (``_decompress``): httpx's own
+  decoders expand a whole network chunk at once, which a nested gzip turns into gigabytes;
 - ignores proxy variables of the environment (a proxy would dial for us, unchecked).
 """
 
@@ -28,6 +30,7 @@ import httpx
 
 from ..errors import BlockedAddress, FetchError, FetchTimeout, InputTooLarge
 from ._decode import check_size
+from ._decompress import accept_encoding, decode_chain, parse_encodings, read_capped
 
 __all__ = ["Fetched", "Fetcher", "check_address", "is_http_url"]
 
@@ -127,7 +130,11 @@ class Fetcher:
             timeout=httpx.Timeout(timeout),
             follow_redirects=False,
             trust_env=False,
-            headers={"User-Agent": user_agent, "Accept": "*/*"},
+            headers={
+                "User-Agent": user_agent,
+                "Accept": "*/*",
+                "Accept-Encoding": accept_encoding(),
+            },
         )
 
     def __enter__(self) -> Fetcher:
@@ -172,9 +179,20 @@ class Fetcher:
         declared = response.headers.get("content-length")
         if declared and declared.isdigit():
             check_size(int(declared), self._max_bytes)
-        chunks: list[bytes] = []
+        encodings = parse_encodings(response.headers.get("content-encoding"))
+        url = str(response.url)
+        content = read_capped(
+            decode_chain(self._raw(response, deadline), encodings),
+            self._max_bytes,
+            what=url,
+        )
+        content_type, charset = _content_type(response.headers.get("content-type"))
+        return Fetched(url, content, content_type, charset)
+
+    def _raw(self, response: httpx.Response, deadline: float) -> typing.Iterator[bytes]:
+        """The body as sent, its wire size capped too, within the transfer's deadline."""
         size = 0
-        for chunk in response.iter_bytes():
+        for chunk in response.iter_raw():
             size += len(chunk)
             if size > self._max_bytes:
                 raise InputTooLarge(
@@ -183,9 +201,7 @@ class Fetcher:
                 )
             if time.monotonic() > deadline:
                 raise FetchTimeout(f"timed out after {self._timeout:g} s: {response.url}")
-            chunks.append(chunk)
-        content_type, charset = _content_type(response.headers.get("content-type"))
-        return Fetched(str(response.url), b"".join(chunks), content_type, charset)
+            yield chunk
 
 
 def _content_type(header: str | None) -> tuple[str | None, str | None]:

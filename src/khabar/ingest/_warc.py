@@ -6,8 +6,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import InputTooLarge, MalformedInput
-from ._decode import describe_size
+from ..errors import IngestError, MalformedInput
+from ._decompress import PIECE, decode_chain, parse_encodings, read_capped
 
 __all__ = ["WarcPage", "iter_warc_pages"]
 
@@ -19,16 +19,17 @@ class WarcPage:
     record_id: str
     url: str | None
     content: bytes | None
-    """None when the record was over the size limit (``error`` says so)."""
+    """None when the record could not be read within the limits (``error`` says so)."""
     charset: str | None
-    error: InputTooLarge | None = None
+    error: IngestError | None = None
 
 
 def iter_warc_pages(path: Path, *, max_bytes: int) -> Iterator[WarcPage]:
     """Yield each HTML response (or resource) record of a WARC file, gzipped or not.
 
-    Records of other types (request, metadata, images) are skipped. A body over
-    ``max_bytes`` is not read: its page comes with ``error`` set.
+    Records of other types (request, metadata, images) are skipped. A body is decoded
+    (chunked transfer, then its Content-Encoding chain) as a stream, and one that decodes
+    to more than ``max_bytes`` is not kept: its page comes with ``error`` set.
 
     Raises:
         MalformedInput: the file is not a WARC file or is cut off; pages read before
@@ -55,17 +56,30 @@ def iter_warc_pages(path: Path, *, max_bytes: int) -> Iterator[WarcPage]:
                 record_id = record.rec_headers.get_header("WARC-Record-ID") or ""
                 url = record.rec_headers.get_header("WARC-Target-URI")
                 charset = _charset(content_type)
-                body = record.content_stream().read(max_bytes + 1)
-                if len(body) > max_bytes:
-                    error = InputTooLarge(
-                        f"WARC record {record_id} ({url}) is over the "
-                        f"{describe_size(max_bytes)} limit for one document"
-                    )
+                try:
+                    body = _record_body(record, max_bytes, what=f"WARC record {record_id} ({url})")
+                except IngestError as error:
                     yield WarcPage(record_id, url, None, charset, error)
                     continue
                 yield WarcPage(record_id, url, body, charset)
         except (ArchiveLoadFailed, EOFError, OSError, ValueError) as error:
             raise MalformedInput(f"not a readable WARC file: {error}") from error
+
+
+def _record_body(record, max_bytes: int, *, what: str) -> bytes:  # type: ignore[no-untyped-def]
+    """The record's HTTP body, decoded by ``_decompress`` rather than warcio, whose
+    decoders expand a whole block at once."""
+    from warcio.bufferedreaders import ChunkedDataReader
+
+    headers = record.http_headers
+    stream = record.raw_stream
+    encodings: list[str] = []
+    if headers is not None:
+        encodings = parse_encodings(headers.get_header("Content-Encoding"))
+        if (headers.get_header("Transfer-Encoding") or "").lower() == "chunked":
+            stream = ChunkedDataReader(stream, decomp_type=None)
+    pieces = iter(lambda: stream.read(PIECE), b"")
+    return read_capped(decode_chain(pieces, encodings), max_bytes, what=what)
 
 
 def _charset(content_type: str) -> str | None:
