@@ -110,8 +110,8 @@ def read_capped(pieces: Iterable[bytes], max_bytes: int, *, what: str) -> bytes:
         size += len(piece)
         if size > max_bytes:
             raise InputTooLarge(
-                f"{what}: decodes to more than the {describe_size(max_bytes)} limit for one "
-                "document (raise it with --max-bytes)"
+                f"{what} is over the {describe_size(max_bytes)} limit for one document once "
+                "decoded (raise it with --max-bytes)"
             )
         parts.append(piece)
     return b"".join(parts)
