@@ -3,7 +3,8 @@ import datetime as dt
 import pytest
 
 from khabar.errors import HtmlTooDeep, NoArticleText
-from khabar.ingest._html import declared_charset, extract_html, fragment_to_text, nesting_depth
+from khabar.ingest._guards import nesting_depth
+from khabar.ingest._html import declared_charset, extract_html, fragment_to_text
 
 
 def test_extract_html_reads_story_and_metadata(data_dir):

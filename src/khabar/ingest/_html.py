@@ -12,43 +12,16 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from ..errors import HtmlTooDeep, NoArticleText
+from ..errors import NoArticleText
 from ._dates import parse_publication_date
+from ._guards import check_html
 
-__all__ = ["HtmlStory", "declared_charset", "extract_html", "nesting_depth"]
+__all__ = ["HtmlStory", "declared_charset", "extract_html"]
 
-_TAG = re.compile(rb"<(/?)([a-zA-Z][a-zA-Z0-9:-]*)[^>]*?(/?)>")
-_VOID = {
-    b"area",
-    b"base",
-    b"br",
-    b"col",
-    b"embed",
-    b"hr",
-    b"img",
-    b"input",
-    b"link",
-    b"meta",
-    b"param",
-    b"source",
-    b"track",
-    b"wbr",
-    b"p",
-    b"li",
-    b"option",
-    b"td",
-    b"tr",
-    b"th",
-}  # p/li/td... may be left open in HTML; counting them would overstate depth
 _CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([a-zA-Z0-9_\-]+)", re.IGNORECASE)
 
 # Less text than this is a menu or a teaser that trafilatura mistook for the story.
 MIN_STORY_CHARS = 80
-# libxml2 stops building the tree at 256 levels and drops what is deeper, so a page
-# nested deeper than this is refused with a reason instead of read with holes.
-MAX_DEPTH = 255
-
-
 @dataclass(frozen=True)
 class HtmlStory:
     text: str
@@ -65,40 +38,16 @@ def declared_charset(html: bytes) -> str | None:
     return match.group(1).decode("ascii") if match else None
 
 
-def nesting_depth(html: bytes, *, stop_at: int = MAX_DEPTH + 1) -> int:
-    """How deep the page's elements nest, counted by a scan of its tags (no parse).
-
-    Stops counting at ``stop_at`` so that a hostile page costs one pass at most.
-    """
-    depth = deepest = 0
-    for closing, name, self_closing in _TAG.findall(html):
-        name = name.lower()
-        if name in _VOID or self_closing:
-            continue
-        if closing:
-            depth = max(depth - 1, 0)
-        else:
-            depth += 1
-            if depth > deepest:
-                deepest = depth
-                if deepest >= stop_at:
-                    break
-    return deepest
-
-
 def extract_html(html: str, raw: bytes, *, url: str | None = None) -> HtmlStory:
     """Read a page's story with trafilatura.
 
     Raises:
         HtmlTooDeep: the page nests elements deeper than the parser can build.
+        HtmlTooComplex: more tags, attributes on one tag or characters on one line than
+            any real page holds (``_guards``).
         NoArticleText: trafilatura finds no story text on the page.
     """
-    depth = nesting_depth(raw)
-    if depth > MAX_DEPTH:
-        raise HtmlTooDeep(
-            f"HTML nests elements more than {MAX_DEPTH} levels deep; the parser would "
-            "drop what lies below that level"
-        )
+    check_html(raw)
     import trafilatura
 
     document = trafilatura.bare_extraction(
