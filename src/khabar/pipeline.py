@@ -6,20 +6,21 @@ stage, only the order of stages and the bookkeeping of a run.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, Field
 
-from .errors import UsageError
+from .batch import BudgetedWorker, Late
+from .errors import DocumentTimeout, UsageError
 from .ingest import IngestOptions, Reader, Source, discover
 from .records import Article, IngestFailure
 from .resolve import ResolveOptions
 from .store import ExportRecord, Store
 
 if TYPE_CHECKING:
-    from .extract import Extractor
+    from .extract import Extractor, Record
 
 __all__ = [
     "IngestSummary",
@@ -46,6 +47,10 @@ class IngestSummary(BaseModel):
     )
     failures: list[IngestFailure] = Field(default_factory=list)
     skipped: list[str] = Field(default_factory=list, description="files of unread types")
+    skipped_links: list[str] = Field(
+        default_factory=list,
+        description="symbolic links in a folder that lead outside it, not followed",
+    )
     decoded: dict[str, str] = Field(
         default_factory=dict, description="locator -> encoding, for non-UTF-8 inputs"
     )
@@ -105,8 +110,14 @@ def ingest_into(
     Returns:
         The counts of the run; the same run is also recorded in the store.
     """
-    sources, failures, skipped = discover(inputs)
-    summary = IngestSummary(sources=len(sources), failures=list(failures), skipped=skipped)
+    found = discover(inputs, follow_symlinks=options.follow_symlinks)
+    summary = IngestSummary(
+        sources=len(found.sources),
+        failures=list(found.failures),
+        skipped=found.skipped,
+        skipped_links=found.links,
+    )
+    sources = found.sources
     run_id = store.start_run(
         "ingest",
         {"khabar": khabar_version(), "inputs": inputs, "options": options.model_dump()},
@@ -114,9 +125,15 @@ def ingest_into(
     if on_source:
         on_source(None, len(sources))
     batch: list[Article] = []
-    with Reader(options) as reader:
+    with (
+        Reader(options) as reader,
+        BudgetedWorker(reader.read, budget=options.doc_timeout) as worker,
+    ):
         for source in sources:
-            for item in reader.read(source):
+            for item in worker.run(source, budget=_reading_budget(source, options)):
+                if isinstance(item, Late):
+                    summary.failures.append(_late(source.locator, "reading", item))
+                    continue
                 if isinstance(item, IngestFailure):
                     summary.failures.append(item)
                     continue
@@ -127,7 +144,7 @@ def ingest_into(
                 on_source(source, len(sources))
     _store_batch(store, summary, batch)
     if extractor is not None:
-        extract_into(store, extractor, summary=summary)
+        extract_into(store, extractor, summary=summary, doc_timeout=options.doc_timeout)
         summary.resolved = resolve_into(store)
     store.finish_run(
         run_id,
@@ -141,6 +158,26 @@ def ingest_into(
         },
     )
     return summary
+
+
+def _reading_budget(source: Source, options: IngestOptions) -> float | None:
+    """A document's budget; a download has its own timeout on top."""
+    if not options.doc_timeout:
+        return None
+    online = source.kind == "url" or (source.path is None and source.url is not None)
+    return options.doc_timeout + (options.timeout if online or source.kind == "feed" else 0)
+
+
+def _late(locator: str, stage: str, late: Late) -> IngestFailure:
+    after = f" after {late.items} item(s)" if late.items else ""
+    if late.died:
+        error = DocumentTimeout(f"{stage} was abandoned{after}: its worker process died")
+    else:
+        error = DocumentTimeout(
+            f"{stage} took longer than {late.budget:g} s and was abandoned{after} "
+            "(raise the budget with --doc-timeout)"
+        )
+    return IngestFailure(locator=locator, code=error.code, reason=error.message)
 
 
 def _store_batch(store: Store, summary: IngestSummary, batch: list[Article]) -> None:
@@ -165,6 +202,7 @@ def extract_into(
     every: bool = False,
     summary: IngestSummary | None = None,
     on_article: Callable[[int, int], None] | None = None,
+    doc_timeout: float | None = 20.0,
 ) -> IngestSummary:
     """Run extraction over stored articles and store what it finds.
 
@@ -173,23 +211,52 @@ def extract_into(
             rule change); each article's old records are replaced.
         summary: counts to add to (the ingest run's); a new one by default.
         on_article: called with (done, total) after each article.
+        doc_timeout: seconds allowed to extract one article (None or 0: no limit); an
+            article that overruns is abandoned with a K130 failure and stays unread, so
+            the next ``khabar extract`` tries it again.
     """
     summary = summary or IngestSummary()
     articles = store.articles_to_extract(every=every)
     info = extractor.info
     summary.model = f"{info.name} {info.version}"
-    for done, (article, incidents) in enumerate(
-        zip(articles, extractor.pipe(articles), strict=True), start=1
-    ):
-        store.replace_records(
-            article.id, list(incidents), extractor=khabar_version(), model=summary.model
-        )
-        summary.extracted += 1
-        for record in incidents:
-            summary.records[record.kind] = summary.records.get(record.kind, 0) + 1
-        if on_article:
-            on_article(done, len(articles))
+    done = 0
+    with BudgetedWorker(extractor.pipe, budget=doc_timeout) as worker:
+        for article, records in _extract_each(worker, articles, extractor.options.batch_size):
+            done += 1
+            if isinstance(records, Late):
+                summary.failures.append(_late(article.locator or article.id, "extraction", records))
+            else:
+                store.replace_records(
+                    article.id, records, extractor=khabar_version(), model=summary.model
+                )
+                summary.extracted += 1
+                for record in records:
+                    summary.records[record.kind] = summary.records.get(record.kind, 0) + 1
+            if on_article:
+                on_article(done, len(articles))
     return summary
+
+
+def _extract_each(
+    worker: BudgetedWorker[list[Article], list[Record]], articles: list[Article], size: int
+) -> Iterator[tuple[Article, list[Record] | Late]]:
+    """Each article with its records, or ``Late`` when its extraction overran.
+
+    Articles go to the worker in batches (spaCy is faster on a batch); when a batch
+    overruns, the articles it had not finished are tried one by one, so that only the
+    one at fault is abandoned.
+    """
+    for start in range(0, len(articles), size):
+        batch = articles[start : start + size]
+        finished = 0
+        for records in worker.run(batch):
+            if isinstance(records, Late):
+                break
+            yield batch[finished], list(records)
+            finished += 1
+        for article in batch[finished:]:
+            results = list(worker.run([article]))
+            yield article, results[0] if len(results) == 1 else Late(worker.budget or 0, 0)
 
 
 def resolve_into(

@@ -249,7 +249,7 @@ def test_reader_gives_syndicated_copies_one_id(write):
 
 
 def test_reader_read_is_usable_per_source(data_dir):
-    sources, _, _ = discover([str(data_dir / "pages")])
+    sources, _, _, _ = discover([str(data_dir / "pages")])
     with Reader(IngestOptions()) as reader:
         counts = {s.locator: len(list(reader.read(s))) for s in sources}
     assert counts == {"related-block.txt": 1, "two-stories.txt": 2}

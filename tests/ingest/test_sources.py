@@ -8,7 +8,7 @@ def test_discover_walks_folders_in_order_and_skips_hidden_and_unknown(write, tmp
     write(".git/config.txt", "x")
     write("a/photo.png", "x")
     write("c/dump.warc.gz", "x")
-    sources, failures, skipped = discover([str(tmp_path / "in")])
+    sources, failures, skipped, _ = discover([str(tmp_path / "in")])
     assert [(s.locator, s.kind) for s in sources] == [
         ("a/page.html", "html"),
         ("b/story.txt", "text"),
@@ -21,7 +21,7 @@ def test_discover_walks_folders_in_order_and_skips_hidden_and_unknown(write, tmp
 
 def test_discover_fails_an_explicit_file_of_unknown_type_and_a_missing_path(write, tmp_path):
     path = write("report.pdf", "x")
-    sources, failures, _ = discover([str(path), str(tmp_path / "nope"), "ftp://x.example/a"])
+    sources, failures, _, _ = discover([str(path), str(tmp_path / "nope"), "ftp://x.example/a"])
     assert sources == []
     assert [(f.code, f.locator) for f in failures] == [
         ("K106", str(path)),
@@ -31,6 +31,6 @@ def test_discover_fails_an_explicit_file_of_unknown_type_and_a_missing_path(writ
 
 
 def test_discover_takes_urls_as_they_are():
-    sources, _, _ = discover(["https://pamircourier.example/rss"])
+    sources, _, _, _ = discover(["https://pamircourier.example/rss"])
     assert sources[0].kind == "url"
     assert sources[0].file is None

@@ -44,6 +44,17 @@ ModelOption = Annotated[
     ),
 ]
 
+DocTimeoutOption = Annotated[
+    float | None,
+    typer.Option(
+        "--doc-timeout",
+        help="Seconds allowed to read one document, and again to extract it (default 20; "
+        "0: no limit). A document that overruns is abandoned (K130); the run goes on.",
+        min=0,
+        show_default=False,
+    ),
+]
+
 DbOption = Annotated[
     str | None,
     typer.Option(

@@ -26,6 +26,7 @@ from ..records import Article
 from ..store import ArticleQuery, open_store
 from ._app import (
     DbOption,
+    DocTimeoutOption,
     ListFormat,
     ModelOption,
     ShowFormat,
@@ -87,6 +88,15 @@ def ingest(
         ),
     ] = True,
     model: ModelOption = None,
+    doc_timeout: DocTimeoutOption = None,
+    follow_symlinks: Annotated[
+        bool,
+        typer.Option(
+            "--follow-symlinks",
+            help="Follow symbolic links in a folder that lead outside it (not followed by "
+            "default: a folder from an archive or a share may link to /etc).",
+        ),
+    ] = False,
 ) -> None:
     """Read articles from files, folders, feeds, URLs and WARC files into the database,
     then extract incidents from them.
@@ -101,6 +111,8 @@ def ingest(
         max_bytes=max_bytes,
         timeout=timeout,
         follow_feed_links=follow_links,
+        doc_timeout=doc_timeout,
+        follow_symlinks=follow_symlinks or None,
     )
     from ._extract import _extractor  # the model loads only when extraction runs
 
@@ -161,7 +173,8 @@ def _print_summary(summary: IngestSummary, db: str, total: int) -> None:
         f"{summary.sources} source(s) read into {escape(db)}: "
         f"{summary.new} new, {summary.known} already known, "
         f"{len(summary.split)} page(s) split into {stories} stories, "
-        f"{len(summary.failures)} failed, {len(summary.skipped)} skipped. "
+        f"{len(summary.failures)} failed, "
+        f"{len(summary.skipped) + len(summary.skipped_links)} skipped. "
         f"The database holds {total} article(s)."
     )
     if summary.model:
@@ -177,6 +190,11 @@ def _print_summary(summary: IngestSummary, db: str, total: int) -> None:
         out.print(f"  note    {escape(locator)}: not UTF-8, decoded as {escape(encoding)}")
     for name in summary.skipped:
         out.print(f"  skipped {escape(name)}: not a type khabar reads")
+    for name in summary.skipped_links:
+        out.print(
+            f"  skipped {escape(name)}: a symbolic link leading outside the folder "
+            "(--follow-symlinks follows it)"
+        )
     for failure in summary.failures:
         out.print(f"  failed  {escape(failure.locator)}: [{failure.code}] {escape(failure.reason)}")
 

@@ -22,6 +22,7 @@ from ..settings import Settings
 from ..store import open_store
 from ._app import (
     DbOption,
+    DocTimeoutOption,
     ListFormat,
     ModelOption,
     _handles_errors,
@@ -122,15 +123,19 @@ def extract_command(
         bool, typer.Option("--all", help="Re-read every article, not only new ones.")
     ] = False,
     model: ModelOption = None,
+    doc_timeout: DocTimeoutOption = None,
 ) -> None:
     """Extract incidents from stored articles that extraction has not read yet.
 
     With --all, every article is read again and its records replaced (after a model or
-    rule change).
+    rule change). An article whose extraction overruns --doc-timeout is abandoned (K130)
+    and stays unread, so the next run tries it again.
     """
-    settings = _settings(db, model=model)
+    settings = _settings(db, model=model, doc_timeout=doc_timeout)
     with _store(settings) as store:
-        summary = extract_into(store, _extractor(settings), every=every)
+        summary = extract_into(
+            store, _extractor(settings), every=every, doc_timeout=settings.ingest.doc_timeout
+        )
         summary.resolved = resolve_into(store)
     found = ", ".join(f"{n} {kind}(s)" for kind, n in sorted(summary.records.items()))
     out.print(
@@ -142,6 +147,10 @@ def extract_command(
             f"Resolution: {summary.resolved[0]} incident mention(s) in "
             f"{summary.resolved[1]} incident(s)."
         )
+    for failure in summary.failures:
+        out.print(f"  failed  {escape(failure.locator)}: [{failure.code}] {escape(failure.reason)}")
+    if summary.failures:
+        raise typer.Exit(1)
 
 
 @app.command("eval")

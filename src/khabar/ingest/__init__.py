@@ -6,7 +6,7 @@ private address unless allowed). Plain-text page dumps lose their site furniture
 page holding several stories becomes one Article per story. An Article's id is a
 fingerprint of its text, so ingesting the same story twice gives one Article.
 
-    sources, failures, skipped = discover(["articles/", "https://example.com/feed"])
+    sources, failures, skipped, links = discover(["articles/", "https://example.com/feed"])
     with Reader(IngestOptions()) as reader:
         for item in reader.read(sources[0]): ...   # Article | IngestFailure
 
@@ -39,7 +39,7 @@ def run(
 ) -> Iterator[Article | IngestFailure]:
     """Every Article of every input, and a failure for each input or item that could
     not be read. Files skipped inside folders are not reported here (see ``discover``)."""
-    sources, failures, _ = discover(list(inputs))
+    sources, failures, _, _ = discover(list(inputs))
     yield from failures
     with Reader(options or IngestOptions()) as reader:
         for source in sources:

@@ -22,6 +22,8 @@ _CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([a-zA-Z0-9_\-]+)", re
 
 # Less text than this is a menu or a teaser that trafilatura mistook for the story.
 MIN_STORY_CHARS = 80
+
+
 @dataclass(frozen=True)
 class HtmlStory:
     text: str

@@ -44,6 +44,15 @@ class IngestOptions(BaseModel):
         True, description="fetch the page of a feed entry that carries only a summary"
     )
     max_feed_entries: int = Field(500, gt=0, description="entries read from one feed")
+    doc_timeout: float = Field(
+        20.0,
+        ge=0,
+        description="seconds allowed to read, and again to extract, one document (0: no "
+        "limit); enforced in a child process that is killed when a document overruns",
+    )
+    follow_symlinks: bool = Field(
+        False, description="follow symbolic links that lead outside an ingested folder"
+    )
     user_agent: str = "khabar/0.1 (news event extraction; +https://pypi.org/project/khabar/)"
 
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import NamedTuple
 
 from ..records import IngestFailure
 from ._fetch import is_http_url
 from ._readers import Source, SourceKind
 
-__all__ = ["SUFFIXES", "discover"]
+__all__ = ["SUFFIXES", "Discovered", "discover"]
 
 SUFFIXES: dict[str, SourceKind] = {
     ".txt": "text",
@@ -39,30 +40,53 @@ def _kind_of(path: Path) -> SourceKind | None:
     return None
 
 
-def discover(inputs: list[str]) -> tuple[list[Source], list[IngestFailure], list[str]]:
+class Discovered(NamedTuple):
+    sources: list[Source]
+    failures: list[IngestFailure]
+    """One for each input that cannot be read at all."""
+    skipped: list[str]
+    """Files inside folders of a type khabar does not read."""
+    links: list[str]
+    """Symbolic links inside folders that lead outside them, not followed."""
+
+
+def _leads_outside(child: Path, root: Path) -> bool:
+    """Whether ``child`` (or a folder on its way down from ``root``) is a link that
+    resolves outside ``root``."""
+    try:
+        child.resolve(strict=True).relative_to(root)
+    except (OSError, RuntimeError, ValueError):  # outside, dangling, or a loop
+        return True
+    return False
+
+
+def discover(inputs: list[str], *, follow_symlinks: bool = False) -> Discovered:
     """Expand inputs into sources.
 
     A folder is walked recursively in sorted order; hidden files and folders are
     skipped, and so are files of a type khabar does not read (they are listed, not
-    failed: a folder of articles often holds a README or images). A file named
-    explicitly must be of a known type.
-
-    Returns:
-        The sources, a failure for each input that cannot be read at all, and the
-        files skipped inside folders.
+    failed: a folder of articles often holds a README or images). A symbolic link in a
+    folder that leads outside it (to ``/etc/passwd``, say, in an unpacked archive) is not
+    followed unless ``follow_symlinks``; it is listed. A file named explicitly must be of
+    a known type.
     """
     sources: list[Source] = []
     failures: list[IngestFailure] = []
     skipped: list[str] = []
+    links: list[str] = []
     for item in inputs:
         if is_http_url(item):
             sources.append(Source(kind="url", locator=item, url=item))
             continue
         path = Path(item)
         if path.is_dir():
+            root = path.resolve()
             for child in sorted(path.rglob("*")):
                 relative = child.relative_to(path)
                 if any(part.startswith(".") for part in relative.parts) or not child.is_file():
+                    continue
+                if not follow_symlinks and _leads_outside(child, root):
+                    links.append(relative.as_posix())
                     continue
                 kind = _kind_of(child)
                 if kind is None:
@@ -90,4 +114,4 @@ def discover(inputs: list[str]) -> tuple[list[Source], list[IngestFailure], list
             failures.append(
                 IngestFailure(locator=item, code="K001", reason="no such file or directory")
             )
-    return sources, failures, skipped
+    return Discovered(sources, failures, skipped, links)
