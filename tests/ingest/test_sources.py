@@ -34,3 +34,29 @@ def test_discover_takes_urls_as_they_are():
     sources, _, _, _ = discover(["https://pamircourier.example/rss"])
     assert sources[0].kind == "url"
     assert sources[0].file is None
+
+
+def test_discover_does_not_follow_links_out_of_the_folder(tmp_path):
+    folder = tmp_path / "in"
+    (folder / "sub").mkdir(parents=True)
+    outside = tmp_path / "secret.txt"
+    outside.write_text("not an article")
+    (folder / "a.txt").write_text("story")
+    (folder / "inside-link.txt").symlink_to(folder / "a.txt")
+    (folder / "outside-link.txt").symlink_to(outside)
+    (folder / "sub" / "up.txt").symlink_to(outside)
+    (folder / "dangling.txt").symlink_to(tmp_path / "gone.txt")
+    (folder / "linked-dir").symlink_to(tmp_path, target_is_directory=False)
+
+    found = discover([str(folder)])
+    assert [s.locator for s in found.sources] == ["a.txt", "inside-link.txt"]
+    assert found.links == ["outside-link.txt", "sub/up.txt"]
+
+    followed = discover([str(folder)], follow_symlinks=True)
+    assert [s.locator for s in followed.sources] == [
+        "a.txt",
+        "inside-link.txt",
+        "outside-link.txt",
+        "sub/up.txt",
+    ]
+    assert followed.links == []
