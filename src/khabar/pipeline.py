@@ -6,7 +6,7 @@ stage, only the order of stages and the bookkeeping of a run.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING
 
@@ -216,12 +216,14 @@ def extract_into(
             the next ``khabar extract`` tries it again.
     """
     summary = summary or IngestSummary()
-    articles = store.articles_to_extract(every=every)
+    ids = store.ids_to_extract(every=every)
     info = extractor.info
     summary.model = f"{info.name} {info.version}"
     done = 0
     with BudgetedWorker(extractor.pipe, budget=doc_timeout) as worker:
-        for article, records in _extract_each(worker, articles, extractor.options.batch_size):
+        for article, records in _extract_each(
+            worker, _pages(store, ids), extractor.options.batch_size
+        ):
             done += 1
             if isinstance(records, Late):
                 summary.failures.append(_late(article.locator or article.id, "extraction", records))
@@ -233,12 +235,30 @@ def extract_into(
                 for record in records:
                     summary.records[record.kind] = summary.records.get(record.kind, 0) + 1
             if on_article:
-                on_article(done, len(articles))
+                on_article(done, len(ids))
     return summary
 
 
+def _batches(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:
+    batch: list[Article] = []
+    for article in articles:
+        batch.append(article)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _pages(store: Store, ids: list[str], size: int = 200) -> Iterator[Article]:
+    """The articles of ``ids``, read from the store a page at a time: memory holds one
+    page of texts, not the corpus."""
+    for start in range(0, len(ids), size):
+        yield from store.get_articles(ids[start : start + size])
+
+
 def _extract_each(
-    worker: BudgetedWorker[list[Article], list[Record]], articles: list[Article], size: int
+    worker: BudgetedWorker[list[Article], list[Record]], articles: Iterable[Article], size: int
 ) -> Iterator[tuple[Article, list[Record] | Late]]:
     """Each article with its records, or ``Late`` when its extraction overran.
 
@@ -246,8 +266,7 @@ def _extract_each(
     overruns, the articles it had not finished are tried one by one, so that only the
     one at fault is abandoned.
     """
-    for start in range(0, len(articles), size):
-        batch = articles[start : start + size]
+    for batch in _batches(articles, size):
         finished = 0
         for records in worker.run(batch):
             if isinstance(records, Late):

@@ -2,7 +2,8 @@
 
 The child sets an address-space limit (``RLIMIT_AS``) before importing khabar, and
 reports its peak resident memory and its workers'; a response that decodes to
-gigabytes in memory would break either bound.
+gigabytes in memory would break either bound. (Linux only: the peak is read from
+/proc.)
 """
 
 import gzip
@@ -18,8 +19,12 @@ import pytest
 from conftest import Route
 from khabar.batch import fork_available
 
+pytestmark = pytest.mark.skipif(
+    not sys.platform.startswith("linux"), reason="peak memory is read from /proc"
+)
+
 CEILING = 3 * 1024**3  # address space: a Python process with duckdb and lxml maps ~1 GB
-PEAK_MB = 500  # resident: the whole run, parent and workers
+PEAK_MB = 300  # resident, the ingest and each worker (measured: about 155 MB)
 
 CHILD = textwrap.dedent(
     """
@@ -30,9 +35,11 @@ CHILD = textwrap.dedent(
         app(sys.argv[1:], standalone_mode=False)
     except SystemExit:
         pass
-    peak = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
-               resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
-    print("PEAK", peak // 1024, file=sys.stderr)
+    # ru_maxrss survives exec on Linux (it would count pytest's own peak): VmHWM does not.
+    with open("/proc/self/status") as status:
+        own = next(int(line.split()[1]) for line in status if line.startswith("VmHWM"))
+    workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    print("PEAK", max(own, workers) // 1024, own // 1024, workers // 1024, file=sys.stderr)
     """
 )
 
@@ -50,7 +57,8 @@ def ingest_in_child(tmp_path, *args: str, budget_s: float = 60) -> tuple[dict, i
     )
     elapsed = time.monotonic() - started
     assert "PEAK" in result.stderr, f"the ingest died: {result.stderr[-2000:]}"
-    peak = int(result.stderr.rsplit("PEAK", 1)[1].split()[0])
+    peak, own, workers = (int(n) for n in result.stderr.rsplit("PEAK", 1)[1].split()[:3])
+    print(f"peak {peak} MB: ingest {own} MB, its workers {workers} MB")
     summary = json.loads(result.stdout[result.stdout.index("{") :])
     return summary, peak, elapsed
 
@@ -106,7 +114,7 @@ def test_a_br_bomb_costs_only_its_cap(tmp_path, http_server):
     http_server.routes["/br"] = Route(bomb, headers={"Content-Encoding": "br"})
     summary, peak, _ = ingest_in_child(tmp_path, http_server.url("/br"), "--allow-private")
     assert failure_codes(summary) == ["K103"]
-    assert peak < PEAK_MB
+    assert peak < PEAK_MB, f"peak {peak} MB"
 
 
 def test_three_layers_of_encoding_are_refused(tmp_path, http_server):
@@ -137,7 +145,7 @@ def test_pathological_pages_are_refused_or_abandoned_and_the_run_goes_on(tmp_pat
         "c-slow.html": "K130",
     }
     assert summary["new"] == 1
-    assert peak < PEAK_MB
+    assert peak < PEAK_MB, f"peak {peak} MB"
     assert elapsed < 30
 
 

@@ -80,6 +80,13 @@ class Store(Protocol):
     def articles_to_extract(self, *, every: bool = False) -> list[Article]:
         """Articles extraction has not read yet (all of them with ``every``)."""
 
+    def ids_to_extract(self, *, every: bool = False) -> list[str]:
+        """The ids of ``articles_to_extract``, in the same order: a big run reads the
+        articles a page at a time (``get_articles``) instead of holding every text."""
+
+    def get_articles(self, ids: list[str]) -> list[Article]:
+        """The articles with these ids, in the order given (unknown ids are left out)."""
+
     def iter_records(self, kind: str | None = None) -> Iterator[ExportRecord]:
         """What extraction found, per article (incidents here are mentions)."""
 

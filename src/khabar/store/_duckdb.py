@@ -346,6 +346,25 @@ class DuckDBStore:
             rows = self._con.execute(sql + " ORDER BY first_seen, id").fetchall()
         return [_article(row) for row in rows]
 
+    def ids_to_extract(self, *, every: bool = False) -> list[str]:
+        sql = "SELECT id FROM articles"
+        if not every:
+            sql += " WHERE id NOT IN (SELECT article_id FROM article_extractions)"
+        with self._errors("list articles to extract"):
+            rows = self._con.execute(sql + " ORDER BY first_seen, id").fetchall()
+        return [article_id for (article_id,) in rows]
+
+    def get_articles(self, ids: list[str]) -> list[Article]:
+        if not ids:
+            return []
+        marks = ", ".join("?" for _ in ids)
+        with self._errors("read articles"):
+            rows = self._con.execute(
+                f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id IN ({marks})", ids
+            ).fetchall()
+        found = {article.id: article for article in map(_article, rows)}
+        return [found[article_id] for article_id in ids if article_id in found]
+
     def iter_records(self, kind: str | None = None) -> Iterator[ExportRecord]:
         sql = "SELECT body FROM records"
         params: list[Any] = []
