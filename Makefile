@@ -39,6 +39,7 @@ lint: install
 
 bench: install
 	$(BIN)/python benchmarks/ingest.py
+	$(BIN)/python benchmarks/memory.py
 	$(BIN)/python benchmarks/extract.py
 	$(BIN)/python benchmarks/resolve.py
 	$(BIN)/python benchmarks/serve.py
