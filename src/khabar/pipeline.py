@@ -212,15 +212,18 @@ def resolve_into(
     overrides = [Override(a, b, relation) for a, b, relation in store.overrides()]
     touched = {o.a for o in overrides} | {o.b for o in overrides}
     from .extract.actors import load_actors
+    from .extract.gazetteer import load_gazetteer
 
-    resolver = Resolver(options, overrides, actors=load_actors())
+    resolver = Resolver(options, overrides, actors=load_actors(), gazetteer=load_gazetteer())
     for mention, published in mentions:
         known = links.get(mention.id)
         if known is not None and mention.id not in touched:
             resolver.add(mention, published, known=Decision(mention.id, *known))
         else:
             resolver.add(mention, published)
-    events = apply_corrections(resolver.events(), store.corrections(), resolver.event_of)
+    events = resolver.reviewed(
+        apply_corrections(resolver.events(), store.corrections(), resolver.event_of)
+    )
     store.save_resolution(
         events, [(d.mention_id, d.event_id, d.score, d.reason) for d in resolver.decisions]
     )

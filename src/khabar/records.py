@@ -40,7 +40,7 @@ __all__ = [
     "VictimGroup",
 ]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 DatePrecision = Literal["day", "month", "year", "unknown"]
 LocationPrecision = Literal["place", "admin2", "admin1", "country", "unknown"]
@@ -242,6 +242,12 @@ class SourceRef(_Record):
 
 
 class Incident(_Record):
+    """An attack: per article as extraction reads it (a mention), or per real event
+    once resolution merged the accounts. ``status`` is ``mentioned`` for an event that
+    only passing mentions know (kept out of lists, maps and aggregates until a report
+    upgrades it); ``review`` lists why the merged record needs an analyst's eye (values
+    that contradict each other, sources that disagree), empty when clean."""
+
     kind: Literal["incident"] = "incident"
     id: str
     event_type: EventType
@@ -255,6 +261,8 @@ class Incident(_Record):
     target: str | None = None
     sources: tuple[SourceRef, ...] = ()
     evidence: tuple[Evidence, ...] = ()
+    status: Literal["reported", "mentioned"] = "reported"
+    review: tuple[str, ...] = ()
 
 
 class Statement(_Record):
