@@ -28,6 +28,7 @@ __all__ = [
     "DateSpan",
     "EventType",
     "Evidence",
+    "HandDecision",
     "Incident",
     "IngestFailure",
     "Location",
@@ -161,6 +162,23 @@ class Correction(_Record):
     author: str | None = None
     evidence: Evidence | None = None
     created_at: dt.datetime
+
+
+class HandDecision(_Record):
+    """An analyst's merge or split: the pairs of mentions it put together or apart are
+    stored under its id, so that it can be listed and taken back.
+
+    ``event_id`` is the incident it was made on (A of a merge); ``other`` is B of a
+    merge or the article split off. ``pairs`` and ``mentions`` are what it stored.
+    """
+
+    id: str
+    kind: Literal["merge", "split"]
+    event_id: str
+    other: str | None = None
+    created_at: dt.datetime
+    pairs: int = 0
+    mentions: tuple[str, ...] = ()
 
 
 class DateSpan(_Record):

@@ -113,7 +113,7 @@ def message_of(response: Any) -> str:
 @pytest.fixture(scope="module")
 def incidents(client: TestClient) -> list[dict[str, Any]]:
     """Every incident of the demo database, in the API's default order."""
-    found = every_incident(client)
+    found = every_incident(client, mentioned="true")
     assert found, "the demo database has incidents"
     return found
 
@@ -149,7 +149,9 @@ def test_health_reports_what_the_database_holds(client, incidents, articles):
     assert isinstance(health["khabar"], str) and health["khabar"]
     assert isinstance(health["schema"], int)
     assert health["articles"] == len(articles) > 0
-    assert health["incidents"] == len(incidents)
+    reported = [i for i in incidents if i["status"] == "reported"]
+    assert health["incidents"] == len(reported)
+    assert health["mentioned"] == len(incidents) - len(reported)
 
 
 EXPECTED_ROUTES = {
@@ -832,7 +834,9 @@ def test_aggregates_account_for_every_incident(client, incidents, interval):
 
 def test_coarser_intervals_leave_out_fewer(client):
     left = {
-        interval: ok(client.get("/api/aggregates", params={"interval": interval}))["left_out"]
+        interval: ok(
+            client.get("/api/aggregates", params={"interval": interval, "mentioned": "true"})
+        )["left_out"]
         for interval in ("week", "month", "quarter")
     }
     assert left["week"] >= left["month"] >= left["quarter"]
@@ -1198,10 +1202,14 @@ def test_posting_a_private_url_is_refused(writer, url):
 
 
 def test_merging_two_incidents(writer):
-    incidents = every_incident(writer, sort="date")
+    incidents = every_incident(writer, sort="date", mentioned="true")
     first, second = incidents[0], incidents[1]
-    result = ok(writer.post(f"/api/incidents/{first['id']}/merge", json={"other": second["id"]}))
-    after = every_incident(writer)
+    result = ok(
+        writer.post(
+            f"/api/incidents/{first['id']}/merge", json={"other": second["id"], "force": True}
+        )
+    )
+    after = every_incident(writer, mentioned="true")
     assert len(after) == len(incidents) - 1
     assert result["incidents"] == len(after)
     merged = ok(writer.get(f"/api/incidents/{result['incident']}"))
@@ -1213,9 +1221,13 @@ def test_merging_two_incidents(writer):
 
 
 def test_a_merge_survives_a_later_ingest(writer):
-    incidents = every_incident(writer, sort="date")
+    incidents = every_incident(writer, sort="date", mentioned="true")
     first, second = incidents[0], incidents[1]
-    result = ok(writer.post(f"/api/incidents/{first['id']}/merge", json={"other": second["id"]}))
+    result = ok(
+        writer.post(
+            f"/api/incidents/{first['id']}/merge", json={"other": second["id"], "force": True}
+        )
+    )
     ok(writer.post("/api/ingest", json=POSTED))
     merged = ok(writer.get(f"/api/incidents/{result['incident']}"))["incident"]
     assert article_ids(merged) >= article_ids(first) | article_ids(second)
@@ -1247,12 +1259,12 @@ def only_here(incidents: list[dict[str, Any]], incident: dict[str, Any]) -> list
 
 
 def test_splitting_an_account_off(writer, gwadar):
-    incidents = every_incident(writer)
+    incidents = every_incident(writer, mentioned="true")
     candidates = only_here(incidents, gwadar)
     assert candidates and len(article_ids(gwadar)) >= 2
     leaving = candidates[-1]
     result = ok(writer.post(f"/api/incidents/{gwadar['id']}/split", json={"article": leaving}))
-    after = every_incident(writer)
+    after = every_incident(writer, mentioned="true")
     assert len(after) == len(incidents) + 1
     assert result["incidents"] == len(after)
     holder = ok(writer.get(f"/api/incidents/{result['incident']}"))["incident"]
@@ -1263,7 +1275,7 @@ def test_splitting_an_account_off(writer, gwadar):
 
 
 def test_a_split_accepts_an_article_id_prefix(writer, gwadar):
-    incidents = every_incident(writer)
+    incidents = every_incident(writer, mentioned="true")
     leaving = only_here(incidents, gwadar)[-1]
     result = ok(writer.post(f"/api/incidents/{gwadar['id']}/split", json={"article": leaving[:8]}))
     assert result["incidents"] == len(incidents) + 1
@@ -1607,7 +1619,11 @@ def test_ingest_refuses_mixed_inputs(writer, body):
 def test_an_incident_renamed_by_a_merge_redirects_to_its_new_id(writer):
     incidents = every_incident(writer)
     first, second = incidents[0], incidents[1]
-    merged = ok(writer.post(f"/api/incidents/{first['id']}/merge", json={"other": second["id"]}))
+    merged = ok(
+        writer.post(
+            f"/api/incidents/{first['id']}/merge", json={"other": second["id"], "force": True}
+        )
+    )
     gone = {first["id"], second["id"]} - {merged["incident"]}
     assert gone, "a merge leaves one of the two ids unused"
     for old in gone:

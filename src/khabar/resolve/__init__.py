@@ -28,22 +28,23 @@ from ..extract.gazetteer import Gazetteer
 from ..records import Incident
 from ._correct import CORRECTABLE, apply_corrections, correct, normalise_value
 from ._merge import best_supported, event_id, reconcile
-from ._review import review_reasons, target_is_valid
+from ._review import FAMILY, review_reasons, target_is_valid
 from ._score import Candidate, When, same_event_score, uncertain, when_of
 
 __all__ = [
     "CORRECTABLE",
-    "best_supported",
-    "review_reasons",
-    "target_is_valid",
+    "FAMILY",
     "Decision",
     "Override",
     "ResolveOptions",
     "Resolver",
     "apply_corrections",
+    "best_supported",
     "correct",
     "normalise_value",
+    "review_reasons",
     "run",
+    "target_is_valid",
 ]
 
 

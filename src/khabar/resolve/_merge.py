@@ -14,8 +14,9 @@ value (a briefing that recalls an attack does not date it against five reports).
   outlier no second report gives never becomes the best); ``low`` and ``high`` keep the
   whole spread;
 - victims: for each nationality the best-supported count, as for tolls;
-- claim: the claimant most reports name (a branch counts with its group); allegations:
-  all of them, but never the victims' own state;
+- claim: the claimant most reports name; allegations: all of them, but never one that
+  names foreign victims' own country ("militants from China" when Chinese were killed
+  in Pakistan);
 - target: the one most reports share, among those that name people or things;
 - status: ``mentioned`` when no account reports the event.
 """
@@ -71,16 +72,19 @@ def reconcile(
         return published.get(mention.sources[0].article_id) or dt.date.min
 
     victims = _victims(pool, when)
+    location = _location(reports) or _location(mentions)
     return Incident(
         id=eid,
         event_type=_event_type(pool),  # type: ignore[arg-type]
         suicide=_suicide(pool),
         date=_date(reports) or _date(mentions),
-        location=_location(reports) or _location(mentions),
+        location=location,
         fatalities=_count([(m, m.fatalities) for m in pool], when),
         injured=_count([(m, m.injured) for m in pool], when),
         victims=victims,
-        perpetrator=_perpetrator(pool, mentions, victims, actors),
+        perpetrator=_perpetrator(
+            pool, mentions, victims, location.country if location else None, actors
+        ),
         target=_target(reports, is_place) or _target(mentions, is_place),
         sources=_sources(mentions),
         evidence=tuple(e for m in mentions for e in m.evidence),
@@ -113,8 +117,7 @@ def _date(accounts: list[Incident]) -> DateSpan | None:
             held = sum(
                 1
                 for other in dates
-                if other.precision != "day"
-                and other.earliest <= day.earliest <= other.latest  # type: ignore[operator]
+                if other.precision != "day" and other.earliest <= day.earliest <= other.latest  # type: ignore[operator]
             )
             return votes[day.value], held
 
@@ -158,22 +161,22 @@ def _within(inner: Location, outer: Location) -> bool:
 def best_supported(figures: list[tuple[int, int | None, int | None, dt.date]]) -> int | None:
     """The best of several reports' figures, each ``(best, low, high, published)``.
 
-    A figure is backed by every other report whose range holds it or whose best is
-    within a fifth of it. Of the figures backed most, the latest published stands (tolls
-    grow; on one day, the lower); with none backed, the lower middle figure: an outlier
-    that no second report gives never becomes the best.
+    A figure is backed by every other report whose range holds it, and half backed by
+    one whose best is within a fifth of it. Of the figures backed most, the latest
+    published stands (tolls grow; on one day, the lower); with none backed, the lower
+    middle figure: an outlier that no second report gives never becomes the best.
     """
     if not figures:
         return None
 
-    def backs(value: int, other: tuple[int, int | None, int | None, dt.date]) -> bool:
+    def backs(value: int, other: tuple[int, int | None, int | None, dt.date]) -> float:
         best, low, high, _ = other
         if (low if low is not None else best) <= value <= (high if high is not None else best):
-            return True
-        return min(value, best) * 5 >= max(value, best) * 4
+            return 1.0
+        return 0.5 if min(value, best) * 5 >= max(value, best) * 4 else 0.0
 
     backing = [
-        sum(1 for j, other in enumerate(figures) if j != i and backs(figure[0], other))
+        sum(backs(figure[0], other) for j, other in enumerate(figures) if j != i)
         for i, figure in enumerate(figures)
     ]
     most = max(backing)
@@ -192,7 +195,9 @@ def _count(
         return None
     lows = [c.low for _, c in known if c.low is not None]
     highs = [c.high for _, c in known]
-    best = best_supported([(c.best, c.low, c.high, when(m)) for m, c in known if c.best is not None])
+    best = best_supported(
+        [(c.best, c.low, c.high, when(m)) for m, c in known if c.best is not None]
+    )
     return Count(
         low=min(lows) if lows else None,
         best=best,
@@ -222,38 +227,40 @@ def _perpetrator(
     reports: list[Incident],
     mentions: list[Incident],
     victims: tuple[VictimGroup, ...],
+    home: str | None,
     actors: ActorDictionary | None,
 ) -> Perpetrator | None:
-    claims = [m.perpetrator.claimed_by for m in reports if m.perpetrator and m.perpetrator.claimed_by]
+    claims = [
+        m.perpetrator.claimed_by for m in reports if m.perpetrator and m.perpetrator.claimed_by
+    ]
     if not claims:
         claims = [
             m.perpetrator.claimed_by for m in mentions if m.perpetrator and m.perpetrator.claimed_by
         ]
     votes = Counter(claims)
     claimed = next((c for c in claims if votes[c] == max(votes.values())), None)
-    nationalities = {v.nationality for v in victims}
+    foreign = {v.nationality for v in victims} - {home}
     alleged: list[Allegation] = []
     for mention in mentions:
         for allegation in mention.perpetrator.alleged if mention.perpetrator else ():
-            if allegation in alleged or _state_of(allegation.actor, actors) in nationalities:
-                continue  # the victims' own state is their side, not the accused
+            if allegation in alleged or _country_of(allegation.actor, actors) in foreign:
+                continue  # foreign victims' own country is their side, not the accused
             alleged.append(allegation)
     if claimed is None and not alleged:
         return None
     return Perpetrator(claimed_by=claimed, alleged=tuple(alleged))
 
 
-def _state_of(name: str, actors: ActorDictionary | None) -> str | None:
-    """The country a state actor's name stands for ("China" -> CN), else None."""
+def _country_of(name: str, actors: ActorDictionary | None) -> str | None:
+    """The country an accused names: a state ("China") or a country it places
+    militants in ("militants from China"); None otherwise."""
     if actors is None:
         return None
-    actor = actors.lookup(name)
+    actor = actors.lookup(name) or actors.find_in(name)
     return actor.country if actor is not None and actor.kind == "state" else None
 
 
-def _target(
-    accounts: list[Incident], is_place: Callable[[str], bool] | None = None
-) -> str | None:
+def _target(accounts: list[Incident], is_place: Callable[[str], bool] | None = None) -> str | None:
     targets = [
         m.target for m in accounts if m.target and target_is_valid(m.target, m.location, is_place)
     ]

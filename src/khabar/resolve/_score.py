@@ -90,9 +90,7 @@ def uncertain(location: Location) -> bool:
     if not location.admin1:
         return False
     province = location.admin1.casefold()
-    return any(
-        name and name.casefold() == province for name in (location.place, location.admin2)
-    )
+    return any(name and name.casefold() == province for name in (location.place, location.admin2))
 
 
 def _coarse(location: Location) -> Location:

@@ -658,13 +658,16 @@ def ingest(posted: PostedArticle, request: Request, cat: CatalogDep) -> dict[str
         "known": summary.known,
         "articles": ids,
         "failures": [f.model_dump(include={"code", "reason"}) for f in summary.failures],
-        "incidents": len(cat.incidents()),
+        "incidents": sum(1 for r in cat.incidents() if r.incident.status != "mentioned"),
     }
 
 
 class MergeRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
     other: str = Field(description="the incident to merge into this one")
+    force: bool = Field(
+        False, description="merge even when the two are days apart or of other kinds (409)"
+    )
 
 
 class SplitRequest(BaseModel):
@@ -708,12 +711,17 @@ class Resolution(BaseModel):
 @writes.post("/incidents/{event_id}/merge", response_model=Resolution, tags=["writes"])
 def merge(event_id: str, body: MergeRequest, cat: CatalogDep) -> dict[str, Any]:
     """Merge another incident into this one; stored, so it survives every re-run."""
-    from ..pipeline import merge_events
+    from ..pipeline import merge_events, merge_warnings
 
     first, second = _row_or_404(cat, event_id), _row_or_404(cat, body.other)
     if first.id == second.id:
         raise invalid("an incident cannot be merged with itself", "body", "other")
     with cat.locked() as store:
+        warnings = merge_warnings(store, first.id, second.id)
+        if warnings and not body.force:
+            raise HTTPException(
+                409, "not merged: " + "; ".join(warnings) + " (send force: true to merge)"
+            )
         holder, mentions, events = merge_events(store, first.id, second.id)
     cat.refresh()
     return {"incident": holder, "mentions": mentions, "incidents": events}
@@ -734,7 +742,7 @@ def split(event_id: str, body: SplitRequest, cat: CatalogDep) -> dict[str, Any]:
             raise invalid(
                 "every account comes from that article; nothing to split", "body", "article"
             )
-        total, events = split_event(store, leaving, staying)
+        total, events = split_event(store, leaving, staying, event_id=row.id, article=body.article)
         links = store.resolution_links()
     cat.refresh()
     return {
