@@ -113,8 +113,6 @@ def incidents(
         ("sources", 9),
     ):
         table.add_column(name, no_wrap=True, overflow="ellipsis", max_width=width)
-    if review:
-        table.add_column("review")
     for event in found:
         where = event.location
         place = (where.place or where.admin2 or where.admin1 or where.country) if where else "-"
@@ -128,9 +126,13 @@ def incidents(
             if event.fatalities and event.fatalities.best is not None
             else "-",
             f"{reports}r {len(event.sources) - reports}m",
-            *([escape("; ".join(event.review))] if review else []),
         )
     out.print(table)
+    if review:
+        for event in found:
+            out.print(f"\n{event.id}:")
+            for reason in event.review:
+                out.print(f"  - {escape(reason)}")
     out.print(
         f"{len(found)} incident(s){' to review' if review else ''}; "
         "sources: r = reports, m = mentions"
@@ -221,7 +223,7 @@ def decisions(
         return
     table = Table(box=None, show_edge=False)
     for name in ("id", "kind", "incident", "other", "made", "pairs"):
-        table.add_column(name, no_wrap=True)
+        table.add_column(name, overflow="fold")
     for decision in found:
         table.add_row(
             decision.id,
