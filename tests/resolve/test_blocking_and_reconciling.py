@@ -290,3 +290,16 @@ def test_review_flags_each_contradiction_and_is_empty_when_clean():
     assert any("disagree on the day" in r for r in reasons)
     assert any("disagree on the kind" in r for r in reasons)
     assert any("days" in r for r in review_reasons(clean, [clean, other_day], by_hand=True))
+
+
+def test_a_bombing_and_an_armed_assault_weigh_less_apart_than_other_kinds():
+    # A complex attack (a bomb, then gunmen) is typed differently by two outlets.
+    bomb = account(1, where=GOMAL, date=day("2024-05-06"), kind="bombing", killed=7)
+    assault = account(2, where=TANK_DISTRICT, kind="armed_assault")
+    _, decisions = run([(bomb, None), (assault, dt.date(2024, 5, 7))])
+    assert groups(decisions) == [["m-1", "m-2"]]
+    assert "another kind of attack" in decisions[1].reason
+    # A kidnapping is another act altogether.
+    taken = account(3, where=TANK_DISTRICT, kind="kidnapping")
+    _, decisions = run([(bomb, None), (taken, dt.date(2024, 5, 7))])
+    assert len(groups(decisions)) == 2

@@ -276,7 +276,10 @@ def same_event_score(
         score += 1
         reasons.append("same kind of attack")
     elif event.report_types and report:
-        score -= 3
+        # A complex attack (a bomb, then gunmen) is a bombing to one outlet and an
+        # armed assault to another: between those two families the penalty is halved.
+        mixed = {FAMILY.get(mention.event_type), *families} == {"explosive", "armed"}
+        score -= 1.5 if mixed else 3
         reasons.append("another kind of attack")
     shared = event.nationalities & {v.nationality for v in mention.victims}
     if shared:
