@@ -290,15 +290,24 @@ def test_review_flags_each_contradiction_and_is_empty_when_clean():
     assert any("disagree on the day" in r for r in reasons)
     assert any("disagree on the kind" in r for r in reasons)
     assert any("days" in r for r in review_reasons(clean, [clean, other_day], by_hand=True))
+    far_toll = account(3, date=day("2024-05-06"), killed=40)
+    assert review_reasons(clean, [clean, far_toll]) == (
+        "reports disagree on the toll: 3 to 40 killed",
+    )
+    near_toll = account(4, date=day("2024-05-06"), killed=5)
+    assert review_reasons(clean, [clean, near_toll]) == ()
 
 
 def test_a_bombing_and_an_armed_assault_weigh_less_apart_than_other_kinds():
     # A complex attack (a bomb, then gunmen) is typed differently by two outlets.
     bomb = account(1, where=GOMAL, date=day("2024-05-06"), kind="bombing", killed=7)
     assault = account(2, where=TANK_DISTRICT, kind="armed_assault")
-    _, decisions = run([(bomb, None), (assault, dt.date(2024, 5, 7))])
+    events, decisions = run([(assault, dt.date(2024, 5, 7)), (bomb, None)])
     assert groups(decisions) == [["m-1", "m-2"]]
     assert "another kind of attack" in decisions[1].reason
+    # One report each: the explosive type wins the tie, and the disagreement is flagged.
+    assert events[0].event_type == "bombing"
+    assert any("kind of attack" in r for r in events[0].review)
     # A kidnapping is another act altogether.
     taken = account(3, where=TANK_DISTRICT, kind="kidnapping")
     _, decisions = run([(bomb, None), (taken, dt.date(2024, 5, 7))])

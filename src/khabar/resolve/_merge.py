@@ -8,11 +8,12 @@ value (a briefing that recalls an attack does not date it against five reports).
   else the most precise date that no other contradicts, else the first report's;
 - place: the most precise place most reports agree with (a place inside another agrees
   with it; a town named like its province agrees with anything in that province);
-- type: the one most reports give; suicide: yes if any report says so;
-- fatalities and injured: ``best`` is the best-supported figure among reports (the
-  latest of those backed by a second report; with none backed, the lower middle, so an
-  outlier no second report gives never becomes the best); ``low`` and ``high`` keep the
-  whole spread;
+- type: the one most reports give (on a tie, an explosive one: a bomb followed by
+  gunmen is a bombing); suicide: yes if any report says so;
+- fatalities: ``best`` is the best-supported figure among reports (the latest of
+  those backed by a second report; with none backed, the lower middle, so an outlier no
+  second report gives never becomes the best); injured: the highest report's figure;
+  ``low`` and ``high`` keep the whole spread;
 - victims: for each nationality the best-supported count, as for tolls;
 - claim: the claimant most reports name; allegations: all of them, but never one that
   names foreign victims' own country ("militants from China" when Chinese were killed
@@ -39,7 +40,7 @@ from ..records import (
     SourceRef,
     VictimGroup,
 )
-from ._review import target_is_valid
+from ._review import FAMILY, target_is_valid
 from ._score import _coarse, distinctive_words
 
 __all__ = ["best_supported", "event_id", "reconcile"]
@@ -80,7 +81,7 @@ def reconcile(
         date=_date(reports) or _date(mentions),
         location=location,
         fatalities=_count([(m, m.fatalities) for m in pool], when),
-        injured=_count([(m, m.injured) for m in pool], when),
+        injured=_count([(m, m.injured) for m in pool], when, highest=True),
         victims=victims,
         perpetrator=_perpetrator(
             pool, mentions, victims, location.country if location else None, actors
@@ -93,9 +94,15 @@ def reconcile(
 
 
 def _event_type(reports: list[Incident]) -> str:
+    """The type most reports give; on a tie, an explosive type before another (a bomb
+    followed by gunmen is a bombing), then the first report's."""
     counts = Counter(m.event_type for m in reports)
-    top = max(counts.values())
-    return next(m.event_type for m in reports if counts[m.event_type] == top)
+
+    def rank(kind: str) -> tuple[int, int]:
+        return counts[kind], int(FAMILY.get(kind) == "explosive")
+
+    top = max(rank(m.event_type) for m in reports)
+    return next(m.event_type for m in reports if rank(m.event_type) == top)
 
 
 def _suicide(reports: list[Incident]) -> bool | None:
@@ -161,17 +168,21 @@ def _within(inner: Location, outer: Location) -> bool:
 def best_supported(figures: list[tuple[int, int | None, int | None, dt.date]]) -> int | None:
     """The best of several reports' figures, each ``(best, low, high, published)``.
 
-    A figure is backed by every other report whose range holds it, and half backed by
-    one whose best is within a fifth of it. Of the figures backed most, the latest
-    published stands (tolls grow; on one day, the lower); with none backed, the lower
-    middle figure: an outlier that no second report gives never becomes the best.
+    A figure is backed by every other report that gives it (the same figure, or a
+    tight range that holds it: "14 or 15"), and half backed by one within a fifth of it.
+    Of the figures backed most, the latest published stands (tolls grow; on one day, the
+    lower); with none backed, the lower middle figure: an outlier that no second report
+    gives never becomes the best. A wide range ("2 of the 8") backs only its best: its
+    low is a part.
     """
     if not figures:
         return None
 
     def backs(value: int, other: tuple[int, int | None, int | None, dt.date]) -> float:
         best, low, high, _ = other
-        if (low if low is not None else best) <= value <= (high if high is not None else best):
+        if value == best:
+            return 1.0
+        if low is not None and high is not None and low * 2 >= best and low <= value <= high:
             return 1.0
         return 0.5 if min(value, best) * 5 >= max(value, best) * 4 else 0.0
 
@@ -188,16 +199,20 @@ def best_supported(figures: list[tuple[int, int | None, int | None, dt.date]]) -
 
 
 def _count(
-    counts: list[tuple[Incident, Count | None]], when: Callable[[Incident], dt.date]
+    counts: list[tuple[Incident, Count | None]],
+    when: Callable[[Incident], dt.date],
+    *,
+    highest: bool = False,
 ) -> Count | None:
+    """low, best and high of the reports' figures; ``highest`` takes the highest best
+    (the wounded: hospitals count more as days pass, and a partial count is no fall)."""
     known = [(m, c) for m, c in counts if c is not None]
     if not known:
         return None
     lows = [c.low for _, c in known if c.low is not None]
     highs = [c.high for _, c in known]
-    best = best_supported(
-        [(c.best, c.low, c.high, when(m)) for m, c in known if c.best is not None]
-    )
+    figures = [(c.best, c.low, c.high, when(m)) for m, c in known if c.best is not None]
+    best = max((f[0] for f in figures), default=None) if highest else best_supported(figures)
     return Count(
         low=min(lows) if lows else None,
         best=best,

@@ -7,7 +7,8 @@ accounts it rests on. Each reason is a sentence; an incident with none is clean:
   also more than ``high``);
 - the target names no people or things (a time, a place name alone);
 - a claimant or an accused is not a known actor, or is the victims' own state;
-- reports disagree on the day by more than a day, or on the kind of attack;
+- reports disagree on the day by more than a day, on the kind of attack, or on the toll
+  by more than three times (beyond a toll that grows: a misread figure, or two events);
 - only passing mentions know the incident;
 - a hand merge joined accounts days apart.
 """
@@ -216,6 +217,11 @@ def review_reasons(
     )
     if len(days) >= 2 and (days[-1] - days[0]).days > 1:
         reasons.append(f"sources disagree on the day: {days[0]} to {days[-1]}")
+    tolls = sorted(
+        {a.fatalities.best for a in reports if a.fatalities and a.fatalities.best is not None}
+    )
+    if len(tolls) >= 2 and tolls[-1] > 3 * max(tolls[0], 1):
+        reasons.append(f"reports disagree on the toll: {tolls[0]} to {tolls[-1]} killed")
     families = sorted({FAMILY.get(a.event_type, a.event_type) for a in reports})
     if len(families) > 1:
         kinds = sorted({a.event_type for a in reports})
