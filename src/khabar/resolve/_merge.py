@@ -144,13 +144,16 @@ def _location(accounts: list[Incident]) -> Location | None:
     if not locations:
         return None
 
-    def rank(candidate: Location) -> tuple[int, int, int]:
-        agree = sum(1 for other in locations if _within(candidate, _coarse(other)))
-        sure = int(_coarse(candidate) is candidate)
-        return agree, sure, _LOCATION[candidate.precision]
-
-    top = max(rank(loc) for loc in locations)
-    return next(loc for loc in locations if rank(loc) == top)
+    coarse = [_coarse(loc) for loc in locations]
+    ranks = [
+        (
+            sum(1 for other in coarse if _within(candidate, other)),
+            int(wide is candidate),
+            _LOCATION[candidate.precision],
+        )
+        for candidate, wide in zip(locations, coarse, strict=True)
+    ]
+    return locations[ranks.index(max(ranks))]
 
 
 def _within(inner: Location, outer: Location) -> bool:

@@ -87,10 +87,14 @@ def _meet(a: When, b: When, slack: int) -> bool:
 def uncertain(location: Location) -> bool:
     """A place whose province is in doubt: a town named like its province ("Kunduz",
     "Khost") may mean the province, so a mismatch below the province is no evidence."""
-    if not location.admin1:
+    province = location.admin1
+    if not province:
         return False
-    province = location.admin1.casefold()
-    return any(name and name.casefold() == province for name in (location.place, location.admin2))
+    folded = province.casefold()
+    place, district = location.place, location.admin2
+    return bool(
+        (place and place.casefold() == folded) or (district and district.casefold() == folded)
+    )
 
 
 def _coarse(location: Location) -> Location:
@@ -120,7 +124,8 @@ class Candidate:
         location = mention.location
         if location and location.country:
             self.country = self.country or location.country
-            self.locations.append(location)
+            if location not in self.locations:  # each place once: scoring is per place
+                self.locations.append(location)
         if when is not None:
             self.whens.append(when)
         self.types.add(mention.event_type)

@@ -324,8 +324,8 @@ class Catalog:
         counts: dict[str, Counter[str]] = defaultdict(Counter)
         for row in self.incidents():
             perpetrator = row.incident.perpetrator
-            if perpetrator is None:
-                continue
+            if perpetrator is None or row.incident.status == "mentioned":
+                continue  # an attack only mentioned in passing is no reported incident
             if perpetrator.claimed_by:
                 counts[perpetrator.claimed_by]["claimed"] += 1
             for allegation in perpetrator.alleged:
