@@ -312,3 +312,16 @@ def test_a_bombing_and_an_armed_assault_weigh_less_apart_than_other_kinds():
     taken = account(3, where=TANK_DISTRICT, kind="kidnapping")
     _, decisions = run([(bomb, None), (taken, dt.date(2024, 5, 7))])
     assert len(groups(decisions)) == 2
+
+
+def test_one_articles_accounts_are_never_one_event():
+    # A round-up tells two attacks in one district on one day; extraction split them.
+    first = account(1, where=GOMAL, date=day("2024-05-06"), killed=4)
+    second = account(2, where=TANK_TOWN, date=day("2024-05-06"), killed=4)
+    second = second.model_copy(update={"sources": first.sources, "id": "m-2"})
+    _, decisions = run([(first, None), (second, None)])
+    assert len(groups(decisions)) == 2
+    # Another outlet's account of the first still joins it.
+    third = account(3, where=GOMAL, date=day("2024-05-06"), killed=4)
+    _, decisions = run([(first, None), (second, None), (third, None)])
+    assert decisions[2].event_id == decisions[0].event_id

@@ -192,10 +192,13 @@ class Resolver:
             self._of_mention[m] for m in self._apart.get(mention.id, ()) if m in self._of_mention
         }
         best: tuple[float, int, list[str], str] | None = None
+        articles = {s.article_id for s in mention.sources}
         for candidate_id in sorted(self._candidates(mention, when)):
             if candidate_id in barred:
                 continue
             candidate = self._events[candidate_id].candidate
+            if articles & candidate.articles:
+                continue  # one article's accounts are different attacks (a round-up)
             scored = same_event_score(
                 candidate,
                 mention,

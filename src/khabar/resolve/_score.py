@@ -119,8 +119,10 @@ class Candidate:
     claimed: set[str] = field(default_factory=set)
     fatalities: list[int] = field(default_factory=list)
     words: set[str] = field(default_factory=set)
+    articles: set[str] = field(default_factory=set)
 
     def add(self, mention: Incident, when: When | None = None) -> None:
+        self.articles |= {s.article_id for s in mention.sources}
         location = mention.location
         if location and location.country:
             self.country = self.country or location.country
