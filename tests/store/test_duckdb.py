@@ -276,7 +276,7 @@ def test_hand_decisions_are_listed_and_removed_with_their_pairs(store):
     store.add_overrides([("m1", "m2", "together"), ("m1", "m3", "together")], decision=merge)
     store.add_overrides([("m4", "m5", "apart")])  # stored without a decision (older code)
     listed = store.hand_decisions()
-    assert [(d.id, d.kind, d.pairs) for d in listed][0] == ("hd-1", "merge", 2)
+    assert (listed[0].id, listed[0].kind, listed[0].pairs) == ("hd-1", "merge", 2)
     assert listed[0].mentions == ("m1", "m2", "m3")
     legacy = listed[1]
     assert legacy.id.startswith("legacy-") and legacy.kind == "split"
