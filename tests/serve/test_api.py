@@ -172,6 +172,9 @@ EXPECTED_ROUTES = {
     ("post", "/api/incidents/{event_id}/merge"),
     ("post", "/api/incidents/{event_id}/split"),
     ("post", "/api/incidents/{event_id}/corrections"),
+    ("post", "/api/incidents/{event_id}/unmerge"),
+    ("get", "/api/decisions"),
+    ("post", "/api/decisions/{decision_id}/revert"),
 }
 
 

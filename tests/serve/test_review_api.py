@@ -53,3 +53,29 @@ def test_a_merge_of_incidents_days_apart_needs_force(writer):
     )
     assert forced.status_code == 200, forced.text
     assert len(items(writer)) == len(listed) - 1
+
+
+def test_decisions_are_listed_and_taken_back_and_unmerge_undoes_a_merge(writer):
+    listed = items(writer)
+    first, second = listed[0], listed[1]
+    merged = writer.post(
+        f"/api/incidents/{first['id']}/merge", json={"other": second["id"], "force": True}
+    ).json()
+    (decision,) = writer.get("/api/decisions").json()
+    assert decision["kind"] == "merge"
+    undone = writer.post(f"/api/incidents/{merged['incident']}/unmerge")
+    assert undone.status_code == 200, undone.text
+    assert [d["id"] for d in undone.json()["decisions"]] == [decision["id"]]
+    assert len(items(writer)) == len(listed)
+    assert writer.get("/api/decisions").json() == []
+    again = writer.post(f"/api/incidents/{listed[0]['id']}/unmerge")
+    assert again.status_code == 409
+    # A split, taken back by its id.
+    gwadar = max(listed, key=lambda i: len(i["sources"]))
+    article = next(s["article_id"] for s in gwadar["sources"] if s["role"] == "report")
+    assert writer.post(f"/api/incidents/{gwadar['id']}/split", json={"article": article}).is_success
+    (split,) = writer.get("/api/decisions").json()
+    reverted = writer.post(f"/api/decisions/{split['id']}/revert")
+    assert reverted.status_code == 200, reverted.text
+    assert len(items(writer)) == len(listed)
+    assert writer.post("/api/decisions/hd-none/revert").status_code == 404

@@ -18,7 +18,16 @@ from fastapi.security import APIKeyHeader
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, model_validator
 
 from ..errors import KhabarError
-from ..records import Arrest, Article, ArticleSource, Correction, Evidence, Incident, Statement
+from ..records import (
+    Arrest,
+    Article,
+    ArticleSource,
+    Correction,
+    Evidence,
+    HandDecision,
+    Incident,
+    Statement,
+)
 from ..store import ArticleQuery
 from ._catalog import (
     Catalog,
@@ -751,6 +760,49 @@ def split(event_id: str, body: SplitRequest, cat: CatalogDep) -> dict[str, Any]:
         "mentions": total,
         "incidents": events,
     }
+
+
+class Undone(BaseModel):
+    decisions: list[HandDecision] = Field(description="the hand decisions taken back")
+    mentions: int
+    incidents: int
+
+
+@writes.post("/incidents/{event_id}/unmerge", response_model=Undone, tags=["writes"])
+def unmerge(event_id: str, cat: CatalogDep) -> dict[str, Any]:
+    """Undo the hand merges that joined accounts of this incident (as `khabar incidents
+    unmerge`); resolution decides those accounts again."""
+    from ..pipeline import unmerge_event
+
+    row = _row_or_404(cat, event_id)
+    with cat.locked() as store:
+        try:
+            undone, mentions, events = unmerge_event(store, row.id)
+        except KhabarError as error:
+            raise HTTPException(409, error.message) from None
+    cat.refresh()
+    return {"decisions": undone, "mentions": mentions, "incidents": events}
+
+
+@router.get("/decisions", response_model=list[HandDecision], tags=["incidents"])
+def list_decisions(cat: CatalogDep) -> list[HandDecision]:
+    """The analyst's merges and splits in force, oldest first (as `khabar decisions`)."""
+    with cat.locked() as store:
+        return store.hand_decisions()
+
+
+@writes.post("/decisions/{decision_id}/revert", response_model=Undone, tags=["writes"])
+def revert(decision_id: str, cat: CatalogDep) -> dict[str, Any]:
+    """Take back one hand decision (as `khabar decisions revert`)."""
+    from ..pipeline import revert_decision
+
+    with cat.locked() as store:
+        try:
+            removed, mentions, events = revert_decision(store, decision_id)
+        except KhabarError as error:
+            raise HTTPException(404, error.message) from None
+    cat.refresh()
+    return {"decisions": [removed], "mentions": mentions, "incidents": events}
 
 
 @writes.post(
