@@ -276,10 +276,14 @@ class Resolver:
                     found |= index.get(("w", country, week, None), set())
             else:
                 found |= index.get(key, set())
+        report = bool(mention.sources) and mention.sources[0].role == "report"
         for key in undated:
             if dated or key[0] in ("n", "c"):
                 found |= index.get(("u", *key), set())
-            else:
+            elif key[0] == "p" or report:
+                # A whole province is searched for a report only: a passing mention
+                # with neither date nor place ("an attack in Balochistan") names no
+                # event that can be found again.
                 found |= index.get(("all", *key), set())
         if dated and province:
             found |= index.get(("u", "a", *province), set())
