@@ -44,6 +44,7 @@ def test_records_public_api():
         "DateSpan",
         "EventType",
         "Evidence",
+        "HandDecision",
         "Incident",
         "IngestFailure",
         "Location",

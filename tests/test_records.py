@@ -53,8 +53,11 @@ def test_incident_exports_the_fields_of_eval_md_in_order():
         "target",
         "sources",
         "evidence",
+        "status",
+        "review",
     ]
     assert line["kind"] == "incident"
+    assert (line["status"], line["review"]) == ("reported", [])
     assert line["injured"] is None
     assert line["date"] == {
         "value": "2024-03-26",

@@ -28,6 +28,7 @@ __all__ = [
     "DateSpan",
     "EventType",
     "Evidence",
+    "HandDecision",
     "Incident",
     "IngestFailure",
     "Location",
@@ -40,7 +41,7 @@ __all__ = [
     "VictimGroup",
 ]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 DatePrecision = Literal["day", "month", "year", "unknown"]
 LocationPrecision = Literal["place", "admin2", "admin1", "country", "unknown"]
@@ -163,6 +164,23 @@ class Correction(_Record):
     created_at: dt.datetime
 
 
+class HandDecision(_Record):
+    """An analyst's merge or split: the pairs of mentions it put together or apart are
+    stored under its id, so that it can be listed and taken back.
+
+    ``event_id`` is the incident it was made on (A of a merge); ``other`` is B of a
+    merge or the article split off. ``pairs`` and ``mentions`` are what it stored.
+    """
+
+    id: str
+    kind: Literal["merge", "split"]
+    event_id: str
+    other: str | None = None
+    created_at: dt.datetime
+    pairs: int = 0
+    mentions: tuple[str, ...] = ()
+
+
 class DateSpan(_Record):
     """A date known to some precision, with the window it could fall in.
 
@@ -242,6 +260,12 @@ class SourceRef(_Record):
 
 
 class Incident(_Record):
+    """An attack: per article as extraction reads it (a mention), or per real event
+    once resolution merged the accounts. ``status`` is ``mentioned`` for an event that
+    only passing mentions know (kept out of lists, maps and aggregates until a report
+    upgrades it); ``review`` lists why the merged record needs an analyst's eye (values
+    that contradict each other, sources that disagree), empty when clean."""
+
     kind: Literal["incident"] = "incident"
     id: str
     event_type: EventType
@@ -255,6 +279,8 @@ class Incident(_Record):
     target: str | None = None
     sources: tuple[SourceRef, ...] = ()
     evidence: tuple[Evidence, ...] = ()
+    status: Literal["reported", "mentioned"] = "reported"
+    review: tuple[str, ...] = ()
 
 
 class Statement(_Record):

@@ -116,13 +116,21 @@ def test_resolve_keeps_two_attacks_in_one_city_in_one_week_apart():
     assert len(events) == 2
 
 
-def test_resolve_two_claimants_are_two_attacks_but_a_branch_is_its_group():
+def test_resolve_another_claimant_weighs_against_but_a_branch_is_its_group():
     one = mention(1, claimed="ISKP")
-    other = mention(2, claimed="TTP")
-    branch = mention(3, claimed="Islamic State")
+    # A day apart in one district, other tolls, another group: two attacks.
+    other = mention(2, claimed="TTP", location=SHANGLA, date="2024-03-27", killed=1, victims=())
     assert len(run([(one, None), (other, None)])[0]) == 2
-    events, _ = run([(one, None), (branch, None)], actors=load_actors())
+    # The same day, place and toll told by an outlet that names another group: one
+    # attack (outlets attribute differently); the decision says so.
+    same = mention(3, claimed="TTP")
+    events, decisions = run([(one, None), (same, None)])
     assert len(events) == 1
+    assert "claimed by another group (TTP)" in decisions[1].reason
+    branch = mention(4, claimed="Islamic State")
+    events, decisions = run([(one, None), (branch, None)], actors=load_actors())
+    assert len(events) == 1
+    assert "same claim" in decisions[1].reason
 
 
 def test_resolve_an_undated_mention_meets_its_event_by_place():

@@ -40,14 +40,16 @@ def test_resolve_incremental_ingest_equals_rebuild(runner, tmp_path):
 
 def test_resolve_hand_merge_and_split_survive_rebuild_and_reextraction(runner, db_path):
     runner.invoke(app, ["ingest", "--db", str(db_path), str(CORPUS), "--no-follow-links"])
-    listed = runner.invoke(app, ["incidents", "--db", str(db_path), "--format", "jsonl"])
+    listed = runner.invoke(
+        app, ["incidents", "--db", str(db_path), "--format", "jsonl", "--mentioned"]
+    )
     events = [json.loads(line) for line in listed.output.splitlines()]
     merged = max(events, key=lambda e: len(e["sources"]))
     lone = min(events, key=lambda e: len(e["sources"]))
     before = len(events)
 
     result = runner.invoke(
-        app, ["incidents", "merge", merged["id"], lone["id"], "--db", str(db_path)]
+        app, ["incidents", "merge", merged["id"], lone["id"], "--db", str(db_path), "--force"]
     )
     assert result.exit_code == 0, result.output
     after_merge = partition(db_path)

@@ -149,7 +149,10 @@ def test_health_reports_what_the_database_holds(client, incidents, articles):
     assert isinstance(health["khabar"], str) and health["khabar"]
     assert isinstance(health["schema"], int)
     assert health["articles"] == len(articles) > 0
+    # Incidents only passing mentions know are counted apart.
     assert health["incidents"] == len(incidents)
+    assert all(i["status"] == "reported" for i in incidents)
+    assert health["mentioned"] == len(every_incident(client, mentioned="true")) - len(incidents)
 
 
 EXPECTED_ROUTES = {
@@ -169,6 +172,9 @@ EXPECTED_ROUTES = {
     ("post", "/api/incidents/{event_id}/merge"),
     ("post", "/api/incidents/{event_id}/split"),
     ("post", "/api/incidents/{event_id}/corrections"),
+    ("post", "/api/incidents/{event_id}/unmerge"),
+    ("get", "/api/decisions"),
+    ("post", "/api/decisions/{decision_id}/revert"),
 }
 
 
@@ -777,8 +783,8 @@ def test_article_filter_by_published_window(client, articles):
     assert 0 < page["total"] < len(articles)
 
 
-def test_article_detail_maps_incident_mentions_to_incidents(client, articles, incidents):
-    by_id = {i["id"]: i for i in incidents}
+def test_article_detail_maps_incident_mentions_to_incidents(client, articles):
+    by_id = {i["id"]: i for i in every_incident(client, mentioned="true")}
     mapped = 0
     for summary in articles:
         detail = ok(client.get(f"/api/articles/{summary['id']}"))
@@ -799,7 +805,7 @@ def test_article_detail_maps_incident_mentions_to_incidents(client, articles, in
                 mapped += 1
         mentions = {r["id"] for r in detail["records"] if r["kind"] == "incident"}
         assert set(detail["event"]) == mentions
-    assert mapped >= len(incidents)
+    assert mapped >= len(by_id)
 
 
 # -- aggregates ------------------------------------------------------------------------
@@ -832,7 +838,9 @@ def test_aggregates_account_for_every_incident(client, incidents, interval):
 
 def test_coarser_intervals_leave_out_fewer(client):
     left = {
-        interval: ok(client.get("/api/aggregates", params={"interval": interval}))["left_out"]
+        interval: ok(
+            client.get("/api/aggregates", params={"interval": interval, "mentioned": "true"})
+        )["left_out"]
         for interval in ("week", "month", "quarter")
     }
     assert left["week"] >= left["month"] >= left["quarter"]
@@ -892,7 +900,8 @@ def export_lines(client: TestClient, **params: Any) -> list[str]:
     return response.text.splitlines()
 
 
-def test_export_writes_every_record_a_line(client, incidents, statements):
+def test_export_writes_every_record_a_line(client, statements):
+    incidents = every_incident(client, mentioned="true")  # export writes them all
     records = [json.loads(line) for line in export_lines(client)]
     kinds = [r["kind"] for r in records]
     assert set(kinds) <= {"incident", "statement", "arrest"}
@@ -1198,10 +1207,14 @@ def test_posting_a_private_url_is_refused(writer, url):
 
 
 def test_merging_two_incidents(writer):
-    incidents = every_incident(writer, sort="date")
+    incidents = every_incident(writer, sort="date", mentioned="true")
     first, second = incidents[0], incidents[1]
-    result = ok(writer.post(f"/api/incidents/{first['id']}/merge", json={"other": second["id"]}))
-    after = every_incident(writer)
+    result = ok(
+        writer.post(
+            f"/api/incidents/{first['id']}/merge", json={"other": second["id"], "force": True}
+        )
+    )
+    after = every_incident(writer, mentioned="true")
     assert len(after) == len(incidents) - 1
     assert result["incidents"] == len(after)
     merged = ok(writer.get(f"/api/incidents/{result['incident']}"))
@@ -1213,9 +1226,13 @@ def test_merging_two_incidents(writer):
 
 
 def test_a_merge_survives_a_later_ingest(writer):
-    incidents = every_incident(writer, sort="date")
+    incidents = every_incident(writer, sort="date", mentioned="true")
     first, second = incidents[0], incidents[1]
-    result = ok(writer.post(f"/api/incidents/{first['id']}/merge", json={"other": second["id"]}))
+    result = ok(
+        writer.post(
+            f"/api/incidents/{first['id']}/merge", json={"other": second["id"], "force": True}
+        )
+    )
     ok(writer.post("/api/ingest", json=POSTED))
     merged = ok(writer.get(f"/api/incidents/{result['incident']}"))["incident"]
     assert article_ids(merged) >= article_ids(first) | article_ids(second)
@@ -1247,12 +1264,12 @@ def only_here(incidents: list[dict[str, Any]], incident: dict[str, Any]) -> list
 
 
 def test_splitting_an_account_off(writer, gwadar):
-    incidents = every_incident(writer)
+    incidents = every_incident(writer, mentioned="true")
     candidates = only_here(incidents, gwadar)
     assert candidates and len(article_ids(gwadar)) >= 2
     leaving = candidates[-1]
     result = ok(writer.post(f"/api/incidents/{gwadar['id']}/split", json={"article": leaving}))
-    after = every_incident(writer)
+    after = every_incident(writer, mentioned="true")
     assert len(after) == len(incidents) + 1
     assert result["incidents"] == len(after)
     holder = ok(writer.get(f"/api/incidents/{result['incident']}"))["incident"]
@@ -1263,7 +1280,7 @@ def test_splitting_an_account_off(writer, gwadar):
 
 
 def test_a_split_accepts_an_article_id_prefix(writer, gwadar):
-    incidents = every_incident(writer)
+    incidents = every_incident(writer, mentioned="true")
     leaving = only_here(incidents, gwadar)[-1]
     result = ok(writer.post(f"/api/incidents/{gwadar['id']}/split", json={"article": leaving[:8]}))
     assert result["incidents"] == len(incidents) + 1
@@ -1607,7 +1624,11 @@ def test_ingest_refuses_mixed_inputs(writer, body):
 def test_an_incident_renamed_by_a_merge_redirects_to_its_new_id(writer):
     incidents = every_incident(writer)
     first, second = incidents[0], incidents[1]
-    merged = ok(writer.post(f"/api/incidents/{first['id']}/merge", json={"other": second["id"]}))
+    merged = ok(
+        writer.post(
+            f"/api/incidents/{first['id']}/merge", json={"other": second["id"], "force": True}
+        )
+    )
     gone = {first["id"], second["id"]} - {merged["incident"]}
     assert gone, "a merge leaves one of the two ids unused"
     for old in gone:

@@ -251,3 +251,37 @@ def test_corrections_round_trip_in_the_order_made(store):
     store.add_correction(second)
     store.add_correction(first)
     assert store.corrections() == [first, second]
+
+
+def test_incident_mentions_of_one_batch_come_by_publication_date_undated_last(store):
+    # Dated reports anchor events before undated ones are decided against them.
+    undated = article(1)
+    late = article(2, published=dt.date(2024, 5, 9))
+    early = article(3, published=dt.date(2024, 5, 6))
+    store.add_articles([undated, late, early])
+    for n, item in ((1, undated), (2, late), (3, early)):
+        mention = Incident(
+            id=f"inc-{n}", event_type="bombing", sources=(SourceRef(article_id=item.id),)
+        )
+        store.replace_records(item.id, [mention], extractor="t", model="m")
+    assert [m.id for m, _ in store.incident_mentions()] == ["inc-3", "inc-2", "inc-1"]
+
+
+def test_hand_decisions_are_listed_and_removed_with_their_pairs(store):
+    from khabar.records import HandDecision
+
+    merge = HandDecision(
+        id="hd-1", kind="merge", event_id="evt-a", other="evt-b", created_at=dt.datetime(2025, 1, 1)
+    )
+    store.add_overrides([("m1", "m2", "together"), ("m1", "m3", "together")], decision=merge)
+    store.add_overrides([("m4", "m5", "apart")])  # stored without a decision (older code)
+    listed = store.hand_decisions()
+    assert (listed[0].id, listed[0].kind, listed[0].pairs) == ("hd-1", "merge", 2)
+    assert listed[0].mentions == ("m1", "m2", "m3")
+    legacy = listed[1]
+    assert legacy.id.startswith("legacy-") and legacy.kind == "split"
+    assert store.remove_decision("hd-1") is not None
+    assert sorted(store.overrides()) == [("m4", "m5", "apart")]
+    assert store.remove_decision(legacy.id) is not None
+    assert store.overrides() == [] and store.hand_decisions() == []
+    assert store.remove_decision("hd-none") is None

@@ -1,4 +1,5 @@
-"""khabar resolve, incidents (list, merge, split), and one incident shown."""
+"""khabar resolve, incidents (list, merge, split, unmerge), decisions, and one incident
+shown."""
 
 from __future__ import annotations
 
@@ -10,7 +11,15 @@ from rich.markup import escape
 from rich.table import Table
 
 from ..errors import KhabarError, UsageError
-from ..pipeline import merge_events, resolve_into, split_event, split_plan
+from ..pipeline import (
+    merge_events,
+    merge_warnings,
+    resolve_into,
+    revert_decision,
+    split_event,
+    split_plan,
+    unmerge_event,
+)
 from ..store import Store
 from ._app import (
     DbOption,
@@ -58,11 +67,26 @@ def incidents(
     ctx: typer.Context,
     db: DbOption = None,
     country: Annotated[str | None, typer.Option(help="ISO country code, e.g. PK.")] = None,
+    review: Annotated[
+        bool,
+        typer.Option("--review", help="Only incidents whose values or sources disagree, with why."),
+    ] = False,
+    mentioned: Annotated[
+        bool,
+        typer.Option(
+            "--mentioned",
+            help="Also list incidents only passing mentions know (status 'mentioned').",
+        ),
+    ] = False,
     fmt: Annotated[
         ListFormat, typer.Option("--format", help="table for people, jsonl for scripts.")
     ] = ListFormat.table,
 ) -> None:
-    """List incidents, one per real event, with how many articles report or mention them."""
+    """List incidents, one per real event, with how many articles report or mention them.
+
+    Incidents that only passing mentions know are left out unless --mentioned (khabar
+    export writes them, with status 'mentioned'); --review lists the incidents to check.
+    """
     if ctx.invoked_subcommand is not None:
         return
     settings = _settings(db)
@@ -70,7 +94,9 @@ def incidents(
         found = [
             e
             for e in store.iter_events()
-            if country is None or (e.location and e.location.country == country.upper())
+            if (country is None or (e.location and e.location.country == country.upper()))
+            and (mentioned or review or e.status != "mentioned")
+            and (not review or e.review)
         ]
     found.sort(key=lambda e: ((e.date.value if e.date else None) or "", e.id), reverse=True)
     if fmt is ListFormat.jsonl:
@@ -102,7 +128,15 @@ def incidents(
             f"{reports}r {len(event.sources) - reports}m",
         )
     out.print(table)
-    out.print(f"{len(found)} incident(s); sources: r = reports, m = mentions")
+    if review:
+        for event in found:
+            out.print(f"\n{event.id}:")
+            for reason in event.review:
+                out.print(f"  - {escape(reason)}")
+    out.print(
+        f"{len(found)} incident(s){' to review' if review else ''}; "
+        "sources: r = reports, m = mentions"
+    )
 
 
 def _one_event(store: Store, prefix: str):  # type: ignore[no-untyped-def]
@@ -120,13 +154,102 @@ def incidents_merge(
     first: Annotated[str, typer.Argument(metavar="A", help="An incident id (or its start).")],
     second: Annotated[str, typer.Argument(metavar="B", help="Another incident id.")],
     db: DbOption = None,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force", help="Merge even when the incidents are days apart or of other kinds."
+        ),
+    ] = False,
 ) -> None:
-    """Merge incident B into A by hand; the decision is stored and survives re-runs."""
+    """Merge incident B into A by hand; the decision is stored and survives re-runs
+    (khabar incidents unmerge, or khabar decisions revert, takes it back)."""
     settings = _settings(db)
     with _store(settings) as store:
         a, b = _one_event(store, first), _one_event(store, second)
+        warnings = merge_warnings(store, a.id, b.id)
+        if warnings and not force:
+            raise UsageError(
+                "not merged: " + "; ".join(warnings) + " (--force merges all the same)"
+            )
         _, mentions, events = merge_events(store, a.id, b.id)
+    for warning in warnings:
+        out.print(f"[yellow]warning:[/yellow] {escape(warning)}")
     out.print(f"Merged {b.id} into {a.id}: {mentions} mention(s) in {events} incident(s).")
+
+
+@incidents_app.command("unmerge")
+@_handles_errors
+def incidents_unmerge(
+    event: Annotated[str, typer.Argument(metavar="INCIDENT", help="An incident id.")],
+    db: DbOption = None,
+) -> None:
+    """Undo the hand merges that joined accounts of an incident; resolution decides again."""
+    settings = _settings(db)
+    with _store(settings) as store:
+        found = _one_event(store, event)
+        undone, mentions, events = unmerge_event(store, found.id)
+    names = ", ".join(d.id for d in undone)
+    out.print(
+        f"Undid {len(undone)} hand merge(s) of {found.id} ({names}): {mentions} mention(s) "
+        f"in {events} incident(s)."
+    )
+
+
+decisions_app = typer.Typer(
+    help="The analyst's stored merges and splits; revert takes one back.",
+    no_args_is_help=False,
+)
+app.add_typer(decisions_app, name="decisions")
+
+
+@decisions_app.callback(invoke_without_command=True)
+@_handles_errors
+def decisions(
+    ctx: typer.Context,
+    db: DbOption = None,
+    fmt: Annotated[
+        ListFormat, typer.Option("--format", help="table for people, jsonl for scripts.")
+    ] = ListFormat.table,
+) -> None:
+    """List the hand decisions (merges and splits) in force, oldest first."""
+    if ctx.invoked_subcommand is not None:
+        return
+    settings = _settings(db)
+    with _store(settings) as store:
+        found = store.hand_decisions()
+    if fmt is ListFormat.jsonl:
+        for decision in found:
+            out.out(decision.model_dump_json(), highlight=False)
+        return
+    table = Table(box=None, show_edge=False)
+    for name in ("id", "kind", "incident", "other", "made", "pairs"):
+        table.add_column(name, overflow="fold")
+    for decision in found:
+        table.add_row(
+            decision.id,
+            decision.kind,
+            decision.event_id,
+            escape(decision.other or "-"),
+            decision.created_at.strftime("%Y-%m-%d %H:%M"),
+            str(decision.pairs),
+        )
+    out.print(table)
+    out.print(f"{len(found)} hand decision(s); khabar decisions revert ID takes one back")
+
+
+@decisions_app.command("revert")
+@_handles_errors
+def decisions_revert(
+    decision: Annotated[str, typer.Argument(metavar="ID", help="A decision id (or its start).")],
+    db: DbOption = None,
+) -> None:
+    """Take back one hand decision; resolution decides those accounts again."""
+    settings = _settings(db)
+    with _store(settings) as store:
+        removed, mentions, events = revert_decision(store, decision)
+    out.print(
+        f"Reverted {removed.kind} {removed.id}: {mentions} mention(s) in {events} incident(s)."
+    )
 
 
 @incidents_app.command("split")
@@ -143,7 +266,7 @@ def incidents_split(
     with _store(settings) as store:
         found = _one_event(store, event)
         leaving, staying = split_plan(store, found.id, article)
-        total, events = split_event(store, leaving, staying)
+        total, events = split_event(store, leaving, staying, event_id=found.id, article=article)
     out.print(
         f"Split {len(leaving)} account(s) off {found.id}: {total} mention(s) in "
         f"{events} incident(s)."
@@ -167,7 +290,10 @@ def _show_event(store: Store, prefix: str, fmt: ShowFormat) -> None:
         }
         out.out(json.dumps(data, ensure_ascii=False, indent=2), highlight=False)
         return
-    out.print(f"[bold]{event.id}[/bold]  {event.event_type}")
+    status = " (known only from mentions)" if event.status == "mentioned" else ""
+    out.print(f"[bold]{event.id}[/bold]  {event.event_type}{status}")
+    for reason in event.review:
+        out.print(f"[yellow]review:[/yellow] {escape(reason)}")
     summary = Table(box=None, show_header=False)
     for name, value in _event_values(event).items():
         summary.add_row(name, escape(value))

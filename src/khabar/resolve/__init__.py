@@ -24,26 +24,28 @@ from dataclasses import dataclass, field
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..extract.actors import ActorDictionary
+from ..extract.gazetteer import Gazetteer
 from ..records import Incident
 from ._correct import CORRECTABLE, apply_corrections, correct, normalise_value
-from ._merge import event_id, reconcile
-from ._score import Candidate, same_event_score
+from ._merge import best_supported, event_id, reconcile
+from ._review import FAMILY, review_reasons, target_is_valid
+from ._score import Candidate, When, same_event_score, uncertain, when_of
 
 __all__ = [
     "CORRECTABLE",
+    "FAMILY",
     "Decision",
     "Override",
     "ResolveOptions",
     "Resolver",
     "apply_corrections",
+    "best_supported",
     "correct",
     "normalise_value",
+    "review_reasons",
     "run",
+    "target_is_valid",
 ]
-
-
-_WeekKey = tuple[str | None, int]
-_PlaceKey = tuple[str | None, str]
 
 
 class ResolveOptions(BaseModel):
@@ -75,6 +77,7 @@ class _Event:
     id: str
     mentions: list[Incident] = field(default_factory=list)
     candidate: Candidate = field(default_factory=Candidate)
+    by_hand: bool = False
 
 
 class Resolver:
@@ -84,15 +87,14 @@ class Resolver:
         overrides: Iterable[Override] = (),
         *,
         actors: ActorDictionary | None = None,
+        gazetteer: Gazetteer | None = None,
     ):
         self.options = options or ResolveOptions()
+        self._is_place = (lambda name: bool(gazetteer.lookup(name))) if gazetteer else None
         self._events: dict[str, _Event] = {}
         self._of_mention: dict[str, str] = {}
         self._published: dict[str, dt.date | None] = {}
-        self._by_week: dict[tuple[str | None, int], set[str]] = defaultdict(set)
-        self._by_week_admin1: dict[tuple[str | None, int, str | None], set[str]] = defaultdict(set)
-        self._by_place: dict[tuple[str | None, str], set[str]] = defaultdict(set)
-        self._undated_by_place: dict[tuple[str | None, str], set[str]] = defaultdict(set)
+        self._index_of: dict[tuple, set[str]] = defaultdict(set)
         self._together: dict[str, set[str]] = defaultdict(set)
         self._apart: dict[str, set[str]] = defaultdict(set)
         for override in overrides:
@@ -127,6 +129,7 @@ class Resolver:
         a decision taken in an earlier run, replayed as it was."""
         for source in mention.sources:
             self._published.setdefault(source.article_id, published)
+        when = when_of(mention, published)
         forced = [
             self._of_mention[other]
             for other in self._together.get(mention.id, ())
@@ -137,98 +140,168 @@ class Resolver:
         elif forced:
             decision = Decision(mention.id, forced[0], None, "merged by hand")
         else:
-            decision = self._decide(mention)
+            decision = self._decide(mention, when)
         event = self._events.get(decision.event_id)
         if event is None:
             event = self._events[decision.event_id] = _Event(decision.event_id)
         event.mentions.append(mention)
-        event.candidate.add(mention)
+        event.candidate.add(mention, when)
+        if decision.reason == "merged by hand":
+            event.by_hand = True
         self._of_mention[mention.id] = event.id
-        self._index(event, mention)
+        self._index(event, mention, when)
         self.decisions.append(decision)
         return decision
 
     def events(self) -> list[Incident]:
-        return [
-            reconcile(event.id, event.mentions, self._published) for event in self._events.values()
-        ]
+        """The reconciled events, each with its review reasons."""
+        return self.reviewed(
+            [
+                reconcile(
+                    event.id,
+                    event.mentions,
+                    self._published,
+                    actors=self._actors,
+                    is_place=self._is_place,
+                )
+                for event in self._events.values()
+            ]
+        )
+
+    def reviewed(self, events: list[Incident]) -> list[Incident]:
+        """The events with their review reasons computed again (after corrections)."""
+        out = []
+        for incident in events:
+            event = self._events.get(incident.id)
+            accounts = event.mentions if event else []
+            reasons = review_reasons(
+                incident,
+                accounts,
+                by_hand=bool(event and event.by_hand),
+                actors=self._actors,
+                is_place=self._is_place,
+            )
+            out.append(incident.model_copy(update={"review": reasons}))
+        return out
 
     def event_of(self, mention_id: str) -> str | None:
         return self._of_mention.get(mention_id)
 
-    def _decide(self, mention: Incident) -> Decision:
+    def _decide(self, mention: Incident, when: When | None) -> Decision:
         barred = {
             self._of_mention[m] for m in self._apart.get(mention.id, ()) if m in self._of_mention
         }
-        best: tuple[float, list[str], str] | None = None
-        for candidate_id in sorted(self._candidates(mention)):
+        best: tuple[float, int, list[str], str] | None = None
+        articles = {s.article_id for s in mention.sources}
+        for candidate_id in sorted(self._candidates(mention, when)):
             if candidate_id in barred:
                 continue
+            candidate = self._events[candidate_id].candidate
+            if articles & candidate.articles:
+                continue  # one article's accounts are different attacks (a round-up)
             scored = same_event_score(
-                self._events[candidate_id].candidate,
+                candidate,
                 mention,
+                when=when,
                 window_days=self.options.window_days,
                 related=self._related,
             )
             if scored is None:
                 continue
             score, reasons = scored
-            if best is None or score > best[0]:
-                best = (score, reasons, candidate_id)
+            gap = candidate.gap(when)
+            if best is None or (score, -gap) > (best[0], -best[1]):
+                best = (score, gap, reasons, candidate_id)
         if best is not None and best[0] >= self.options.threshold:
-            return Decision(mention.id, best[2], best[0], "; ".join(best[1]))
-        detail = f" (best score {best[0]:.1f}: {'; '.join(best[1])})" if best else ""
+            return Decision(mention.id, best[3], best[0], "; ".join(best[2]))
+        detail = f" (best score {best[0]:.1f}: {'; '.join(best[2])})" if best else ""
         return Decision(mention.id, event_id(mention.id), None, "new event" + detail)
 
-    def _keys(self, mention: Incident) -> tuple[list[_WeekKey], list[_PlaceKey]]:
-        country = mention.location.country if mention.location else None
-        weeks: list[_WeekKey] = []
-        if mention.date and mention.date.earliest and mention.date.latest:
-            slack = dt.timedelta(days=self.options.window_days)
-            start = (mention.date.earliest - slack).toordinal() // 7
-            end = (mention.date.latest + slack).toordinal() // 7
-            if end - start <= 60:  # a year's window; wider dates block by place only
-                weeks = [(country, week) for week in range(start, end + 1)]
-        return weeks, self._place_keys(mention)
-
-    def _place_keys(self, mention: Incident) -> list[_PlaceKey]:
-        country = mention.location.country if mention.location else None
-        places: list[_PlaceKey] = []
+    def _keys(
+        self, mention: Incident, when: When | None
+    ) -> tuple[list[tuple], list[tuple], tuple[str | None, str] | None]:
+        """The blocking keys an account is filed under and looked up by: ``(dated,
+        undated)``. A dated account (its own date, or the days before its publication)
+        is filed by country and week, with its province, its victims' nationalities and
+        its claimant; one with no date at all by its place, province, nationalities and
+        claimant."""
         location = mention.location
-        if location:
-            for name in (location.place, location.admin2):
-                if name:
-                    places.append((country, name.casefold()))
-        return places
+        country = location.country if location else None
+        admin1 = location.admin1 if location else None
+        doubtful = location is not None and uncertain(location)
+        nationalities = sorted({v.nationality for v in mention.victims})
+        claimed = mention.perpetrator.claimed_by if mention.perpetrator else None
+        weeks: list[int] = []
+        if when is not None:
+            slack = dt.timedelta(days=self.options.window_days)
+            start = (when.earliest - slack).toordinal() // 7
+            end = (when.latest + slack).toordinal() // 7
+            if end - start <= 60:  # a year's window; wider dates block by place only
+                weeks = list(range(start, end + 1))
+        dated: list[tuple] = []
+        for week in weeks:
+            dated.append(("w", country, week, None if doubtful else admin1))
+            dated += [("wn", country, week, n) for n in nationalities]
+            if claimed:
+                dated.append(("wc", week, claimed))
+        places = [
+            ("p", country, name.casefold())
+            for name in ((location.place, location.admin2) if location else ())
+            if name and not doubtful
+        ]
+        vague = admin1 is not None and (doubtful or not places)
+        undated = places + [("n", country, n) for n in nationalities]
+        if claimed:
+            undated.append(("c", claimed))
+        if vague:
+            undated.append(("a", country, admin1))
+        return dated, undated, (country, admin1) if admin1 else None
 
-    def _candidates(self, mention: Incident) -> set[str]:
-        """Events that could be this one: in its country, province and weeks (or any
-        province when either does not know it); an undated mention ("the Zhob attack")
-        looks by place, and a dated one also meets the undated events of its place."""
-        weeks, places = self._keys(mention)
-        admin1 = mention.location.admin1 if mention.location else None
+    def _candidates(self, mention: Incident, when: When | None) -> set[str]:
+        """Events that could be this one: in its country and weeks, in its province (or
+        any when either does not know it or doubts it), of its victims' nationality or
+        claimant; an account with no date at all looks by place (by province when it
+        has no sure place). A dated account also meets the undated events of its place,
+        nationality, claimant, and those of its province that have no sure place."""
+        dated, undated, province = self._keys(mention, when)
         found: set[str] = set()
-        for key in weeks:
-            if admin1 is None:
-                found |= self._by_week.get(key, set())
+        index = self._index_of
+        for key in dated:
+            if key[0] == "w":
+                _, country, week, admin1 = key
+                if admin1 is None:
+                    found |= index.get(("w*", country, week), set())
+                else:
+                    found |= index.get(("w", country, week, admin1), set())
+                    found |= index.get(("w", country, week, None), set())
             else:
-                found |= self._by_week_admin1.get((*key, admin1), set())
-                found |= self._by_week_admin1.get((*key, None), set())
-        index = self._undated_by_place if weeks else self._by_place
-        for key in places:
-            found |= index.get(key, set())
+                found |= index.get(key, set())
+        report = bool(mention.sources) and mention.sources[0].role == "report"
+        for key in undated:
+            if dated or key[0] in ("n", "c"):
+                found |= index.get(("u", *key), set())
+            elif key[0] == "p" or report:
+                # A whole province is searched for a report only: a passing mention
+                # with neither date nor place ("an attack in Balochistan") names no
+                # event that can be found again.
+                found |= index.get(("all", *key), set())
+        if dated and province:
+            found |= index.get(("u", "a", *province), set())
         return found
 
-    def _index(self, event: _Event, mention: Incident) -> None:
-        weeks, places = self._keys(mention)
-        admin1 = mention.location.admin1 if mention.location else None
-        for key in weeks:
-            self._by_week[key].add(event.id)
-            self._by_week_admin1[(*key, admin1)].add(event.id)
-        for key in places:
-            self._by_place[key].add(event.id)
-            if not weeks:
-                self._undated_by_place[key].add(event.id)
+    def _index(self, event: _Event, mention: Incident, when: When | None) -> None:
+        dated, undated, province = self._keys(mention, when)
+        for key in dated:
+            self._index_of[key].add(event.id)
+            if key[0] == "w":
+                self._index_of[("w*", key[1], key[2])].add(event.id)
+        for key in undated:
+            if key[0] == "p":
+                self._index_of[("all", *key)].add(event.id)
+            if not dated:
+                self._index_of[("u", *key)].add(event.id)
+        if province:
+            self._index_of[("all", "a", *province)].add(event.id)
 
 
 def run(
@@ -237,9 +310,10 @@ def run(
     options: ResolveOptions | None = None,
     overrides: Iterable[Override] = (),
     actors: ActorDictionary | None = None,
+    gazetteer: Gazetteer | None = None,
 ) -> tuple[list[Incident], list[Decision]]:
     """Resolve all mentions, in the order given (the order their articles arrived)."""
-    resolver = Resolver(options, overrides, actors=actors)
+    resolver = Resolver(options, overrides, actors=actors, gazetteer=gazetteer)
     for mention, published in mentions:
         resolver.add(mention, published)
     return resolver.events(), resolver.decisions

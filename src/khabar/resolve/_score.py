@@ -8,9 +8,10 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from ..records import DateSpan, Incident, Location
+from ..records import Incident, Location
+from ._review import FAMILY
 
-__all__ = ["Candidate", "same_event_score"]
+__all__ = ["Candidate", "When", "same_event_score", "uncertain", "when_of"]
 
 _STOP = {
     "the",
@@ -35,39 +36,103 @@ _STOP = {
     "outside",
     "inside",
 }
-_FAMILY = {
-    "bombing": "explosive",
-    "drone_strike": "explosive",
-    "armed_assault": "armed",
-    "assassination": "armed",
-    "clash": "armed",
-    "kidnapping": "abduction",
-    "hijacking": "abduction",
-    "other_attack": "other",
-}
+
+
+REPORT_LAG_DAYS = 10
+"""How long before its publication a report's undated event may have happened."""
+_MENTION_REACH_DAYS = 20 * 365
+"""How far back a passing mention with no date may reach."""
+
+
+@dataclass(frozen=True)
+class When:
+    """The days an account's event could fall in: from its own date (``exact``), else
+    bounded by its article's publication (a report: the days before it; a mention:
+    any time before it)."""
+
+    earliest: dt.date
+    latest: dt.date
+    exact: bool
+    day: bool = False
+
+
+def when_of(mention: Incident, published: dt.date | None) -> When | None:
+    """The account's own date outranks its publication date (a feed's date or a late
+    follow-up can be wrong); with no date of its own, the publication bounds it."""
+    date = mention.date
+    if date and date.earliest and date.latest:
+        return When(date.earliest, date.latest, True, date.precision == "day")
+    if published is None:
+        return None
+    reach = REPORT_LAG_DAYS if _is_report(mention) else _MENTION_REACH_DAYS
+    return When(published - dt.timedelta(days=reach), published, False)
+
+
+def _is_report(mention: Incident) -> bool:
+    return bool(mention.sources) and mention.sources[0].role == "report"
+
+
+def _meet(a: When, b: When, slack: int) -> bool:
+    """Whether two accounts' days can be one day. Two dates of their own meet within
+    ``slack`` days; a date bounded by publication is never met by a later event."""
+    pad = dt.timedelta(days=slack)
+    if a.exact and b.exact:
+        return a.earliest - pad <= b.latest and b.earliest - pad <= a.latest
+    if a.exact != b.exact:
+        exact, bounded = (a, b) if a.exact else (b, a)
+        return exact.earliest <= bounded.latest and bounded.earliest <= exact.latest + pad
+    return a.earliest <= b.latest and b.earliest <= a.latest
+
+
+def uncertain(location: Location) -> bool:
+    """A place whose province is in doubt: a town named like its province ("Kunduz",
+    "Khost") may mean the province, so a mismatch below the province is no evidence."""
+    province = location.admin1
+    if not province:
+        return False
+    folded = province.casefold()
+    place, district = location.place, location.admin2
+    return bool(
+        (place and place.casefold() == folded) or (district and district.casefold() == folded)
+    )
+
+
+def _coarse(location: Location) -> Location:
+    """An uncertain location read at the level of its province."""
+    if not uncertain(location):
+        return location
+    return location.model_copy(
+        update={"admin2": None, "place": None, "lat": None, "lon": None, "precision": "admin1"}
+    )
 
 
 @dataclass
 class Candidate:
-    """What an event is known to be, gathered from its mentions so far."""
+    """What an event is known to be, gathered from its accounts so far."""
 
     country: str | None = None
     locations: list[Location] = field(default_factory=list)
-    dates: list[DateSpan] = field(default_factory=list)
+    whens: list[When] = field(default_factory=list)
     types: set[str] = field(default_factory=set)
+    report_types: set[str] = field(default_factory=set)
     nationalities: set[str] = field(default_factory=set)
     claimed: set[str] = field(default_factory=set)
     fatalities: list[int] = field(default_factory=list)
     words: set[str] = field(default_factory=set)
+    articles: set[str] = field(default_factory=set)
 
-    def add(self, mention: Incident) -> None:
+    def add(self, mention: Incident, when: When | None = None) -> None:
+        self.articles |= {s.article_id for s in mention.sources}
         location = mention.location
         if location and location.country:
             self.country = self.country or location.country
-            self.locations.append(location)
-        if mention.date and mention.date.earliest:
-            self.dates.append(mention.date)
+            if location not in self.locations:  # each place once: scoring is per place
+                self.locations.append(location)
+        if when is not None:
+            self.whens.append(when)
         self.types.add(mention.event_type)
+        if _is_report(mention):
+            self.report_types.add(mention.event_type)
         self.nationalities |= {v.nationality for v in mention.victims}
         if mention.perpetrator and mention.perpetrator.claimed_by:
             self.claimed.add(mention.perpetrator.claimed_by)
@@ -75,16 +140,18 @@ class Candidate:
             self.fatalities.append(mention.fatalities.best)
         self.words |= distinctive_words(mention)
 
+    def gap(self, when: When | None) -> int:
+        """Days between an account's date and the nearest date of this event (0 when
+        either has no day): ties between events go to the nearest."""
+        if when is None or not when.day:
+            return 0
+        days = [abs((when.earliest - w.earliest).days) for w in self.whens if w.day]
+        return min(days) if days else 0
+
 
 def distinctive_words(mention: Incident) -> set[str]:
     text = " ".join(filter(None, [mention.target]))
     return {w for w in re.findall(r"[a-z]{4,}", text.casefold()) if w not in _STOP}
-
-
-def _window(span: DateSpan, slack: int) -> tuple[dt.date, dt.date] | None:
-    if span.earliest is None or span.latest is None:
-        return None
-    return span.earliest - dt.timedelta(days=slack), span.latest + dt.timedelta(days=slack)
 
 
 def _km(a: Location, b: Location) -> float | None:
@@ -99,10 +166,12 @@ def _km(a: Location, b: Location) -> float | None:
 
 
 def _nested(a: Location, b: Location) -> str:
-    """'same', 'nested', 'near', 'apart' or 'unknown' for two locations."""
+    """'same', 'nested', 'near', 'apart', 'doubtful' or 'unknown' for two locations."""
     if a.country != b.country:
         return "apart"
     relation = _hierarchy(a, b)
+    if relation != "same" and (uncertain(a) or uncertain(b)):
+        relation = _hierarchy(_coarse(a), _coarse(b))
     if relation == "apart":
         distance = _km(a, b)
         if (
@@ -112,18 +181,31 @@ def _nested(a: Location, b: Location) -> str:
             and b.precision in ("place", "admin2")
         ):
             return "near"  # across a district line: "Panji Poyon" and "Panj"
+        if uncertain(a) or uncertain(b):
+            return "doubtful"
     return relation
 
 
+def _same_district(a: str, b: str) -> bool:
+    """One district, or a district and a part it was split into ("Chitral" and "Lower
+    Chitral", "South Waziristan" and "Lower South Waziristan")."""
+    x, y = a.casefold(), b.casefold()
+    return x == y or x.endswith(" " + y) or y.endswith(" " + x)
+
+
 def _hierarchy(a: Location, b: Location) -> str:
+    if a.admin1 and b.admin1 and a.admin1 != b.admin1:
+        return "apart"
     if a.place and b.place:
         if a.place.casefold() == b.place.casefold():
             return "same"
-        return "nested" if a.admin2 and a.admin2 == b.admin2 else "apart"
+        return "nested" if a.admin2 and b.admin2 and _same_district(a.admin2, b.admin2) else "apart"
     if a.admin2 and b.admin2:
-        return "same" if a.admin2 == b.admin2 else "apart"
+        if a.admin2 == b.admin2:
+            return "same"
+        return "nested" if _same_district(a.admin2, b.admin2) else "apart"
     if a.admin1 and b.admin1:
-        return "nested" if a.admin1 == b.admin1 else "apart"
+        return "nested"
     return "unknown"
 
 
@@ -131,11 +213,21 @@ def same_event_score(
     event: Candidate,
     mention: Incident,
     *,
+    when: When | None = None,
     window_days: int = 3,
     related: Callable[[str, str], bool] = lambda a, b: a == b,
 ) -> tuple[float, list[str]] | None:
     """A score (higher is more alike) and its reasons, or None when the two cannot be
-    one event (other country, far-apart places or dates, other claimant)."""
+    one event (other country, far-apart places or dates).
+
+    ``when`` is the account's days (``when_of``); without it the account's own date is
+    used. A passing mention is scored on year, place, victims, toll and target, without
+    the penalty for another kind of attack: a mention names an attack loosely.
+    """
+    if when is None and mention.date and mention.date.earliest and mention.date.latest:
+        when = When(
+            mention.date.earliest, mention.date.latest, True, mention.date.precision == "day"
+        )
     reasons: list[str] = []
     score = 0.0
     location = mention.location
@@ -145,11 +237,11 @@ def same_event_score(
         score += 1
         reasons.append(f"same country {location.country}")
     relations = [_nested(location, other) for other in event.locations] if location else []
-    if "apart" in relations and "same" not in relations:
-        return None
     if "same" in relations:
         score += 3
         reasons.append("same place")
+    elif "apart" in relations:
+        return None
     elif "nested" in relations:
         score += 2
         reasons.append("nested places")
@@ -164,18 +256,16 @@ def same_event_score(
             return None
         score += 1
         reasons.append("places within 50 km, same victims or claimant")
-    if mention.date and mention.date.earliest and event.dates:
-        mine = _window(mention.date, window_days)
-        overlaps = [
-            w
-            for w in (_window(d, window_days) for d in event.dates)
-            if w and mine and w[0] <= mine[1] and mine[0] <= w[1]
-        ]
-        if not overlaps:
+    elif "doubtful" in relations:
+        score -= 1
+        reasons.append("other places, one of them uncertain")
+    if when is not None and event.whens:
+        meeting = [w for w in event.whens if _meet(when, w, window_days)]
+        if not meeting:
             return None
-        days = [d for d in event.dates if d.precision == "day"]
-        if mention.date.precision == "day" and days:
-            gap = min(abs((mention.date.earliest - d.earliest).days) for d in days)
+        days = [w for w in meeting if w.day]
+        if when.day and days:
+            gap = min(abs((when.earliest - w.earliest).days) for w in days)
             if gap == 0:
                 score += 2
                 reasons.append("same day")
@@ -186,13 +276,17 @@ def same_event_score(
                 reasons.append(f"{gap} days apart")
         else:
             score += 1
-            reasons.append("dates overlap")
-    families = {_FAMILY.get(t, t) for t in event.types}
-    if _FAMILY.get(mention.event_type) in families:
+            reasons.append("dates overlap" if when.exact else "dates within publication")
+    report = _is_report(mention)
+    families = {FAMILY.get(t, t) for t in event.types}
+    if FAMILY.get(mention.event_type) in families:
         score += 1
         reasons.append("same kind of attack")
-    elif event.types:
-        score -= 3
+    elif event.report_types and report:
+        # A complex attack (a bomb, then gunmen) is a bombing to one outlet and an
+        # armed assault to another: between those two families the penalty is halved.
+        mixed = {FAMILY.get(mention.event_type), *families} == {"explosive", "armed"}
+        score -= 1.5 if mixed else 3
         reasons.append("another kind of attack")
     shared = event.nationalities & {v.nationality for v in mention.victims}
     if shared:
@@ -204,13 +298,21 @@ def same_event_score(
             score += 1
             reasons.append(f"same claim ({claimed})")
         else:
-            return None  # two groups claimed it: two attacks
+            # Outlets attribute an attack differently, and a claim read from the wrong
+            # sentence is common: another claimant weighs against (a little more than
+            # tolls far apart, less than another kind of attack), it does not forbid.
+            score -= 1.5
+            reasons.append(f"claimed by another group ({claimed})")
     if mention.fatalities and mention.fatalities.best and event.fatalities:
         best = mention.fatalities.best
-        if any(min(best, f) * 3 >= max(best, f) for f in event.fatalities if f):
+        known = [f for f in event.fatalities if f]
+        if any(min(best, f) * 5 >= max(best, f) * 4 for f in known):
+            score += 1
+            reasons.append("tolls agree")
+        elif any(min(best, f) * 3 >= max(best, f) for f in known):
             score += 0.5
             reasons.append("similar tolls")
-        else:
+        elif known:
             score -= 1
             reasons.append("tolls far apart")
     words = distinctive_words(mention) & event.words

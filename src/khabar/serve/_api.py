@@ -18,7 +18,16 @@ from fastapi.security import APIKeyHeader
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, model_validator
 
 from ..errors import KhabarError
-from ..records import Arrest, Article, ArticleSource, Correction, Evidence, Incident, Statement
+from ..records import (
+    Arrest,
+    Article,
+    ArticleSource,
+    Correction,
+    Evidence,
+    HandDecision,
+    Incident,
+    Statement,
+)
 from ..store import ArticleQuery
 from ._catalog import (
     Catalog,
@@ -658,13 +667,16 @@ def ingest(posted: PostedArticle, request: Request, cat: CatalogDep) -> dict[str
         "known": summary.known,
         "articles": ids,
         "failures": [f.model_dump(include={"code", "reason"}) for f in summary.failures],
-        "incidents": len(cat.incidents()),
+        "incidents": sum(1 for r in cat.incidents() if r.incident.status != "mentioned"),
     }
 
 
 class MergeRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
     other: str = Field(description="the incident to merge into this one")
+    force: bool = Field(
+        False, description="merge even when the two are days apart or of other kinds (409)"
+    )
 
 
 class SplitRequest(BaseModel):
@@ -708,12 +720,17 @@ class Resolution(BaseModel):
 @writes.post("/incidents/{event_id}/merge", response_model=Resolution, tags=["writes"])
 def merge(event_id: str, body: MergeRequest, cat: CatalogDep) -> dict[str, Any]:
     """Merge another incident into this one; stored, so it survives every re-run."""
-    from ..pipeline import merge_events
+    from ..pipeline import merge_events, merge_warnings
 
     first, second = _row_or_404(cat, event_id), _row_or_404(cat, body.other)
     if first.id == second.id:
         raise invalid("an incident cannot be merged with itself", "body", "other")
     with cat.locked() as store:
+        warnings = merge_warnings(store, first.id, second.id)
+        if warnings and not body.force:
+            raise HTTPException(
+                409, "not merged: " + "; ".join(warnings) + " (send force: true to merge)"
+            )
         holder, mentions, events = merge_events(store, first.id, second.id)
     cat.refresh()
     return {"incident": holder, "mentions": mentions, "incidents": events}
@@ -734,7 +751,7 @@ def split(event_id: str, body: SplitRequest, cat: CatalogDep) -> dict[str, Any]:
             raise invalid(
                 "every account comes from that article; nothing to split", "body", "article"
             )
-        total, events = split_event(store, leaving, staying)
+        total, events = split_event(store, leaving, staying, event_id=row.id, article=body.article)
         links = store.resolution_links()
     cat.refresh()
     return {
@@ -743,6 +760,49 @@ def split(event_id: str, body: SplitRequest, cat: CatalogDep) -> dict[str, Any]:
         "mentions": total,
         "incidents": events,
     }
+
+
+class Undone(BaseModel):
+    decisions: list[HandDecision] = Field(description="the hand decisions taken back")
+    mentions: int
+    incidents: int
+
+
+@writes.post("/incidents/{event_id}/unmerge", response_model=Undone, tags=["writes"])
+def unmerge(event_id: str, cat: CatalogDep) -> dict[str, Any]:
+    """Undo the hand merges that joined accounts of this incident (as `khabar incidents
+    unmerge`); resolution decides those accounts again."""
+    from ..pipeline import unmerge_event
+
+    row = _row_or_404(cat, event_id)
+    with cat.locked() as store:
+        try:
+            undone, mentions, events = unmerge_event(store, row.id)
+        except KhabarError as error:
+            raise HTTPException(409, error.message) from None
+    cat.refresh()
+    return {"decisions": undone, "mentions": mentions, "incidents": events}
+
+
+@router.get("/decisions", response_model=list[HandDecision], tags=["incidents"])
+def list_decisions(cat: CatalogDep) -> list[HandDecision]:
+    """The analyst's merges and splits in force, oldest first (as `khabar decisions`)."""
+    with cat.locked() as store:
+        return store.hand_decisions()
+
+
+@writes.post("/decisions/{decision_id}/revert", response_model=Undone, tags=["writes"])
+def revert(decision_id: str, cat: CatalogDep) -> dict[str, Any]:
+    """Take back one hand decision (as `khabar decisions revert`)."""
+    from ..pipeline import revert_decision
+
+    with cat.locked() as store:
+        try:
+            removed, mentions, events = revert_decision(store, decision_id)
+        except KhabarError as error:
+            raise HTTPException(404, error.message) from None
+    cat.refresh()
+    return {"decisions": [removed], "mentions": mentions, "incidents": events}
 
 
 @writes.post(

@@ -214,7 +214,12 @@ def build_app(settings: Settings | None = None, *, store: Store | None = None) -
             "khabar": khabar_version(),
             "schema": store.schema_version,
             "articles": articles,
-            "incidents": len(shared.catalog.incidents()),
+            "incidents": sum(
+                1 for r in shared.catalog.incidents() if r.incident.status != "mentioned"
+            ),
+            "mentioned": sum(
+                1 for r in shared.catalog.incidents() if r.incident.status == "mentioned"
+            ),
         }
 
     app.include_router(router)

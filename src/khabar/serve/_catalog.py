@@ -60,6 +60,14 @@ class IncidentFilter(BaseModel):
     q: str | None = Field(
         None, max_length=200, description="text search: places, target, actors, evidence quotes"
     )
+    review: bool | None = Field(
+        None, description="only incidents to review (true: values or sources disagree) or clean"
+    )
+    mentioned: bool = Field(
+        False,
+        description="also incidents only passing mentions know (status 'mentioned'), "
+        "left out of lists, maps and aggregates otherwise",
+    )
 
     @field_validator("country", "nationality")
     @classmethod
@@ -181,6 +189,10 @@ class Catalog:
         found = []
         for row in self.incidents():
             incident, where = row.incident, row.incident.location
+            if incident.status == "mentioned" and not wanted.mentioned:
+                continue
+            if wanted.review is not None and bool(incident.review) is not wanted.review:
+                continue
             if wanted.since and (row.latest is None or row.latest < wanted.since):
                 continue
             if wanted.until and (row.earliest is None or row.earliest > wanted.until):
@@ -312,8 +324,8 @@ class Catalog:
         counts: dict[str, Counter[str]] = defaultdict(Counter)
         for row in self.incidents():
             perpetrator = row.incident.perpetrator
-            if perpetrator is None:
-                continue
+            if perpetrator is None or row.incident.status == "mentioned":
+                continue  # an attack only mentioned in passing is no reported incident
             if perpetrator.claimed_by:
                 counts[perpetrator.claimed_by]["claimed"] += 1
             for allegation in perpetrator.alleged:

@@ -88,7 +88,7 @@ def favicon() -> RedirectResponse:
 @pages.get("/", response_class=HTMLResponse, dependencies=readable)
 def dashboard(request: Request) -> HTMLResponse:
     cat = _catalog(request)
-    rows = cat.incidents()
+    rows = [r for r in cat.incidents() if r.incident.status != "mentioned"]
     countries = sorted(
         {
             r.incident.location.country

@@ -8,7 +8,15 @@ from typing import Any, Protocol, runtime_checkable
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..records import Arrest, Article, ArticleSource, Correction, Incident, Statement
+from ..records import (
+    Arrest,
+    Article,
+    ArticleSource,
+    Correction,
+    HandDecision,
+    Incident,
+    Statement,
+)
 
 __all__ = ["ArticleQuery", "ExportRecord", "Store"]
 
@@ -114,7 +122,16 @@ class Store(Protocol):
     def overrides(self) -> list[tuple[str, str, str]]:
         """An analyst's decisions: (mention a, mention b, 'together' | 'apart')."""
 
-    def add_overrides(self, pairs: list[tuple[str, str, str]]) -> None: ...
+    def add_overrides(
+        self, pairs: list[tuple[str, str, str]], *, decision: HandDecision | None = None
+    ) -> None:
+        """Store pairs of mentions; with ``decision``, as that hand decision's pairs."""
+
+    def hand_decisions(self) -> list[HandDecision]:
+        """The analyst's merges and splits still in force, oldest first."""
+
+    def remove_decision(self, decision_id: str) -> HandDecision | None:
+        """Take a hand decision back (its pairs are deleted); None when unknown."""
 
     def corrections(self) -> list[Correction]:
         """An analyst's corrections of incident fields, in the order they were made."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import uuid
 from collections.abc import Iterator
@@ -13,7 +14,7 @@ import duckdb
 from pydantic import TypeAdapter
 
 from ..errors import SchemaTooNew, StoreError
-from ..records import Article, ArticleSource, Correction, Evidence, Incident
+from ..records import Article, ArticleSource, Correction, Evidence, HandDecision, Incident
 from ._base import ArticleQuery, ExportRecord
 from ._migrations import load_migrations, split_statements
 
@@ -221,7 +222,7 @@ class DuckDBStore:
             rows = self._con.execute(
                 "SELECT r.body, a.published FROM records r JOIN articles a "
                 "ON r.article_id = a.id WHERE r.kind = 'incident' "
-                "ORDER BY a.first_seen, a.id, r.id"
+                "ORDER BY a.first_seen, a.published NULLS LAST, a.id, r.id"
             ).fetchall()
         return [(Incident.model_validate_json(body), published) for body, published in rows]
 
@@ -284,14 +285,86 @@ class DuckDBStore:
                 ).fetchall()
             ]
 
-    def add_overrides(self, pairs: list[tuple[str, str, str]]) -> None:
+    def add_overrides(
+        self, pairs: list[tuple[str, str, str]], *, decision: HandDecision | None = None
+    ) -> None:
         with self._transaction("store the analyst's decisions"):
+            if decision is not None:
+                self._con.execute(
+                    "INSERT INTO hand_decisions (id, kind, event_id, other, created_at) "
+                    "VALUES (?, ?, ?, ?, ?)",
+                    [
+                        decision.id,
+                        decision.kind,
+                        decision.event_id,
+                        decision.other,
+                        decision.created_at,
+                    ],
+                )
             for a, b, relation in pairs:
                 first, second = sorted((a, b))
                 self._con.execute(
-                    "INSERT OR REPLACE INTO resolution_overrides VALUES (?, ?, ?, ?)",
-                    [first, second, relation, _now()],
+                    "INSERT OR REPLACE INTO resolution_overrides "
+                    "(a, b, relation, created_at, decision_id) VALUES (?, ?, ?, ?, ?)",
+                    [first, second, relation, _now(), decision.id if decision else None],
                 )
+
+    def hand_decisions(self) -> list[HandDecision]:
+        with self._errors("read hand decisions"):
+            stored = {
+                row[0]: row
+                for row in self._con.execute(
+                    "SELECT id, kind, event_id, other, created_at FROM hand_decisions"
+                ).fetchall()
+            }
+            pairs = self._con.execute(
+                "SELECT a, b, relation, created_at, decision_id FROM resolution_overrides "
+                "ORDER BY created_at, a, b"
+            ).fetchall()
+        grouped: dict[str, list[tuple]] = {}
+        for a, b, relation, created, decision_id in pairs:
+            key = decision_id or _legacy_id(relation, created)
+            grouped.setdefault(key, []).append((a, b, relation, created))
+        decisions = []
+        for key, rows in grouped.items():
+            mentions = tuple(sorted({m for a, b, *_ in rows for m in (a, b)}))
+            if key in stored:
+                _, kind, event_id, other, created = stored[key]
+            else:  # stored before decisions had ids
+                kind = "merge" if rows[0][2] == "together" else "split"
+                event_id, other, created = rows[0][0], rows[0][1], rows[0][3]
+            decisions.append(
+                HandDecision(
+                    id=key,
+                    kind=kind,
+                    event_id=event_id,
+                    other=other,
+                    created_at=created,
+                    pairs=len(rows),
+                    mentions=mentions,
+                )
+            )
+        return sorted(decisions, key=lambda d: (d.created_at, d.id))
+
+    def remove_decision(self, decision_id: str) -> HandDecision | None:
+        found = next((d for d in self.hand_decisions() if d.id == decision_id), None)
+        if found is None:
+            return None
+        with self._transaction("take back a hand decision"):
+            if decision_id.startswith("legacy-"):
+                for a, b, relation, created, did in self._con.execute(
+                    "SELECT a, b, relation, created_at, decision_id FROM resolution_overrides"
+                ).fetchall():
+                    if did is None and _legacy_id(relation, created) == decision_id:
+                        self._con.execute(
+                            "DELETE FROM resolution_overrides WHERE a = ? AND b = ?", [a, b]
+                        )
+            else:
+                self._con.execute(
+                    "DELETE FROM resolution_overrides WHERE decision_id = ?", [decision_id]
+                )
+                self._con.execute("DELETE FROM hand_decisions WHERE id = ?", [decision_id])
+        return found
 
     def corrections(self) -> list[Correction]:
         with self._errors("read corrections"):
@@ -488,3 +561,9 @@ def _article(row: tuple[Any, ...]) -> Article:
 
 def _escape_like(value: str) -> str:
     return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _legacy_id(relation: str, created: dt.datetime) -> str:
+    """An id for overrides stored before decisions had one: those made at one moment."""
+    digest = hashlib.sha256(f"{relation}|{created.isoformat()}".encode()).hexdigest()
+    return "legacy-" + digest[:10]

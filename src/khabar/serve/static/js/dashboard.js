@@ -124,10 +124,16 @@
   function row(incident) {
     const where = incident.location || {};
     const place = [where.place || where.admin2 || where.admin1, where.country].filter(Boolean).join(', ');
-    const tr = K.el('tr', { 'data-id': incident.id });
+    const review = incident.review || [];
+    const tr = K.el('tr', { 'data-id': incident.id, class: review.length ? 'review' : null });
     const dateCell = K.el('td');
     dateCell.appendChild(K.el('a', { href: K.incidentHref(incident.id) },
       (incident.date && incident.date.value) || 'undated'));
+    if (review.length) {
+      // Values or sources that disagree: the reasons are on the incident page.
+      dateCell.appendChild(K.el('span', { class: 'review-mark', title: review.join('; ') },
+        ' ⚑ review'));
+    }
     tr.appendChild(dateCell);
     tr.appendChild(K.el('td', {}, incident.event_type.replace('_', ' ') + (incident.suicide ? ' (suicide)' : '')));
     tr.appendChild(K.el('td', {}, place || 'unknown'));

@@ -13,7 +13,10 @@
     try { return JSON.parse(text); } catch (ignored) { return text; }
   }
 
+  let refused = null;  // the last refusal: { status, message }
+
   async function post(path, body) {
+    refused = null;
     result.classList.remove('error');
     result.textContent = 'Saving…';
     const response = await fetch('/api/incidents/' + encodeURIComponent(id) + path, {
@@ -24,9 +27,11 @@
     let answer = {};
     try { answer = await response.json(); } catch (ignored) { /* not JSON */ }
     if (!response.ok) {
+      const message = answer.message ||
+        (typeof answer.detail === 'string' ? answer.detail : response.statusText);
+      refused = { status: response.status, message: message };
       result.classList.add('error');
-      result.textContent = 'Refused (' + response.status + '): ' +
-        (answer.message || (typeof answer.detail === 'string' ? answer.detail : response.statusText));
+      result.textContent = 'Refused (' + response.status + '): ' + message;
       return null;
     }
     return answer;
@@ -56,7 +61,13 @@
   });
   document.getElementById('merge-form').addEventListener('submit', async function (event) {
     event.preventDefault();
-    const answer = await post('/merge', { other: event.target.elements.other.value.trim() });
+    const other = event.target.elements.other.value.trim();
+    let answer = await post('/merge', { other: other });
+    // Incidents days apart or of other kinds: the server warns first (409).
+    if (!answer && refused && refused.status === 409 &&
+        window.confirm(refused.message + '\n\nMerge all the same?')) {
+      answer = await post('/merge', { other: other, force: true });
+    }
     if (answer) go(answer.incident);
   });
 })();
