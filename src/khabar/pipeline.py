@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from pydantic import BaseModel, Field
 
 from .errors import UsageError
-from .ingest import IngestOptions, Reader, Source, discover
+from .ingest import Fetcher, IngestOptions, Reader, Source, discover
 from .records import Article, IngestFailure
 from .resolve import ResolveOptions
 from .store import ExportRecord, Store
@@ -84,6 +84,7 @@ def ingest_into(
     on_source: Callable[[Source | None, int], None] | None = None,
     batch_size: int = 200,
     extractor: Extractor | None = None,
+    fetcher: Fetcher | None = None,
 ) -> IngestSummary:
     """Read ``inputs`` and store every Article.
 
@@ -101,6 +102,9 @@ def ingest_into(
         batch_size: articles per transaction.
         extractor: when given, every stored article that extraction has not read yet
             (this run's and any an interrupted run left) is read, and its records stored.
+        fetcher: the fetcher URLs are read with (``khabar watch`` passes one primed with
+            the feeds it fetched conditionally); one built from ``options`` by default.
+            It is closed at the end of the run.
 
     Returns:
         The counts of the run; the same run is also recorded in the store.
@@ -114,7 +118,7 @@ def ingest_into(
     if on_source:
         on_source(None, len(sources))
     batch: list[Article] = []
-    with Reader(options) as reader:
+    with Reader(options, fetcher=fetcher) as reader:
         for source in sources:
             for item in reader.read(source):
                 if isinstance(item, IngestFailure):

@@ -1,0 +1,3 @@
+-- khabar schema, version 5: reserved. Issue 12's branch adds 0005_hand_decisions.sql;
+-- this branch (issue 14, watch) needs version 6 and keeps the numbering whole with this
+-- empty stand-in. Delete this file when both branches are merged.
