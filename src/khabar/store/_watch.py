@@ -67,9 +67,7 @@ class WatchTables:
                 "SELECT watchlist, record_id, kind, figures, alerts FROM watch_alerts"
             ).fetchall()
         return {
-            (w, r): AlertMark(
-                watchlist=w, record_id=r, kind=k, figures=json.loads(f), alerts=n
-            )
+            (w, r): AlertMark(watchlist=w, record_id=r, kind=k, figures=json.loads(f), alerts=n)
             for w, r, k, f, n in rows
         }
 
