@@ -85,6 +85,7 @@ def ingest_into(
     batch_size: int = 200,
     extractor: Extractor | None = None,
     fetcher: Fetcher | None = None,
+    known: Callable[[str], bool] | None = None,
 ) -> IngestSummary:
     """Read ``inputs`` and store every Article.
 
@@ -105,6 +106,8 @@ def ingest_into(
         fetcher: the fetcher URLs are read with (``khabar watch`` passes one primed with
             the feeds it fetched conditionally); one built from ``options`` by default.
             It is closed at the end of the run.
+        known: feed entries stored before, by locator; those that carry only a summary
+            are not fetched again (see ``Reader``).
 
     Returns:
         The counts of the run; the same run is also recorded in the store.
@@ -118,7 +121,7 @@ def ingest_into(
     if on_source:
         on_source(None, len(sources))
     batch: list[Article] = []
-    with Reader(options, fetcher=fetcher) as reader:
+    with Reader(options, fetcher=fetcher, known=known) as reader:
         for source in sources:
             for item in reader.read(source):
                 if isinstance(item, IngestFailure):

@@ -28,6 +28,7 @@ class Feed:
     status: int = 200
     delay: float = 0.0
     validator: str = "etag"  # etag | last-modified | none
+    content_type: str = "application/rss+xml"
 
 
 @dataclass
@@ -79,7 +80,7 @@ def feed_server() -> Iterator[FeedServer]:
                 self.end_headers()
                 return
             self.send_response(200)
-            self.send_header("Content-Type", "application/rss+xml")
+            self.send_header("Content-Type", feed.content_type)
             self.send_header("Content-Length", str(len(feed.body)))
             if feed.validator == "etag":
                 self.send_header("ETag", etag)
@@ -214,7 +215,7 @@ def smtp_server(tmp_path: Path) -> Iterator[Mailbox]:
         ) == (box.user, box.password)
         if ok:
             box.logins.append(box.user)
-        return AuthResult(success=ok)
+        return AuthResult(success=ok, handled=False)
 
     controller = Controller(
         Handler(),

@@ -18,7 +18,7 @@ from ._app import DbOption, ModelOption, _handles_errors, _settings, app, err, o
 @_handles_errors
 def watch(
     config_file: Annotated[
-        Path, typer.Argument(metavar="CONFIG.toml", help="Feeds, watchlists and notifiers.")
+        Path, typer.Argument(help="The TOML file of feeds, watchlists and notifiers.")
     ],
     db: DbOption = None,
     once: Annotated[
@@ -88,6 +88,8 @@ def watch(
         )
         for url, problem in report.feed_errors.items():
             err.print(f"  feed failed  {escape(url)}: {escape(problem)}")
+        for locator, problem in report.entry_errors.items():
+            err.print(f"  entry failed {escape(locator)}: {escape(problem)} (retried next round)")
         for name, problem in report.notifier_errors.items():
             err.print(f"  notifier {escape(name)}: {escape(problem)}")
 

@@ -163,6 +163,10 @@ class Store(Protocol):
 
     # -- khabar watch ----------------------------------------------------------------
 
+    def source_locators(self, prefix: str) -> set[str]:
+        """The locators of stored article sources that start with ``prefix`` (the
+        entries of one feed: ``<feed url>#``)."""
+
     def feed_states(self) -> dict[str, FeedState]:
         """url -> what the watcher remembers of each feed it polled."""
 

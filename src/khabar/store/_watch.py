@@ -31,6 +31,15 @@ class WatchTables:
 
         def _errors(self, what: str) -> Any: ...
 
+    def source_locators(self, prefix: str) -> set[str]:
+        escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        with self._errors("read article sources"):
+            rows = self._con.execute(
+                "SELECT locator FROM article_sources WHERE locator LIKE ? ESCAPE '\\'",
+                [escaped + "%"],
+            ).fetchall()
+        return {locator for (locator,) in rows}
+
     def feed_states(self) -> dict[str, FeedState]:
         with self._errors("read the watched feeds"):
             rows = self._con.execute(

@@ -23,7 +23,7 @@ from pydantic import BaseModel, Field
 from ..extract.actors import load_actors
 from ..extract.gazetteer import load_gazetteer
 from ..pipeline import export_records, extract_into, ingest_into, resolve_into
-from ..records import Incident, Statement
+from ..records import Incident, IngestFailure, Statement
 from ..store import AlertMark, QueuedAlert, Store
 from ._alerts import alert_body, changed_figures, figures_of
 from ._config import WatchConfig
@@ -50,6 +50,9 @@ class RoundReport(BaseModel):
     seconds: float = 0.0
     feeds: dict[str, str] = Field(default_factory=dict, description="url -> outcome")
     feed_errors: dict[str, str] = Field(default_factory=dict)
+    entry_errors: dict[str, str] = Field(
+        default_factory=dict, description="feed entries that could not be read (retried)"
+    )
     new_articles: int = 0
     extracted: int = 0
     queued: int = Field(0, description="alerts queued this round (one per notifier)")
@@ -160,32 +163,54 @@ class Watcher:
         if changed:
             # The feeds were fetched above; the reader gets their bodies, not a 2nd GET.
             fetcher = fetcher_for(options)
+            known: set[str] = set()
             for p in changed:
                 assert p.fetched is not None
                 fetcher.prime(p.feed.url, p.fetched)
+                known |= self.store.source_locators(p.feed.url + "#")
             summary = ingest_into(
                 self.store,
                 [p.feed.url for p in changed],
                 options=options,
                 extractor=self.extractor,
                 fetcher=fetcher,
+                known=lambda locator: locator in known or f"{locator}#1" in known,
             )
             report.new_articles, report.extracted = summary.new, summary.extracted
-            broken = {f.locator: f.reason for f in summary.failures}
             for p in changed:
-                if p.feed.url in broken:  # the body was no feed or page khabar can read
-                    message = broken[p.feed.url]
-                    report.feeds[p.feed.url] = "failed"
-                    report.feed_errors[p.feed.url] = message
-                    self.store.save_feed_state(
-                        failed_state(p.state, message, now, self.config.watch)
-                    )
-                else:
-                    self.store.save_feed_state(p.state)
+                self._after_ingest(p, summary.failures, report, now)
         elif self.store.articles_to_extract():  # what an interrupted round left
             summary = extract_into(self.store, self.extractor)
             report.extracted = summary.extracted
             resolve_into(self.store)
+
+    def _after_ingest(
+        self,
+        polled: Polled,
+        failures: list[IngestFailure],
+        report: RoundReport,
+        now: dt.datetime,
+    ) -> None:
+        """Remember a changed feed as read, unless it could not be read (garbage: it
+        rests like a feed that failed) or some of its entries could not (it is read in
+        full again next round, so nothing is missed)."""
+        url = polled.feed.url
+        whole = next((f for f in failures if f.locator == url), None)
+        entries = {f.locator: f.reason for f in failures if f.locator.startswith(url + "#")}
+        unread = polled.state.model_copy(
+            update={"etag": None, "last_modified": None, "content_hash": None}
+        )
+        if whole is not None:
+            report.feeds[url] = "failed"
+            report.feed_errors[url] = whole.reason
+            state = failed_state(unread, whole.reason, now, self.config.watch)
+        elif entries:
+            report.feeds[url] = "partial"
+            report.entry_errors.update(entries)
+            state = unread
+        else:
+            state = polled.state
+        self.store.save_feed_state(state)
 
     def _queue_alerts(self, report: RoundReport) -> None:
         marks = self.store.alert_marks()
