@@ -232,3 +232,20 @@ def test_watch_rounds_alert_once_survive_restart_and_queue_while_down(
     assert feed_server.requests["/slow.xml"] == 1
     assert feed_server.not_modified["/quiet.xml"] == feed_server.requests["/quiet.xml"] - 1
     assert feed_server.not_modified["/wire.xml"] >= 2
+
+
+def test_watch_refuses_a_bad_config_or_interval_with_exit_code_2(tmp_path, runner):
+    bad = tmp_path / "watch.toml"
+    bad.write_text('[[feed]]\nurl = "https://example.com/f.xml"\n')
+    result = runner.invoke(app, ["watch", str(bad), "--once", "--db", str(tmp_path / "d.db")])
+    assert result.exit_code == 2
+    assert "watchlist" in result.output
+    good = tmp_path / "good.toml"
+    good.write_text(
+        '[[feed]]\nurl = "https://example.com/f.xml"\n[[watchlist]]\nname = "a"\n'
+        'notify = ["log"]\n[notifier.log]\ntype = "jsonl"\n'
+    )
+    result = runner.invoke(
+        app, ["watch", str(good), "--once", "--interval", "soon", "--db", str(tmp_path / "d.db")]
+    )
+    assert result.exit_code == 2 and "--interval" in result.output

@@ -96,11 +96,14 @@ def watch(
     last = None
     try:
         watcher = Watcher(store, config, extractor=extractor)
-        if once:
-            last = watcher.run_round()
-            show(last)
-        else:
-            watcher.run(interval=config.watch.interval, on_round=show)
+        try:
+            if once:
+                last = watcher.run_round()
+                show(last)
+            else:
+                watcher.run(interval=config.watch.interval, on_round=show)
+        finally:
+            watcher.close()
     except KeyboardInterrupt:
         err.print("stopped")
     finally:

@@ -83,6 +83,9 @@ class WebhookSender:
             timeout=config.timeout, trust_env=False, follow_redirects=False, transport=transport
         )
 
+    def close(self) -> None:
+        self._client.close()
+
     def send(self, alert: dict[str, Any]) -> None:
         body = _json(alert)
         headers = {

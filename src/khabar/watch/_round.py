@@ -86,6 +86,13 @@ class Watcher:
         }
         self._countries = load_gazetteer().country_names
 
+    def close(self) -> None:
+        """Close the notifiers' connections (the store is the caller's)."""
+        for notifier in self.notifiers.values():
+            close = getattr(notifier, "close", None)
+            if close is not None:
+                close()
+
     # -- the round -----------------------------------------------------------------
 
     def run_round(self) -> RoundReport:
