@@ -46,9 +46,10 @@ def test_marks_and_outbox_survive_a_reopen_in_order(db_path):
         assert [a.id for a in store.pending_alerts("desk")] == ["a", "b"]
         store.alert_failed("a", "HTTP 503")
         store.alert_delivered("b")
-        [first, rest] = store.pending_alerts("desk") + store.pending_alerts("mail")
+        [first, mailed] = store.pending_alerts("desk") + store.pending_alerts("mail")
         assert (first.id, first.attempts, first.last_error) == ("a", 1, "HTTP 503")
         assert first.body["summary"] == "Bombing in Pattan."
+        assert (mailed.id, mailed.notifier) == ("c", "mail")
         store.queue_alerts([mark(figures={"fatalities": [5, 5, 5]}, alerts=2)], [])
         assert store.alert_marks()[("w", "evt-1")].alerts == 2
 
