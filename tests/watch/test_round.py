@@ -166,3 +166,24 @@ def test_loop_runs_rounds_at_the_interval(tmp_path, feed_server, extractor):
         "not_modified",
     ]
     assert len(collect.sent) == 1
+
+
+def test_loop_survives_a_failed_round(tmp_path, feed_server, extractor, monkeypatch):
+    from khabar.errors import StoreError
+
+    feed_server.serve("/wire.xml", rss(("n1", "2026-11-16", BOMBING)))
+    cfg = config([feed_server.url("/wire.xml")])
+    reports = []
+    with open_store(tmp_path / "w.duckdb") as store:
+        runner = watcher(store, cfg, extractor, Collect())
+        real, calls = runner.run_round, []
+
+        def flaky():
+            calls.append(1)
+            if len(calls) == 1:
+                raise StoreError("database is locked")
+            return real()
+
+        monkeypatch.setattr(runner, "run_round", flaky)
+        runner.run(interval=1, rounds=2, on_round=reports.append, sleep=lambda s: None)
+    assert len(calls) == 2 and len(reports) == 1

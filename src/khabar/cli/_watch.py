@@ -72,6 +72,8 @@ def watch(
     extractor = _extractor(settings)
     store = open_store(settings.db)
 
+    names = {feed.url: feed.name for feed in config.feed if feed.name}
+
     def show(report) -> None:  # type: ignore[no-untyped-def]
         if as_json:
             out.out(json.dumps(report.model_dump(mode="json")), highlight=False)
@@ -87,7 +89,9 @@ def watch(
             f"{report.delivered} delivered, {pending} waiting ({report.seconds:.1f} s)"
         )
         for url, problem in report.feed_errors.items():
-            err.print(f"  feed failed  {escape(url)}: {escape(problem)}")
+            name = names.get(url)
+            feed = f"{name} ({url})" if name else url
+            err.print(f"  feed failed  {escape(feed)}: {escape(problem)}")
         for locator, problem in report.entry_errors.items():
             err.print(f"  entry failed {escape(locator)}: {escape(problem)} (retried next round)")
         for name, problem in report.notifier_errors.items():

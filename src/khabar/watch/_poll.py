@@ -111,7 +111,7 @@ def _poll(
         fetched = fetcher.get(feed.url, headers=headers)
     except Exception as error:  # one feed's failure, whatever it is, costs only itself
         message = str(error) or type(error).__name__
-        log.warning("feed %s failed: %s", feed.url, message)
+        log.info("feed %s failed: %s", feed.url, message)
         return Polled(feed, "failed", failed_state(state, message, now, options), error=message)
     fresh = state.model_copy(
         update={"errors": 0, "last_error": None, "polled_at": now, "next_poll": None}

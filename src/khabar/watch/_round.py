@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, Field
 
+from ..errors import KhabarError
 from ..extract.actors import load_actors
 from ..extract.gazetteer import load_gazetteer
 from ..pipeline import export_records, extract_into, ingest_into, resolve_into
@@ -122,13 +123,18 @@ class Watcher:
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         """Rounds every ``interval`` seconds (from the start of one to the next), for
-        ever or ``rounds`` times."""
+        ever or ``rounds`` times. A round that fails with a KhabarError (the database
+        locked by another process, a full disk) is logged and the next one runs."""
         done = 0
         while True:
             started = time.monotonic()
-            report = self.run_round()
+            try:
+                report = self.run_round()
+            except KhabarError as error:  # the database was busy, a disk filled: retry
+                log.error("round failed, next one in %.0f s: %s", interval, error)
+                report = None
             done += 1
-            if on_round:
+            if on_round and report is not None:
                 on_round(report)
             if rounds is not None and done >= rounds:
                 return
@@ -284,12 +290,12 @@ class Watcher:
                 except NotifierDown as error:
                     self.store.alert_failed(alert.id, str(error))
                     report.notifier_errors[name] = str(error)
-                    log.warning("notifier %s is down: %s", name, error)
+                    log.info("notifier %s is down: %s", name, error)
                     break
                 except AlertRefused as error:
                     self.store.alert_failed(alert.id, str(error))
                     report.notifier_errors[name] = str(error)
-                    log.warning("notifier %s refused alert %s: %s", name, alert.id, error)
+                    log.info("notifier %s refused alert %s: %s", name, alert.id, error)
                     continue
                 self.store.alert_delivered(alert.id)
                 report.delivered += 1
