@@ -179,11 +179,10 @@ class Mailbox:
 def smtp_server(tmp_path: Path) -> Iterator[Mailbox]:
     """aiosmtpd with a self-signed certificate for 127.0.0.1 (made with the openssl
     command), STARTTLS required, and AUTH required (only over TLS)."""
-    aiosmtpd = pytest.importorskip("aiosmtpd")
+    pytest.importorskip("aiosmtpd")
     from aiosmtpd.controller import Controller
     from aiosmtpd.smtp import AuthResult, LoginPassword
 
-    del aiosmtpd
     if shutil.which("openssl") is None:
         pytest.skip("the openssl command is needed to make a test certificate")
     cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
