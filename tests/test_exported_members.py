@@ -8,6 +8,8 @@ import khabar.store
 
 def test_ingest_public_api():
     assert sorted(khabar.ingest.__all__) == [
+        "Fetched",
+        "Fetcher",
         "IngestOptions",
         "Reader",
         "SUFFIXES",
@@ -21,9 +23,12 @@ def test_ingest_public_api():
 
 def test_store_public_api():
     assert sorted(khabar.store.__all__) == [
+        "AlertMark",
         "ArticleQuery",
         "DuckDBStore",
         "ExportRecord",
+        "FeedState",
+        "QueuedAlert",
         "Store",
         "latest_version",
         "open_store",

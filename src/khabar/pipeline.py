@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field
 
 from .batch import BudgetedWorker, Late
 from .errors import DocumentTimeout, UsageError
-from .ingest import IngestOptions, Reader, Source, discover
+from .ingest import Fetcher, IngestOptions, Reader, Source, discover
 from .records import Article, HandDecision, IngestFailure
 from .resolve import ResolveOptions
 from .store import ExportRecord, Store
@@ -92,6 +92,8 @@ def ingest_into(
     on_source: Callable[[Source | None, int], None] | None = None,
     batch_size: int = 200,
     extractor: Extractor | None = None,
+    fetcher: Fetcher | None = None,
+    known: Callable[[str], bool] | None = None,
 ) -> IngestSummary:
     """Read ``inputs`` and store every Article.
 
@@ -109,6 +111,11 @@ def ingest_into(
         batch_size: articles per transaction.
         extractor: when given, every stored article that extraction has not read yet
             (this run's and any an interrupted run left) is read, and its records stored.
+        fetcher: the fetcher URLs are read with (``khabar watch`` passes one primed with
+            the feeds it fetched conditionally); one built from ``options`` by default.
+            It is closed at the end of the run.
+        known: feed entries stored before, by locator; those that carry only a summary
+            are not fetched again (see ``Reader``).
 
     Returns:
         The counts of the run; the same run is also recorded in the store.
@@ -129,7 +136,7 @@ def ingest_into(
         on_source(None, len(sources))
     batch: list[Article] = []
     with (
-        Reader(options) as reader,
+        Reader(options, fetcher=fetcher, known=known) as reader,
         BudgetedWorker(reader.read, budget=options.doc_timeout) as worker,
     ):
         for source in sources:

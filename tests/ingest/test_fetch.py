@@ -114,3 +114,35 @@ def test_check_address_refuses_non_public_addresses(address):
 @pytest.mark.parametrize("address", ["8.8.8.8", "1.1.1.1", "2606:4700:4700::1111"])
 def test_check_address_allows_public_addresses(address):
     check_address(address)
+
+
+def test_fetcher_sends_conditional_headers_and_returns_304_without_content(http_server):
+    # The fixture server ignores request headers; a 304 route stands for a server that
+    # matched If-None-Match.
+    http_server.routes["/feed"] = Route(
+        b"<rss/>", headers={"ETag": '"v1"', "Last-Modified": "Tue, 01 Dec 2026 10:00:00 GMT"}
+    )
+    http_server.routes["/same"] = Route(b"", status=304)
+    with fetcher() as client:
+        fresh = client.get(http_server.url("/feed"))
+        same = client.get(http_server.url("/same"), headers={"If-None-Match": '"v1"'})
+    assert (fresh.status, fresh.etag, fresh.last_modified) == (
+        200,
+        '"v1"',
+        "Tue, 01 Dec 2026 10:00:00 GMT",
+    )
+    assert same.status == 304 and same.content == b""
+
+
+def test_fetcher_answers_a_primed_url_once_without_downloading(http_server):
+    http_server.routes["/a"] = Route(b"from the server")
+    with fetcher() as client:
+        client.prime(http_server.url("/a"), _fetched(http_server.url("/a"), b"primed"))
+        assert client.get(http_server.url("/a")).content == b"primed"
+        assert client.get(http_server.url("/a")).content == b"from the server"
+
+
+def _fetched(url, content):
+    from khabar.ingest import Fetched
+
+    return Fetched(url, content, "text/html", None)

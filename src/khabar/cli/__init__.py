@@ -8,7 +8,13 @@ database failed, 2 usage error.
 
 from __future__ import annotations
 
-from . import _articles, _extract, _incidents, _serve  # noqa: F401  (commands register on import)
+from . import (  # noqa: F401  (commands register on import)
+    _articles,
+    _extract,
+    _incidents,
+    _serve,
+    _watch,
+)
 from ._app import app
 
 __all__ = ["app"]

@@ -18,12 +18,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from ..records import Article, IngestFailure
+from ._fetch import Fetched, Fetcher
 from ._readers import IngestOptions, Reader, Source, SourceKind
 from ._sources import SUFFIXES, discover
 from ._text import fingerprint
 
 __all__ = [
     "SUFFIXES",
+    "Fetched",
+    "Fetcher",
     "IngestOptions",
     "Reader",
     "Source",

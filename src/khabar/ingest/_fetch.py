@@ -13,6 +13,11 @@ A URL from a feed or a user is untrusted. The fetcher:
   they stream, through any chain of at most two encodings (``_decompress``): httpx's own
   decoders expand a whole network chunk at once, which a nested gzip turns into gigabytes;
 - ignores proxy variables of the environment (a proxy would dial for us, unchecked).
+
+``get`` sends extra headers when asked (``khabar watch`` sends ``If-None-Match`` and
+``If-Modified-Since``) and returns a 304 as a ``Fetched`` with no content; ``prime``
+hands the next ``get`` of a URL a document fetched already, so the reader of a feed
+that watch polled does not download it twice.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ import ipaddress
 import socket
 import time
 import typing
+from collections.abc import Mapping
 from dataclasses import dataclass
 from email.message import Message
 from urllib.parse import urljoin, urlsplit
@@ -44,6 +50,10 @@ class Fetched:
     content: bytes
     content_type: str | None
     charset: str | None
+    status: int = 200
+    """200, or 304 (not modified: no content) when conditional headers were sent."""
+    etag: str | None = None
+    last_modified: str | None = None
 
 
 def is_http_url(value: str) -> bool:
@@ -136,6 +146,7 @@ class Fetcher:
                 "Accept-Encoding": accept_encoding(),
             },
         )
+        self._primed: dict[str, Fetched] = {}
 
     def __enter__(self) -> Fetcher:
         return self
@@ -146,8 +157,15 @@ class Fetcher:
     def close(self) -> None:
         self._client.close()
 
-    def get(self, url: str) -> Fetched:
+    def prime(self, url: str, fetched: Fetched) -> None:
+        """Answer the next ``get(url)`` with ``fetched`` instead of downloading again."""
+        self._primed[url] = fetched
+
+    def get(self, url: str, *, headers: Mapping[str, str] | None = None) -> Fetched:
         """GET ``url`` and return its body.
+
+        ``headers`` are added to the request (conditional GET); a 304 answer comes back
+        as a ``Fetched`` with status 304 and no content.
 
         Raises:
             FetchError: a bad scheme, an HTTP error status, too many redirects or a
@@ -156,18 +174,23 @@ class Fetcher:
             BlockedAddress: the host is not public and private hosts are not allowed.
             InputTooLarge: the body is longer than the limit.
         """
+        primed = self._primed.pop(url, None)
+        if primed is not None:
+            return primed
         deadline = time.monotonic() + self._timeout
         for _ in range(self._max_redirects + 1):
             if not is_http_url(url):
                 raise FetchError(f"cannot fetch {url!r}: only http and https URLs are read")
             try:
-                with self._client.stream("GET", url) as response:
+                with self._client.stream("GET", url, headers=headers) as response:
                     location = response.headers.get("location")
                     if response.status_code in _REDIRECTS and location:
                         url = urljoin(str(response.url), location)
                         continue
                     if response.status_code >= 400:
                         raise FetchError(f"HTTP {response.status_code} from {url}")
+                    if response.status_code == 304:
+                        return Fetched(str(response.url), b"", None, None, status=304)
                     return self._read(response, deadline)
             except httpx.TimeoutException as error:
                 raise FetchTimeout(f"timed out after {self._timeout:g} s: {url}") from error
@@ -187,7 +210,15 @@ class Fetcher:
             what=url,
         )
         content_type, charset = _content_type(response.headers.get("content-type"))
-        return Fetched(url, content, content_type, charset)
+        return Fetched(
+            url,
+            content,
+            content_type,
+            charset,
+            status=response.status_code,
+            etag=response.headers.get("etag"),
+            last_modified=response.headers.get("last-modified"),
+        )
 
     def _raw(self, response: httpx.Response, deadline: float) -> typing.Iterator[bytes]:
         """The body as sent, its wire size capped too, within the transfer's deadline."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -99,11 +99,16 @@ class Reader:
         boilerplate: Boilerplate | None = None,
         outlets: dict[str, str] | None = None,
         fetcher: Fetcher | None = None,
+        known: Callable[[str], bool] | None = None,
     ) -> None:
+        """``known`` tells, by locator, the feed entries stored before: one that carries
+        only a summary is then not fetched again (``khabar watch`` re-reads a feed each
+        time it changes; entries with their full text are cheap and are read again)."""
         self.options = options
         self._boilerplate = boilerplate or load_boilerplate()
         self._outlets = outlets if outlets is not None else load_outlets()
         self._fetcher = fetcher
+        self._known = known
 
     def __enter__(self) -> Reader:
         return self
@@ -312,6 +317,8 @@ class Reader:
         self, entry: FeedEntry, feed_title: str | None, source: Source, locator: str
     ) -> Iterator[Item]:
         if not entry.has_full_content and entry.url and self.options.follow_feed_links:
+            if self._known is not None and self._known(locator):
+                return
             fetched = self.fetcher.get(entry.url)
             for item in self._from_html(
                 fetched.content, source, locator, url=fetched.url, charset=fetched.charset

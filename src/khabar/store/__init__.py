@@ -10,11 +10,21 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import UsageError
-from ._base import ArticleQuery, ExportRecord, Store
+from ._base import AlertMark, ArticleQuery, ExportRecord, FeedState, QueuedAlert, Store
 from ._duckdb import DuckDBStore
 from ._migrations import latest_version
 
-__all__ = ["ArticleQuery", "DuckDBStore", "ExportRecord", "Store", "latest_version", "open_store"]
+__all__ = [
+    "AlertMark",
+    "ArticleQuery",
+    "DuckDBStore",
+    "ExportRecord",
+    "FeedState",
+    "QueuedAlert",
+    "Store",
+    "latest_version",
+    "open_store",
+]
 
 
 def open_store(location: str | Path) -> Store:

@@ -18,7 +18,7 @@ from ..records import (
     Statement,
 )
 
-__all__ = ["ArticleQuery", "ExportRecord", "Store"]
+__all__ = ["AlertMark", "ArticleQuery", "ExportRecord", "FeedState", "QueuedAlert", "Store"]
 
 ExportRecord = Incident | Statement | Arrest
 
@@ -34,6 +34,50 @@ class ArticleQuery(BaseModel):
     text: str | None = Field(None, description="title or text contains (any case)")
     limit: int | None = Field(None, gt=0)
     offset: int = Field(0, ge=0)
+
+
+class FeedState(BaseModel):
+    """What ``khabar watch`` remembers of one feed between rounds."""
+
+    model_config = ConfigDict(frozen=True)
+
+    url: str
+    etag: str | None = None
+    last_modified: str | None = None
+    content_hash: str | None = Field(None, description="SHA-256 of the last body ingested")
+    errors: int = Field(0, ge=0, description="consecutive failures")
+    last_error: str | None = None
+    polled_at: dt.datetime | None = None
+    changed_at: dt.datetime | None = None
+    next_poll: dt.datetime | None = Field(None, description="not polled before (backoff)")
+
+
+class AlertMark(BaseModel):
+    """The figures a watchlist last alerted for one record (``alerts`` 0: the record
+    was in the database when the watchlist began, and was not alerted)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    watchlist: str
+    record_id: str
+    kind: str
+    figures: dict[str, Any]
+    alerts: int = Field(0, ge=0)
+
+
+class QueuedAlert(BaseModel):
+    """An alert waiting for one notifier, in the outbox until it is delivered."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    notifier: str
+    watchlist: str
+    record_id: str
+    body: dict[str, Any]
+    created_at: dt.datetime
+    attempts: int = 0
+    last_error: str | None = None
 
 
 @runtime_checkable
@@ -140,6 +184,39 @@ class Store(Protocol):
 
     def records_of(self, article_id: str) -> list[ExportRecord]:
         """What extraction found in one article."""
+
+    # -- khabar watch ----------------------------------------------------------------
+
+    def source_locators(self, prefix: str) -> set[str]:
+        """The locators of stored article sources that start with ``prefix`` (the
+        entries of one feed: ``<feed url>#``)."""
+
+    def feed_states(self) -> dict[str, FeedState]:
+        """url -> what the watcher remembers of each feed it polled."""
+
+    def save_feed_state(self, state: FeedState) -> None: ...
+
+    def started_watchlists(self) -> set[str]:
+        """Names of the watchlists that have run against this database."""
+
+    def start_watchlist(self, name: str, known: list[AlertMark]) -> None:
+        """Note a watchlist's first round, with the records it matched then (not
+        alerted), in one transaction."""
+
+    def alert_marks(self) -> dict[tuple[str, str], AlertMark]:
+        """(watchlist, record id) -> the figures last alerted."""
+
+    def queue_alerts(self, marks: list[AlertMark], alerts: list[QueuedAlert]) -> None:
+        """Store the new marks and put the alerts in the outbox, in one transaction, so
+        an alert is either queued and marked or neither."""
+
+    def pending_alerts(self, notifier: str | None = None) -> list[QueuedAlert]:
+        """Undelivered alerts (for one notifier), in the order they were queued."""
+
+    def alert_delivered(self, alert_id: str) -> None: ...
+
+    def alert_failed(self, alert_id: str, error: str) -> None:
+        """Count a failed delivery; the alert stays queued."""
 
     def start_run(self, command: str, meta: dict[str, Any]) -> str: ...
 

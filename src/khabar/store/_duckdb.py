@@ -17,6 +17,7 @@ from ..errors import SchemaTooNew, StoreError
 from ..records import Article, ArticleSource, Correction, Evidence, HandDecision, Incident
 from ._base import ArticleQuery, ExportRecord
 from ._migrations import load_migrations, split_statements
+from ._watch import WatchTables
 
 __all__ = ["DuckDBStore"]
 
@@ -50,7 +51,7 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
-class DuckDBStore:
+class DuckDBStore(WatchTables):
     """A khabar database in a DuckDB file (or ``:memory:``).
 
     Every write is its own transaction, so a run killed at any point leaves the
