@@ -27,7 +27,7 @@ def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 def is_mentioned_only(incident: Incident) -> bool:
     """Resolution marks an incident known only from passing mentions ("mentioned"):
     it is background, not news, and never alerts."""
-    return getattr(incident, "status", None) == "mentioned"
+    return incident.status == "mentioned"
 
 
 class Matcher:
