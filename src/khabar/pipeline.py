@@ -19,10 +19,12 @@ from .resolve import ResolveOptions
 from .store import ExportRecord, Store
 
 if TYPE_CHECKING:
+    from .export import ExportContext
     from .extract import Extractor
 
 __all__ = [
     "IngestSummary",
+    "export_context",
     "export_records",
     "extract_into",
     "ingest_into",
@@ -237,6 +239,30 @@ def export_records(store: Store, kind: str | None = None) -> list[ExportRecord]:
         if kind in (None, other):
             records += repointed_records(store, other)
     return records
+
+
+def export_context(
+    store: Store, records: list[ExportRecord], *, base_url: str | None = None
+) -> ExportContext:
+    """What the derived export formats need beyond the records: the outlet, title, URL
+    and date of every article the records cite (one lookup per article)."""
+    from .export import ExportContext
+    from .export._context import ArticleInfo
+
+    articles: dict[str, ArticleInfo] = {}
+    for record in records:
+        for source in record.sources:
+            if source.article_id in articles:
+                continue
+            found = [a for a in store.find_articles(source.article_id) if a.id == source.article_id]
+            article = found[0] if found else None
+            articles[source.article_id] = ArticleInfo(
+                outlet=article.outlet if article else None,
+                title=article.title if article else None,
+                url=(article.url if article else None) or source.url,
+                published=article.published if article else None,
+            )
+    return ExportContext(articles=articles, base_url=base_url)
 
 
 def repointed_records(store: Store, kind: str) -> list[ExportRecord]:
