@@ -8,8 +8,7 @@ database failed, 2 usage error.
 
 from __future__ import annotations
 
-from . import _articles, _extract, _incidents, _serve  # noqa: F401  (commands register on import)
-from . import _report  # noqa: F401
+from . import _articles, _extract, _incidents, _report, _serve  # noqa: F401  (commands register)
 from ._app import app
 
 __all__ = ["app"]

@@ -20,8 +20,9 @@ def report(
     db: DbOption = None,
     since: Annotated[
         str,
-        typer.Option(help="Start: 7d, 2w, 3m, 1y back from --until (both days counted), or "
-        "a day YYYY-MM-DD."),
+        typer.Option(
+            help="Start: 7d, 2w, 3m, 1y back from --until (both days counted), or a day YYYY-MM-DD."
+        ),
     ] = "7d",
     until: Annotated[
         str | None, typer.Option(help="Last day of the period, YYYY-MM-DD (default today, UTC).")

@@ -12,7 +12,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import json
 import re
 from collections.abc import Sequence
 from typing import Any, BinaryIO
@@ -317,7 +316,9 @@ def notes(incident: Incident) -> str:
     if tolls:
         parts.append(", ".join(tolls).capitalize() + ".")
     if incident.victims:
-        dead = ", ".join(f"{v.count if v.count is not None else '?'} {v.nationality}" for v in incident.victims)
+        dead = ", ".join(
+            f"{v.count if v.count is not None else '?'} {v.nationality}" for v in incident.victims
+        )
         parts.append(f"Dead by nationality: {dead}.")
     if incident.perpetrator and incident.perpetrator.claimed_by:
         parts.append(f"Claimed by {incident.perpetrator.claimed_by}.")
@@ -339,7 +340,7 @@ def row(incident: Incident, context: ExportContext, actors: ActorDictionary) -> 
     fatalities, injured = incident.fatalities, incident.injured
     precision = where.precision if where else "unknown"
     values: dict[str, Any] = {
-        "event_id_cnty": f"{country.alpha3 if country else 'XXX'}{incident.id.removeprefix('evt-')}",
+        "event_id_cnty": (country.alpha3 if country else "XXX") + incident.id.removeprefix("evt-"),
         "event_date": event_date,
         "year": year,
         "time_precision": time_precision,
@@ -360,7 +361,9 @@ def row(incident: Incident, context: ExportContext, actors: ActorDictionary) -> 
         "admin1": where.admin1 if where else None,
         "admin2": where.admin2 if where else None,
         "admin3": None,
-        "location": (where.place or where.admin2 or where.admin1 or (country.name if country else None))
+        "location": (
+            where.place or where.admin2 or where.admin1 or (country.name if country else None)
+        )
         if where
         else None,
         "latitude": where.lat if where else None,
@@ -397,7 +400,7 @@ def row(incident: Incident, context: ExportContext, actors: ActorDictionary) -> 
         "khabar_evidence": [e.model_dump(mode="json") for e in incident.evidence],
     }
     data = incident.model_dump(mode="json")
-    for name in incident.model_fields:
+    for name in type(incident).model_fields:
         if name not in _COVERED:
             values[f"khabar_{name}"] = data.get(name)
     return {name: cell(value) for name, value in values.items()}
@@ -406,7 +409,8 @@ def row(incident: Incident, context: ExportContext, actors: ActorDictionary) -> 
 def write(records: Sequence[ExportRecord], stream: BinaryIO, context: ExportContext) -> None:
     actors = load_actors()
     incidents = [r for r in records if isinstance(r, Incident)]
-    extra = [f"khabar_{n}" for n in Incident.model_fields if n not in _COVERED]
+    model = type(incidents[0]) if incidents else Incident
+    extra = [f"khabar_{n}" for n in model.model_fields if n not in _COVERED]
     columns = [*ACLED_COLUMNS, *KHABAR_COLUMNS, *extra]
     text = io.StringIO(newline="")
     writer = csv.DictWriter(text, fieldnames=columns, lineterminator="\n")
@@ -414,5 +418,3 @@ def write(records: Sequence[ExportRecord], stream: BinaryIO, context: ExportCont
     for incident in incidents:
         writer.writerow(row(incident, context, actors))
     stream.write(text.getvalue().encode("utf-8"))
-
-

@@ -46,8 +46,7 @@ def row(record: ExportRecord, columns: Sequence[str]) -> list[str]:
 
 
 def write(records: Sequence[ExportRecord], stream: BinaryIO, context: ExportContext) -> None:
-    kind = records[0].kind if records else "incident"
-    columns = flat_columns(model_of(kind))
+    columns = flat_columns(type(records[0]) if records else model_of("incident"))
     text = io.StringIO(newline="")
     writer = csv.writer(text, lineterminator="\n")
     writer.writerow(columns)

@@ -11,6 +11,8 @@ import typing
 from collections.abc import Sequence
 from typing import Any, BinaryIO
 
+from pydantic import BaseModel
+
 from ..records import SCHEMA_VERSION
 from ..store import ExportRecord
 from ._context import ExportContext
@@ -45,12 +47,14 @@ def _arrow_type(annotation: Any) -> Any:
     return pa.string()  # str, Literal[...] and anything else (as JSON text)
 
 
-def arrow_schema(kind: str) -> Any:
-    """The pyarrow schema of a record kind's table."""
+def arrow_schema(model: type[BaseModel]) -> Any:
+    """The pyarrow schema of a record class's table."""
     import pyarrow as pa
 
-    model = model_of(kind)
-    fields = [pa.field(name, _arrow_type(info.annotation)) for name, info in model.model_fields.items()]
+    kind = model.model_fields["kind"].default
+    fields = [
+        pa.field(name, _arrow_type(info.annotation)) for name, info in model.model_fields.items()
+    ]
     return pa.schema(
         fields, metadata={"khabar.kind": kind, "khabar.schema_version": str(SCHEMA_VERSION)}
     )
@@ -76,8 +80,7 @@ def write(records: Sequence[ExportRecord], stream: BinaryIO, context: ExportCont
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    kind = records[0].kind if records else "incident"
-    schema = arrow_schema(kind)
+    schema = arrow_schema(type(records[0]) if records else model_of("incident"))
     rows = [record.model_dump(mode="python") for record in records]
     columns = [
         pa.array([_fit(row.get(field.name), field.type) for row in rows], type=field.type)

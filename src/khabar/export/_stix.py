@@ -115,7 +115,9 @@ class _Builder:
         if canonical and canonical.kind == "state":
             body["threat_actor_types"] = ["nation-state"]
         if actor:
-            aliases = sorted({canonical.name if canonical else name, *actor.aliases} - {body["name"]})
+            aliases = sorted(
+                {canonical.name if canonical else name, *actor.aliases} - {body["name"]}
+            )
             if aliases:
                 body["aliases"] = aliases[:20]
         return self.add("threat-actor", body["name"], body)

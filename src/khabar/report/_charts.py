@@ -57,9 +57,7 @@ def _outlines(name: str) -> list[tuple[dict[str, Any], list[list[list[float]]]]]
     for feature in json.loads(text)["features"]:
         geometry = feature["geometry"]
         polygons = (
-            [geometry["coordinates"]]
-            if geometry["type"] == "Polygon"
-            else geometry["coordinates"]
+            [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
         )
         rings = [ring for polygon in polygons for ring in polygon]
         found.append((feature["properties"], rings))
@@ -91,7 +89,9 @@ def incident_map(incidents: list[Incident], country: str | None = None) -> str:
     from matplotlib.lines import Line2D
 
     located = [
-        i for i in incidents if i.location and i.location.lat is not None and i.location.lon is not None
+        i
+        for i in incidents
+        if i.location and i.location.lat is not None and i.location.lon is not None
     ]
     points = [(i.location.lon, i.location.lat) for i in located]  # type: ignore[union-attr]
     west, east, south, north = _extent(points, country)  # type: ignore[misc]
@@ -108,7 +108,9 @@ def incident_map(incidents: list[Incident], country: str | None = None) -> str:
         for ring in rings:
             ax.plot(*zip(*ring, strict=True), color="#555555", linewidth=0.9)
         _label_country(ax, props.get("iso"), rings, (west, east, south, north))
-    for incident in sorted(located, key=lambda i: -((i.fatalities.best or 0) if i.fatalities else 0)):
+    for incident in sorted(
+        located, key=lambda i: -((i.fatalities.best or 0) if i.fatalities else 0)
+    ):
         where = incident.location
         killed = (incident.fatalities.best or 0) if incident.fatalities else 0
         ax.scatter(
@@ -138,15 +140,35 @@ def incident_map(incidents: list[Incident], country: str | None = None) -> str:
     types = sorted({i.event_type for i in located})
     if types:
         handles = [
-            Line2D([], [], marker="o", linestyle="", color=TYPE_COLOURS.get(t, "#566573"),
-                   markeredgecolor="black", label=t.replace("_", " "))
+            Line2D(
+                [],
+                [],
+                marker="o",
+                linestyle="",
+                color=TYPE_COLOURS.get(t, "#566573"),
+                markeredgecolor="black",
+                label=t.replace("_", " "),
+            )
             for t in types
         ]
-        ax.legend(handles=handles, loc="lower left", fontsize=8, framealpha=0.9,
-                  title="circle area: killed", title_fontsize=8)
+        ax.legend(
+            handles=handles,
+            loc="lower left",
+            fontsize=8,
+            framealpha=0.9,
+            title="circle area: killed",
+            title_fontsize=8,
+        )
     else:
-        ax.text(0.5, 0.5, "no incident with coordinates in this period", transform=ax.transAxes,
-                ha="center", fontsize=11, color="#444444")
+        ax.text(
+            0.5,
+            0.5,
+            "no incident with coordinates in this period",
+            transform=ax.transAxes,
+            ha="center",
+            fontsize=11,
+            color="#444444",
+        )
     return _png(figure)
 
 
@@ -158,8 +180,17 @@ def _label_country(ax: Any, code: str | None, rings: list, box: tuple[float, ...
     y = sum(p[1] for p in ring) / len(ring)
     west, east, south, north = box
     if west < x < east and south < y < north:
-        ax.text(x, y, code, fontsize=11, color="#8a8577", ha="center", va="center", zorder=2,
-                fontweight="bold")
+        ax.text(
+            x,
+            y,
+            code,
+            fontsize=11,
+            color="#8a8577",
+            ha="center",
+            va="center",
+            zorder=2,
+            fontweight="bold",
+        )
 
 
 def _bucket(day: dt.date, size: str) -> dt.date:
@@ -197,8 +228,15 @@ def timeline(incidents: list[Incident], since: dt.date, until: dt.date) -> tuple
     ax.set_ylabel("incidents", fontsize=9)
     ax.yaxis.get_major_locator().set_params(integer=True)
     other = ax.twinx()
-    other.plot(xs, [counts[p][1] for p in periods], color="#c0392b", marker="o", markersize=3,
-               linewidth=1.5, label="killed")
+    other.plot(
+        xs,
+        [counts[p][1] for p in periods],
+        color="#c0392b",
+        marker="o",
+        markersize=3,
+        linewidth=1.5,
+        label="killed",
+    )
     other.set_ylabel("killed", fontsize=9, color="#c0392b")
     other.yaxis.get_major_locator().set_params(integer=True)
     other.set_ylim(bottom=0)

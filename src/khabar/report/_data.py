@@ -138,7 +138,9 @@ def _inside(window: tuple[dt.date | None, dt.date | None], since: dt.date, until
     return earliest is not None and latest is not None and since <= earliest and latest <= until
 
 
-def _overlaps(window: tuple[dt.date | None, dt.date | None], since: dt.date, until: dt.date) -> bool:
+def _overlaps(
+    window: tuple[dt.date | None, dt.date | None], since: dt.date, until: dt.date
+) -> bool:
     earliest, latest = window
     return earliest is not None and latest is not None and earliest <= until and latest >= since
 
@@ -185,9 +187,7 @@ def build(store: Store, options: ReportOptions, *, now: dt.datetime | None = Non
     before = options.previous
     current = [i for i in every if _inside(_window(i), since, until)]
     previous = [i for i in every if _inside(_window(i), *before)]
-    overlapping = sum(
-        1 for i in every if _overlaps(_window(i), since, until) and i not in current
-    )
+    overlapping = sum(1 for i in every if _overlaps(_window(i), since, until) and i not in current)
     current.sort(key=lambda i: (_window(i)[0] or dt.date.min, i.id))
     in_country = {i.id for i in every}
     statements: list[Statement] = [

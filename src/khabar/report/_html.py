@@ -110,9 +110,7 @@ def render(data: ReportData) -> str:
         charts["timeline"], charts["unit"] = _charts.timeline(
             data.incidents, options.since, options.until
         )
-        charts["provinces"] = _charts.bars(
-            data.by_province, ("incidents", "killed"), "By province"
-        )
+        charts["provinces"] = _charts.bars(data.by_province, ("incidents", "killed"), "By province")
         if data.by_actor:
             charts["actors"] = _charts.bars(
                 data.by_actor, ("claimed", "accused of"), "By actor (incidents)"
@@ -126,7 +124,10 @@ def render(data: ReportData) -> str:
         ("statements", current.statements, previous.statements),
     ]
     scope = data.country_name or "all countries"
-    title = options.title or f"Situation report: {scope}, {options.since:%d %b %Y} – {options.until:%d %b %Y}"
+    title = (
+        options.title
+        or f"Situation report: {scope}, {options.since:%d %b %Y} – {options.until:%d %b %Y}"
+    )
     return (
         _environment()
         .get_template("report.html")
