@@ -219,14 +219,13 @@ def _acled_actor(name: str, actors: ActorDictionary) -> tuple[str, str, int]:
     canonical = actors.canonical(actor)
     if canonical.kind == "state":
         return f"Military Forces of {_country_name(canonical.country) or canonical.name}", "", 1
-    if actors.is_armed_group(canonical):
-        top = ([canonical, *actors.ancestors(canonical)])[-1]
+    if actors.is_armed_group(actor):
+        top = ([actor, *actors.ancestors(actor)])[-1]
         label = top.name
         long = next((a for a in top.aliases if len(a) > len(top.name) and " " in a), None)
         if long and top.name.isupper():
             label = f"{top.name}: {long}"
-        assoc = canonical.name if top is not canonical else ""
-        return label, assoc, 2
+        return label, (actor.name if actor.id != top.id else ""), 2
     return canonical.name, "", 3
 
 
