@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "IngestSummary",
+    "articles_by_id",
     "export_context",
     "export_records",
     "extract_into",
@@ -241,27 +242,41 @@ def export_records(store: Store, kind: str | None = None) -> list[ExportRecord]:
     return records
 
 
+def articles_by_id(store: Store, ids: list[str]) -> dict[str, Article]:
+    """The stored articles with these ids: one lookup each for a few, one scan of the
+    table for many (a lookup costs a few ms; a scan reads every row once)."""
+    wanted = set(ids)
+    if len(wanted) > 50:
+        from .store import ArticleQuery
+
+        return {a.id: a for a in store.list_articles(ArticleQuery()) if a.id in wanted}
+    found: dict[str, Article] = {}
+    for article_id in wanted:
+        for article in store.find_articles(article_id):
+            if article.id == article_id:
+                found[article_id] = article
+    return found
+
+
 def export_context(
     store: Store, records: list[ExportRecord], *, base_url: str | None = None
 ) -> ExportContext:
     """What the derived export formats need beyond the records: the outlet, title, URL
-    and date of every article the records cite (one lookup per article)."""
+    and date of every article the records cite."""
     from .export import ExportContext
     from .export._context import ArticleInfo
 
-    articles: dict[str, ArticleInfo] = {}
-    for record in records:
-        for source in record.sources:
-            if source.article_id in articles:
-                continue
-            found = [a for a in store.find_articles(source.article_id) if a.id == source.article_id]
-            article = found[0] if found else None
-            articles[source.article_id] = ArticleInfo(
-                outlet=article.outlet if article else None,
-                title=article.title if article else None,
-                url=(article.url if article else None) or source.url,
-                published=article.published if article else None,
-            )
+    urls = {s.article_id: s.url for record in records for s in record.sources}
+    found = articles_by_id(store, list(urls))
+    articles = {
+        article_id: ArticleInfo(
+            outlet=found[article_id].outlet if article_id in found else None,
+            title=found[article_id].title if article_id in found else None,
+            url=(found[article_id].url if article_id in found else None) or url,
+            published=found[article_id].published if article_id in found else None,
+        )
+        for article_id, url in urls.items()
+    }
     return ExportContext(articles=articles, base_url=base_url)
 
 

@@ -57,6 +57,20 @@ def page(demo) -> str:  # type: ignore[no-untyped-def]
     return render(demo)
 
 
+def test_report_public_api():
+    import khabar.report
+
+    assert sorted(khabar.report.__all__) == [
+        "Figures",
+        "ReportData",
+        "ReportOptions",
+        "build",
+        "parse_since",
+        "render",
+        "run",
+    ]
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [

@@ -8,12 +8,13 @@ the map and charts with matplotlib and writes the page, every image inlined as a
 
 from __future__ import annotations
 
+from ..store import Store
 from ._data import Figures, ReportData, ReportOptions, build, parse_since
 from ._html import render
 
 __all__ = ["Figures", "ReportData", "ReportOptions", "build", "parse_since", "render", "run"]
 
 
-def run(store, options: ReportOptions) -> str:  # type: ignore[no-untyped-def]
+def run(store: Store, options: ReportOptions) -> str:
     """The report's HTML for ``options`` over ``store``."""
     return render(build(store, options))

@@ -262,8 +262,9 @@ def bars(rows: list[tuple[str, int, int]], labels: tuple[str, str], title: str) 
     ax.barh([y + 0.2 for y in ys], first, height=0.4, color="#5d6d7e", label=labels[0])
     ax.barh([y - 0.2 for y in ys], second, height=0.4, color="#c0392b", label=labels[1])
     for y, a, b in zip(ys, first, second, strict=True):
-        ax.text(a, y + 0.2, f" {a}", va="center", fontsize=7)
-        ax.text(b, y - 0.2, f" {b}", va="center", fontsize=7)
+        for value, offset in ((a, 0.2), (b, -0.2)):
+            if value:
+                ax.text(value, y + offset, f" {value}", va="center", fontsize=7)
     ax.set_yticks(ys)
     ax.set_yticklabels(names, fontsize=8)
     ax.xaxis.get_major_locator().set_params(integer=True)

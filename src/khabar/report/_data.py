@@ -270,10 +270,12 @@ def _sources(
         for source in record.sources:
             cited[source.article_id] += 1
             urls.setdefault(source.article_id, source.url)
+    from ..pipeline import articles_by_id
+
+    found = articles_by_id(store, list(cited))
     rows = []
     for article_id in cited:
-        found = [a for a in store.find_articles(article_id) if a.id == article_id]
-        article = found[0] if found else None
+        article = found.get(article_id)
         rows.append(
             SourceRow(
                 article_id=article_id,
