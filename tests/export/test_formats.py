@@ -102,6 +102,14 @@ def test_export_csv_quotes_commas_quotes_and_newlines():
     assert cells[header.index("target")] == 'a bus, "marked", on\nthe road'
 
 
+def test_export_empty_tables_still_name_the_kinds_columns():
+    header = written([], "csv").decode().splitlines()
+    assert header[0].startswith("kind,id,event_type,")
+    stream = io.BytesIO()
+    write([], "csv", stream, kind="statement")
+    assert stream.getvalue().decode().startswith("kind,id,type,source.name,")
+
+
 def test_export_csv_of_statements_has_their_own_columns():
     text = written([STATEMENT], "csv").decode()
     header = text.splitlines()[0].split(",")

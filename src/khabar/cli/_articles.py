@@ -354,7 +354,7 @@ def export(
         records = export_records(store, wanted)
         context = export_context(store, records) if fmt is not ExportFormat.jsonl else None
     buffer = io.BytesIO()
-    count = formats.write(records, fmt.value, buffer, context)
+    count = formats.write(records, fmt.value, buffer, context, kind=wanted)
     if output is None:
         if formats.FORMATS[fmt.value].binary and sys.stdout.isatty():
             raise UsageError(f"{fmt.value} is binary: give -o FILE or redirect the output")

@@ -18,6 +18,7 @@ scripts); the others are derived from the same records:
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import BinaryIO, Literal
@@ -122,6 +123,8 @@ def write(
     fmt: str,
     stream: BinaryIO,
     context: ExportContext | None = None,
+    *,
+    kind: str | None = None,
 ) -> int:
     """Write ``records`` in format ``fmt`` to a binary stream.
 
@@ -131,6 +134,8 @@ def write(
         stream: where the bytes go (text formats are UTF-8).
         context: what the records do not hold (outlets of the articles, the time of the
             export); an empty one by default.
+        kind: the kind the records are of (a table of no records still gets that kind's
+            columns); incidents by default.
 
     Returns:
         How many records were written.
@@ -147,5 +152,8 @@ def write(
     }
     if fmt not in writers:
         raise UsageError(f"unknown export format {fmt!r}; khabar writes {', '.join(FORMATS)}")
-    writers[fmt](records, stream, context or ExportContext())
+    context = context or ExportContext()
+    if kind is not None:
+        context = dataclasses.replace(context, kind=kind)
+    writers[fmt](records, stream, context)
     return len(records)

@@ -30,12 +30,15 @@ class ExportContext:
 
     ``articles`` maps article ids to their outlet, title and URL (ACLED's ``source``
     column, STIX external references); ``now`` is when the export was made (STIX
-    ``created``, ACLED ``timestamp``); ``base_url`` makes links to the dashboard.
+    ``created``, ACLED ``timestamp``); ``base_url`` makes links to the dashboard;
+    ``kind`` is the kind of record a table format is written for when there are none
+    (its header still names that kind's columns).
     """
 
     articles: Mapping[str, ArticleInfo] = field(default_factory=dict)
     now: dt.datetime = field(default_factory=lambda: dt.datetime.now(dt.UTC))
     base_url: str | None = None
+    kind: str = "incident"
 
     def outlet(self, article_id: str) -> str | None:
         info = self.articles.get(article_id)

@@ -46,7 +46,7 @@ def row(record: ExportRecord, columns: Sequence[str]) -> list[str]:
 
 
 def write(records: Sequence[ExportRecord], stream: BinaryIO, context: ExportContext) -> None:
-    columns = flat_columns(type(records[0]) if records else model_of("incident"))
+    columns = flat_columns(type(records[0]) if records else model_of(context.kind))
     text = io.StringIO(newline="")
     writer = csv.writer(text, lineterminator="\n")
     writer.writerow(columns)

@@ -80,7 +80,7 @@ def write(records: Sequence[ExportRecord], stream: BinaryIO, context: ExportCont
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    schema = arrow_schema(type(records[0]) if records else model_of("incident"))
+    schema = arrow_schema(type(records[0]) if records else model_of(context.kind))
     rows = [record.model_dump(mode="python") for record in records]
     columns = [
         pa.array([_fit(row.get(field.name), field.type) for row in rows], type=field.type)

@@ -18,6 +18,7 @@ from fastapi.security import APIKeyHeader
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, model_validator
 
 from ..errors import KhabarError
+from ..export import ExportFormat
 from ..records import Arrest, Article, ArticleSource, Correction, Evidence, Incident, Statement
 from ..store import ArticleQuery
 from ._catalog import (
@@ -542,9 +543,6 @@ def aggregates(
     return {"interval": interval, "by": by, "series": series, "left_out": left_out}
 
 
-_EXPORT_FORMATS = Literal["jsonl", "acled", "csv", "geojson", "parquet", "stix"]
-
-
 @router.get(
     "/export",
     tags=["export"],
@@ -568,7 +566,7 @@ def export(
     cat: CatalogDep,
     wanted: Annotated[IncidentFilter, Query()],
     format: Annotated[
-        _EXPORT_FORMATS,
+        ExportFormat,
         Query(description="jsonl (EVAL.md records), acled, csv, geojson, parquet, stix"),
     ] = "jsonl",
     kind: Annotated[Literal["incident", "statement", "arrest"] | None, Query()] = None,
@@ -601,7 +599,7 @@ def export(
             headers=disposition,
         )
     buffer = io.BytesIO()
-    formats.write(records, format, buffer, context)
+    formats.write(records, format, buffer, context, kind=chosen)
     return Response(buffer.getvalue(), media_type=info.media_type, headers=disposition)
 
 
