@@ -259,3 +259,16 @@ def test_report_cli_writes_the_file(runner, db, tmp_path):
 def test_report_cli_usage_errors_exit_2(runner, db, args):
     result = runner.invoke(app, ["report", "--db", str(db), *args])
     assert result.exit_code == 2, result.output
+
+
+def test_report_counts_coarse_dates_apart(db):
+    # Ten days inside a month: a month-precision incident of that month may fall in them,
+    # and is counted apart, never in the figures.
+    data = _build(db, since=dt.date(2025, 8, 10), until=dt.date(2025, 8, 20))
+    assert all(i.date.precision == "day" for i in data.incidents)
+    assert data.overlapping >= 1
+    page = render(data)
+    if data.incidents:
+        assert "dated only to a month or a year" in page
+    else:
+        assert "known only to a coarser date (a month or a year) may fall in it" in page

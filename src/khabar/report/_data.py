@@ -187,7 +187,10 @@ def build(store: Store, options: ReportOptions, *, now: dt.datetime | None = Non
     before = options.previous
     current = [i for i in every if _inside(_window(i), since, until)]
     previous = [i for i in every if _inside(_window(i), *before)]
-    overlapping = sum(1 for i in every if _overlaps(_window(i), since, until) and i not in current)
+    counted = {i.id for i in current}
+    overlapping = sum(
+        1 for i in every if i.id not in counted and _overlaps(_window(i), since, until)
+    )
     current.sort(key=lambda i: (_window(i)[0] or dt.date.min, i.id))
     in_country = {i.id for i in every}
     statements: list[Statement] = [
