@@ -34,6 +34,7 @@ TYPE_COLOURS = {
     "other_attack": "#566573",
 }
 _DPI = 110
+MAP_LABELS = 15
 
 
 def _figure(width: float, height: float) -> Any:
@@ -108,9 +109,8 @@ def incident_map(incidents: list[Incident], country: str | None = None) -> str:
         for ring in rings:
             ax.plot(*zip(*ring, strict=True), color="#555555", linewidth=0.9)
         _label_country(ax, props.get("iso"), rings, (west, east, south, north))
-    for incident in sorted(
-        located, key=lambda i: -((i.fatalities.best or 0) if i.fatalities else 0)
-    ):
+    by_toll = sorted(located, key=lambda i: -((i.fatalities.best or 0) if i.fatalities else 0))
+    for rank, incident in enumerate(by_toll):
         where = incident.location
         killed = (incident.fatalities.best or 0) if incident.fatalities else 0
         ax.scatter(
@@ -124,7 +124,7 @@ def incident_map(incidents: list[Incident], country: str | None = None) -> str:
             zorder=3,
         )
         label = where.place or where.admin2 or where.admin1  # type: ignore[union-attr]
-        if label:
+        if label and rank < MAP_LABELS:  # the deadliest only: more would hide the map
             ax.annotate(
                 label,
                 (where.lon, where.lat),  # type: ignore[union-attr]
