@@ -28,6 +28,29 @@ def db_path(tmp_path: Path) -> Path:
     return tmp_path / "test.duckdb"
 
 
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo corpus ingested, extracted and resolved, once per session (read-only: copy
+    it to write). The API, dashboard, export and report tests share it."""
+    from khabar.extract import ExtractOptions, Extractor
+    from khabar.ingest import IngestOptions
+    from khabar.pipeline import ingest_into
+    from khabar.store import open_store
+
+    path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
+    store = open_store(path)
+    try:
+        ingest_into(
+            store,
+            [str(REPO / "demo" / "corpus")],
+            options=IngestOptions(),
+            extractor=Extractor(ExtractOptions()),
+        )
+    finally:
+        store.close()
+    return path
+
+
 @pytest.fixture
 def runner() -> CliRunner:
     return CliRunner()

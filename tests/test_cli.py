@@ -174,7 +174,7 @@ def test_cli_export_writes_stored_records(runner, db_path, tmp_path):
 
 def test_cli_usage_errors_exit_2(runner, db_path):
     assert invoke(runner, "ingest").exit_code == 2
-    assert invoke(runner, "export", "--db", db_path, "--format", "csv").exit_code == 2
+    assert invoke(runner, "export", "--db", db_path, "--format", "xlsx").exit_code == 2
     assert invoke(runner, "frobnicate").exit_code == 2
 
 

@@ -20,10 +20,13 @@ from .resolve import ResolveOptions
 from .store import ExportRecord, Store
 
 if TYPE_CHECKING:
+    from .export import ExportContext
     from .extract import Extractor, Record
 
 __all__ = [
     "IngestSummary",
+    "articles_by_id",
+    "export_context",
     "export_records",
     "extract_into",
     "ingest_into",
@@ -336,6 +339,44 @@ def export_records(store: Store, kind: str | None = None) -> list[ExportRecord]:
         if kind in (None, other):
             records += repointed_records(store, other)
     return records
+
+
+def articles_by_id(store: Store, ids: list[str]) -> dict[str, Article]:
+    """The stored articles with these ids: one lookup each for a few, one scan of the
+    table for many (a lookup costs a few ms; a scan reads every row once)."""
+    wanted = set(ids)
+    if len(wanted) > 50:
+        from .store import ArticleQuery
+
+        return {a.id: a for a in store.list_articles(ArticleQuery()) if a.id in wanted}
+    found: dict[str, Article] = {}
+    for article_id in wanted:
+        for article in store.find_articles(article_id):
+            if article.id == article_id:
+                found[article_id] = article
+    return found
+
+
+def export_context(
+    store: Store, records: list[ExportRecord], *, base_url: str | None = None
+) -> ExportContext:
+    """What the derived export formats need beyond the records: the outlet, title, URL
+    and date of every article the records cite."""
+    from .export import ExportContext
+    from .export._context import ArticleInfo
+
+    urls = {s.article_id: s.url for record in records for s in record.sources}
+    found = articles_by_id(store, list(urls))
+    articles = {
+        article_id: ArticleInfo(
+            outlet=found[article_id].outlet if article_id in found else None,
+            title=found[article_id].title if article_id in found else None,
+            url=(found[article_id].url if article_id in found else None) or url,
+            published=found[article_id].published if article_id in found else None,
+        )
+        for article_id, url in urls.items()
+    }
+    return ExportContext(articles=articles, base_url=base_url)
 
 
 def repointed_records(store: Store, kind: str) -> list[ExportRecord]:

@@ -1,5 +1,5 @@
-"""Fixtures for the API and dashboard tests: a database built from the demo corpus once
-per session, copied for every test that writes, and apps over it."""
+"""Fixtures for the API and dashboard tests: the demo database (tests/conftest.py), copied
+for every test that writes, and apps over it."""
 
 from __future__ import annotations
 
@@ -10,30 +10,10 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from khabar.extract import ExtractOptions, Extractor
-from khabar.ingest import IngestOptions
-from khabar.pipeline import ingest_into
 from khabar.serve import ServeOptions, create_app
 from khabar.settings import Settings
-from khabar.store import open_store
 
-REPO = Path(__file__).parent.parent.parent
-DEMO = REPO / "demo" / "corpus"
 KEY = "test-key-5f1c"
-
-
-@pytest.fixture(scope="session")
-def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo corpus ingested, extracted and resolved (read-only: copy to write)."""
-    path = tmp_path_factory.mktemp("serve") / "demo.duckdb"
-    store = open_store(path)
-    try:
-        ingest_into(
-            store, [str(DEMO)], options=IngestOptions(), extractor=Extractor(ExtractOptions())
-        )
-    finally:
-        store.close()
-    return path
 
 
 @pytest.fixture

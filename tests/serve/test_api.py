@@ -964,7 +964,8 @@ BAD_PARAMETERS = [
     ("/api/articles", {"limit": 501}, "limit"),
     ("/api/aggregates", {"interval": "day"}, "interval"),
     ("/api/aggregates", {"by": "city"}, "by"),
-    ("/api/export", {"format": "csv"}, "format"),
+    ("/api/export", {"format": "xlsx"}, "format"),
+    ("/api/export", {"format": "stix", "kind": "statement"}, "kind"),
     ("/api/export", {"kind": "event"}, "kind"),
     ("/api/incidents/evt-0000000000000000", {"verbose": "1"}, "verbose"),
 ]

@@ -248,6 +248,25 @@ def test_filters_drive_map_and_list(page: Page, server: str) -> None:
     assert _rows(page) == places
 
 
+def test_download_links_export_what_the_filters_show(page: Page, server: str) -> None:
+    page.page.goto(server + "/?country=AF")  # type: ignore[attr-defined]
+    _loaded(page)
+    links = page.page.eval_on_selector_all(  # type: ignore[attr-defined]
+        "#downloads a[data-format]", "links => links.map(a => a.href)"
+    )
+    assert len(links) == 6
+    assert all("country=AF" in link for link in links)
+    acled = next(link for link in links if "format=acled" in link)
+    response = page.page.request.get(acled)  # type: ignore[attr-defined]
+    assert response.ok
+    import csv
+    import io
+
+    rows = list(csv.DictReader(io.StringIO(response.text())))
+    assert rows and {row["country"] for row in rows} == {"Afghanistan"}
+    assert len(rows) == len(_rows(page))  # one row per incident listed
+
+
 def test_sorting_the_list_by_fatalities(page: Page, server: str) -> None:
     page.page.goto(server + "/")  # type: ignore[attr-defined]
     ticket = _loaded(page)

@@ -12,6 +12,7 @@ from . import (  # noqa: F401  (commands register on import)
     _articles,
     _extract,
     _incidents,
+    _report,
     _serve,
     _watch,
 )

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
+import sys
 import tempfile
 from collections.abc import Callable
 from enum import StrEnum
@@ -326,6 +328,11 @@ def show(
 
 class ExportFormat(StrEnum):
     jsonl = "jsonl"
+    acled = "acled"
+    csv = "csv"
+    geojson = "geojson"
+    parquet = "parquet"
+    stix = "stix"
 
 
 class RecordKind(StrEnum):
@@ -339,33 +346,52 @@ class RecordKind(StrEnum):
 def export(
     db: DbOption = None,
     fmt: Annotated[
-        ExportFormat, typer.Option("--format", help="jsonl: one record per line (EVAL.md).")
+        ExportFormat,
+        typer.Option(
+            "--format",
+            help="jsonl: one record per line (EVAL.md); acled: ACLED's CSV columns "
+            "(docs/codebooks.md); csv: one row per record; geojson; parquet; stix (2.1).",
+        ),
     ] = ExportFormat.jsonl,
     output: Annotated[
         Path | None,
         typer.Option("--output", "-o", help="Write to this file instead of standard output."),
     ] = None,
-    kind: Annotated[RecordKind | None, typer.Option(help="Only records of this kind.")] = None,
+    kind: Annotated[
+        RecordKind | None,
+        typer.Option(help="Only records of this kind (every kind in jsonl, else incidents)."),
+    ] = None,
 ) -> None:
     """Export incidents, statements and arrests, each with its sources and evidence."""
+    from .. import export as formats
+    from ..pipeline import export_context
+
     settings = _settings(db)
+    wanted = formats.check_kind(fmt.value, kind and kind.value)
     with _store(settings) as store:
-        lines = [record.model_dump_json() for record in export_records(store, kind and kind.value)]
+        records = export_records(store, wanted)
+        context = export_context(store, records) if fmt is not ExportFormat.jsonl else None
+    buffer = io.BytesIO()
+    count = formats.write(records, fmt.value, buffer, context, kind=wanted)
     if output is None:
-        for line in lines:
-            out.out(line, highlight=False)
+        if formats.FORMATS[fmt.value].binary and sys.stdout.isatty():
+            raise UsageError(f"{fmt.value} is binary: give -o FILE or redirect the output")
+        sys.stdout.flush()
+        sys.stdout.buffer.write(buffer.getvalue())
+        sys.stdout.flush()
         return
-    _write_atomically(output, "".join(line + "\n" for line in lines))
-    err.print(f"{len(lines)} record(s) written to {escape(str(output))}")
+    _write_atomically(output, buffer.getvalue())
+    err.print(f"{count} record(s) written to {escape(str(output))}")
 
 
-def _write_atomically(path: Path, content: str) -> None:
+def _write_atomically(path: Path, content: str | bytes) -> None:
     """Write through a temporary file and a rename, so a reader never sees half a file."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    data = content.encode("utf-8") if isinstance(content, str) else content
     try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(content)
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

@@ -3,21 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import secrets
 import tempfile
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Security
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import StreamingResponse
+from fastapi.responses import Response, StreamingResponse
 from fastapi.security import APIKeyHeader
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, model_validator
 
 from ..errors import KhabarError
+from ..export import ExportFormat
 from ..records import (
     Arrest,
     Article,
@@ -557,31 +558,65 @@ def aggregates(
     response_class=StreamingResponse,
     responses={
         200: {
-            "content": {"application/x-ndjson": {}},
-            "description": "one record per line, as `khabar export --format jsonl`",
+            "content": {
+                "application/x-ndjson": {},
+                "text/csv": {},
+                "application/geo+json": {},
+                "application/vnd.apache.parquet": {},
+                "application/stix+json;version=2.1": {},
+            },
+            "description": "the records in the format asked for, as `khabar export` writes "
+            "them; with incident filters, the incidents that match and the statements and "
+            "arrests about them",
         }
     },
 )
 def export(
     cat: CatalogDep,
-    format: Annotated[Literal["jsonl"], Query(description="jsonl (EVAL.md records)")] = "jsonl",
+    wanted: Annotated[IncidentFilter, Query()],
+    format: Annotated[
+        ExportFormat,
+        Query(description="jsonl (EVAL.md records), acled, csv, geojson, parquet, stix"),
+    ] = "jsonl",
     kind: Annotated[Literal["incident", "statement", "arrest"] | None, Query()] = None,
-) -> StreamingResponse:
-    """Every record, as ``khabar export --format jsonl`` writes it."""
-    from ..pipeline import export_records
+) -> Response:
+    """The records in one of `khabar export`'s formats, for the same filters as
+    /api/incidents (unfiltered: every record)."""
+    from .. import export as formats
+    from ..errors import UsageError
+    from ..pipeline import export_context, export_records
 
+    try:
+        chosen = formats.check_kind(format, kind)
+    except UsageError as error:
+        raise invalid(str(error), "query", "kind") from error
     with cat.locked() as store:
-        records = export_records(store, kind)
+        records = export_records(store, chosen)
+        if wanted != IncidentFilter():
+            records = _filtered_records(records, cat, wanted)
+        context = export_context(store, records) if format != "jsonl" else None
+    info = formats.FORMATS[format]
+    disposition = {
+        "Content-Disposition": f'attachment; filename="khabar-{chosen or "all"}{info.suffix}"'
+    }
+    if format == "jsonl":
+        from ..export._jsonl import line
 
-    def lines() -> Iterator[str]:
-        for record in records:
-            yield record.model_dump_json() + "\n"
+        return StreamingResponse(
+            (line(record) for record in records),
+            media_type=info.media_type,
+            headers=disposition,
+        )
+    buffer = io.BytesIO()
+    formats.write(records, format, buffer, context, kind=chosen)
+    return Response(buffer.getvalue(), media_type=info.media_type, headers=disposition)
 
-    return StreamingResponse(
-        lines(),
-        media_type="application/x-ndjson",
-        headers={"Content-Disposition": f'attachment; filename="khabar-{kind or "all"}.jsonl"'},
-    )
+
+def _filtered_records(records: list[Any], cat: Catalog, wanted: IncidentFilter) -> list[Any]:
+    """The incidents that match, and the statements and arrests about them, in the order
+    of `khabar export`."""
+    chosen = {row.id for row in cat.filter_incidents(wanted)}
+    return [r for r in records if (r.id if r.kind == "incident" else r.about) in chosen]
 
 
 # -- writes ---------------------------------------------------------------------------

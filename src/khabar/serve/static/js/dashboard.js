@@ -244,6 +244,16 @@
     load();
   }
 
+  // The download links export the incidents the filters select, in each format.
+  function setDownloads(filters) {
+    document.querySelectorAll('#downloads a[data-format]').forEach(function (link) {
+      const query = new URLSearchParams(filters);
+      query.set('format', link.dataset.format);
+      if (link.dataset.format === 'jsonl') query.set('kind', 'incident');
+      link.href = '/api/export?' + query;
+    });
+  }
+
   async function load() {
     const params = filters();
     const ticket = ++loading;
@@ -253,6 +263,7 @@
     try {
       const unsorted = new URLSearchParams(params);
       unsorted.delete('sort');  // the map and the timeline take the filters only
+      setDownloads(unsorted);
       const results = await Promise.all([
         K.getJSON('/api/incidents/points?' + unsorted),
         K.getJSON('/api/aggregates?interval=' + interval.value + '&' + unsorted),
