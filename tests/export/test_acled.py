@@ -15,6 +15,7 @@ import pytest
 
 from khabar.export import write
 from khabar.export._acled import (
+    _COVERED,
     ACLED_COLUMNS,
     ARMED_TARGET_WORDS,
     EVENT_TYPES,
@@ -25,9 +26,12 @@ from khabar.export._acled import (
     row,
 )
 from khabar.extract.actors import load_actors
-from khabar.records import DateSpan, Location, Perpetrator
+from khabar.records import DateSpan, Incident, Location, Perpetrator
 
 from .conftest import BUS, NOW, POST, VAGUE
+
+# Fields of the record the fixed columns do not cover follow as khabar_<field>.
+RECORD_COLUMNS = [f"khabar_{n}" for n in Incident.model_fields if n not in _COVERED]
 
 CODEBOOKS = (Path(__file__).parent.parent.parent / "docs" / "codebooks.md").read_text()
 
@@ -95,7 +99,7 @@ def test_acled_columns_are_acleds_in_acleds_order(incidents):
     assert list(ACLED_COLUMNS) == EXPECTED
     rows = acled(incidents)
     assert list(rows[0])[: len(EXPECTED)] == EXPECTED
-    assert list(rows[0])[len(EXPECTED) :] == list(KHABAR_COLUMNS)
+    assert list(rows[0])[len(EXPECTED) :] == [*KHABAR_COLUMNS, *RECORD_COLUMNS]
 
 
 def test_acled_csv_opens_in_pandas_with_the_documented_columns(incidents, context):
@@ -103,7 +107,8 @@ def test_acled_csv_opens_in_pandas_with_the_documented_columns(incidents, contex
     stream = io.BytesIO()
     write(incidents, "acled", stream, context)
     frame = pandas.read_csv(io.BytesIO(stream.getvalue()))
-    assert list(frame.columns) == [*EXPECTED, *KHABAR_COLUMNS]
+    assert list(frame.columns) == [*EXPECTED, *KHABAR_COLUMNS, *RECORD_COLUMNS]
+    assert RECORD_COLUMNS == ["khabar_status", "khabar_review"]
     documented = [r[0] for r in _table("| column | from khabar |")]
     assert documented == EXPECTED
     for name in KHABAR_COLUMNS:

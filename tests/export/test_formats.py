@@ -19,15 +19,8 @@ from khabar.records import Incident, Statement
 
 from .conftest import ARREST, BUS, NOW, POST, STATEMENT, VAGUE
 
-
-class Flagged(Incident):
-    """An incident with the fields a later resolution adds (status, review reasons)."""
-
-    status: str | None = None
-    review: tuple[str, ...] = ()
-
-
-FLAGGED = Flagged(**BUS.model_dump(), status="mentioned", review=("two claimants",))
+# An incident with the fields resolution adds (status, review reasons).
+FLAGGED = BUS.model_copy(update={"status": "mentioned", "review": ("two claimants",)})
 
 
 def written(records: list[Any], fmt: str, context: ExportContext | None = None) -> bytes:
