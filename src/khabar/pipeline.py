@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field
 
 from .errors import UsageError
 from .ingest import IngestOptions, Reader, Source, discover
-from .records import Article, IngestFailure
+from .records import Article, Incident, IngestFailure
 from .resolve import ResolveOptions
 from .store import ExportRecord, Store
 
@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "IngestSummary",
+    "account_records",
     "export_records",
     "extract_into",
     "ingest_into",
@@ -237,6 +238,17 @@ def export_records(store: Store, kind: str | None = None) -> list[ExportRecord]:
         if kind in (None, other):
             records += repointed_records(store, other)
     return records
+
+
+def account_records(store: Store) -> list[tuple[Incident, str | None]]:
+    """Every article's account of an incident as extraction read it, before resolution,
+    with the resolved incident (event id) it joined: what ``khabar export --accounts``
+    writes, so that extraction can be scored apart from merging."""
+    links = store.resolution_links()
+    return [
+        (mention, links[mention.id][0] if mention.id in links else None)
+        for mention, _ in store.incident_mentions()
+    ]
 
 
 def repointed_records(store: Store, kind: str) -> list[ExportRecord]:

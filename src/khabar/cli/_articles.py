@@ -19,6 +19,7 @@ from ..errors import KhabarError, UsageError
 from ..ingest import Source
 from ..pipeline import (
     IngestSummary,
+    account_records,
     export_records,
     ingest_into,
 )
@@ -328,11 +329,33 @@ def export(
         typer.Option("--output", "-o", help="Write to this file instead of standard output."),
     ] = None,
     kind: Annotated[RecordKind | None, typer.Option(help="Only records of this kind.")] = None,
+    accounts: Annotated[
+        bool,
+        typer.Option(
+            "--accounts",
+            help="One incident record per article's account, before resolution, with "
+            "`event`: the resolved incident it joined.",
+        ),
+    ] = False,
 ) -> None:
-    """Export incidents, statements and arrests, each with its sources and evidence."""
+    """Export incidents, statements and arrests, each with its sources and evidence.
+
+    With --accounts: every article's own account of an incident as extraction read it
+    (the same format plus `event`), to score extraction apart from merging.
+    """
     settings = _settings(db)
     with _store(settings) as store:
-        lines = [record.model_dump_json() for record in export_records(store, kind and kind.value)]
+        if accounts:
+            if kind is not None and kind is not RecordKind.incident:
+                raise UsageError("--accounts exports incident accounts only")
+            lines = [
+                json.dumps(record.model_dump(mode="json") | {"event": event}, ensure_ascii=False)
+                for record, event in account_records(store)
+            ]
+        else:
+            lines = [
+                record.model_dump_json() for record in export_records(store, kind and kind.value)
+            ]
     if output is None:
         for line in lines:
             out.out(line, highlight=False)
