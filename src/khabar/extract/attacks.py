@@ -290,11 +290,15 @@ def _incident(
         return None
     cite("event_type", type_sentence)
 
+    countries = _countries(view)
     casualties = [
         (
             s,
             read_casualties(
-                _adoptable(s.text, lexicon), lexicon=lexicon, demonyms=gazetteer.demonyms
+                _adoptable(s.text, lexicon) if not _relayed(view, s, actors) else "",
+                lexicon=lexicon,
+                demonyms=gazetteer.demonyms,
+                countries=countries,
             ),
         )
         for s in cluster.sentences
@@ -426,6 +430,30 @@ def _adoptable(text: str, lexicon: Lexicon) -> str:
         return text[: relayed.start()] if relayed else text
     relayed = _RELAYED.search(text, claim.start())
     return text[: relayed.start()] if relayed else text
+
+
+_GROUP_SPEAKS = re.compile(
+    r"^[^.]{0,40}?\b(said|says|told|claimed|claims|spokes(man|person)|statement)\b",
+    re.IGNORECASE,
+)
+
+
+def _relayed(view: ArticleView, sentence: Sentence, actors: ActorDictionary) -> bool:
+    """Whether an armed group speaks the sentence's figures ("“We killed six soldiers,”
+    the TTP spokesman said"): a party's own count is relayed, not adopted."""
+    if not re.search(r"[“”\"]", sentence.text):
+        return False
+    for mention in view.actors_in(sentence):
+        if actors.is_armed_group(mention.actor) and _GROUP_SPEAKS.match(
+            view.article.text, mention.end
+        ):
+            return True
+    return False
+
+
+def _countries(view: ArticleView) -> dict[str, str]:
+    """Casefolded country name -> ISO code, for institutions named with their country."""
+    return {name.casefold(): code for code, name in view.country_names.items()}
 
 
 def _combine(counts: list[Count]) -> Count | None:

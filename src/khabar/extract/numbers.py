@@ -3,6 +3,9 @@
 "at least 12" is a floor, "more than 20" a floor above it, "nearly 30" a ceiling,
 "two to three" a range, "dozens" a vague plural; none of them is an exact number, and the
 Count says so. Words and digits are both read ("five", "5", "twenty-one", "1,200").
+
+Dates, clock times, ages and measures are never counts of people: "10:30 am", "the
+45-year-old", "12 March", "200 km", "two weeks", "Route 7" and a year are not figures.
 """
 
 from __future__ import annotations
@@ -78,6 +81,44 @@ _COLLECTIVE_FORM = re.compile(r"^(?:(a|one|two|three|half a) )?(couple|pair|doze
 _RANGE = re.compile(
     rf"^(\d+)\s*[-–]\s*(\d+)$|^({_SIMPLE})\s+(?:to|or)\s+({_SIMPLE})$", re.IGNORECASE
 )
+
+
+_MONTHS = (
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
+    r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\b"
+)
+# What follows a number that measures something other than people.
+_NOT_COUNT_AFTER = re.compile(
+    r"^(?:\s*(?::\d|/\d|\.\d|am\b|pm\b|a\.m\.|p\.m\.|o['’]clock|hours?\b|hrs\b|"
+    r"minutes?\b|mins?\b|seconds?\b|km\b|kms\b|kilomet|miles?\b|metres?\b|meters?\b|"
+    r"feet\b|ft\b|kg\b|kilos?\b|kilograms?\b|tons?\b|tonnes?\b|per ?cent\b|%|years? old\b|"
+    r"years?\b|months?\b|weeks?\b|days?\b|nights?\b|decades?\b|rupees\b|Rs\b|dollars\b|"
+    r"crore\b|lakh\b|million\b|billion\b|mm\b|cm\b|th\b|st\b|nd\b|rd\b|"
+    rf"{_MONTHS})"
+    r"|-(?:year|month|week|day|hour|minute|km|kilomet|mile|member|point|storey|story|kg)s?\b)",
+    re.IGNORECASE,
+)
+# What stands right before a number that is a date, a time, an age or a label.
+_NOT_COUNT_BEFORE = re.compile(
+    rf"(?:{_MONTHS}\.?|\d[:/.]|\baged|\bage of|\bages of|\bNo\.|\bnumber|\bRoute|"
+    r"\bHighway|\bSector|\bPhase|\bBlock|\bStreet|\bArticle|\bSection|\bChapter|"
+    r"\bBrigade|\bCorps|\bDivision|\bRegiment|\bBattalion|\bWing|\bFlight|\bRs\.?|"
+    r"\$|#|\bpast|\bsince|\buntil|\byear|\bversion|\bpage)\s*$",
+    re.IGNORECASE,
+)
+_YEAR = re.compile(r"^(?:19|20)\d\d$")
+
+
+def _is_count(text: str, start: int, end: int, value: str, *, hedged: bool) -> bool:
+    """Whether a number is a count of something, not a date, time, age or measure."""
+    if _NOT_COUNT_AFTER.match(text, end):
+        return False
+    if _YEAR.match(value.strip()):
+        return False  # "in 2022", "the 2014 attack"
+    if hedged:
+        return True  # "at least 12" cannot be a date or a label
+    before = text[max(0, start - 12) : start]
+    return not _NOT_COUNT_BEFORE.search(before)
 
 
 @dataclass(frozen=True)
@@ -157,6 +198,10 @@ def find_figures(text: str) -> list[Figure]:
     """Every figure in ``text`` with its span, in order."""
     figures = []
     for match in _FIGURE.finditer(text):
+        if not _is_count(
+            text, match.start(), match.end(), match["value"], hedged=bool(match["hedge"])
+        ):
+            continue
         count = parse_figure(match["hedge"], match["value"])
         if count is not None:
             figures.append(Figure(count, match.start(), match.end(), match.group(0)))
