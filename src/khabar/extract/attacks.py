@@ -123,15 +123,44 @@ def extract_incidents(
     """The incidents an article reports or mentions, each with its evidence."""
     clusters = _clusters(view, lexicon)
     view.background_sentences = [s for c in clusters if c.background for s in c.sentences]
+    scopes = _scopes(view, clusters)
     incidents = []
     for cluster in clusters:
-        incident = _incident(view, cluster, lexicon=lexicon, gazetteer=gazetteer, actors=actors)
+        incident = _incident(
+            view,
+            cluster,
+            lexicon=lexicon,
+            gazetteer=gazetteer,
+            actors=actors,
+            scope=scopes.get(id(cluster)),
+        )
         if incident is not None:
             incidents.append(incident)
     return incidents
 
 
 # -- which sentences belong to which incident ------------------------------------------
+
+
+def _scopes(view: ArticleView, clusters: list[_Cluster]) -> dict[int, list[Sentence]]:
+    """With several attacks reported (a round-up), the sentences each one reads its
+    claim and accusations from: its own, and those that follow them up to the next
+    attack's. One attack reported: no limit (None)."""
+    told = [c for c in clusters if not c.background]
+    if len(told) < 2:
+        return {}
+    owner: dict[int, _Cluster] = {}
+    for cluster in told:
+        for sentence in cluster.sentences:
+            owner[sentence.index] = cluster
+    scopes: dict[int, list[Sentence]] = {id(c): [] for c in told}
+    current = told[0]
+    background = set(map(id, view.background_sentences))
+    for sentence in view.sentences:
+        current = owner.get(sentence.index, current)
+        if id(sentence) not in background:
+            scopes[id(current)].append(sentence)
+    return scopes
 
 
 def _triggers(sentence: Sentence, lexicon: Lexicon) -> list[tuple[int, str, re.Match[str]]]:
@@ -270,6 +299,7 @@ def _incident(
     lexicon: Lexicon,
     gazetteer: Gazetteer,
     actors: ActorDictionary,
+    scope: list[Sentence] | None = None,
 ) -> Incident | None:
     evidence: list[Evidence] = []
     article_id = view.article.id
@@ -371,6 +401,8 @@ def _incident(
         lexicon=lexicon,
         actors=actors,
         cite=cite,
+        scope=scope,
+        country=location.country if location else None,
     )
     target, target_sentence = _target(cluster)
     if target_sentence is not None:

@@ -26,16 +26,22 @@ def find_perpetrator(
     lexicon: Lexicon,
     actors: ActorDictionary,
     cite,  # type: ignore[no-untyped-def]
+    scope: list[Sentence] | None = None,
+    country: str | None = None,
 ) -> Perpetrator | None:
     """Who claimed the attack, and who is alleged by whom.
 
     A background mention reads only its own sentence; the story's incident reads every
     sentence of the article that is not a background mention (claims and accusations
     often stand in a sentence of their own: "The BLF claimed responsibility in a post on
-    social media.").
+    social media."). In a round-up, ``scope`` limits an attack to the sentences that tell
+    it, so one attack's claim is not lent to the next. A global group's claim in the
+    country of its regional branch is the branch's (``country``).
     """
     if background:
         sentences = own
+    elif scope is not None:
+        sentences = scope
     else:
         sentences = [s for s in view.sentences if s not in view.background_sentences]
     claimed_by = None
@@ -51,7 +57,7 @@ def find_perpetrator(
                 else min(groups, key=lambda m: abs(m.start - claimed_at), default=None)
             )
             if chosen is not None:
-                claimed_by = actors.ref(chosen.actor).name
+                claimed_by = actors.ref(actors.branch_in(chosen.actor, country)).name
                 cite("perpetrator", sentence)
                 break
             unknown = unknown_claimant(sentence.text[: claim.start()])
@@ -86,7 +92,7 @@ def find_perpetrator(
             and not (accusers and actors.ref(m.actor) == actors.ref(accusers[-1].actor))
         ]
         if accused_groups:
-            accused = actors.ref(accused_groups[0].actor).name
+            accused = actors.ref(actors.branch_in(accused_groups[0].actor, country)).name
         elif accused_states and _ACCUSES_STATE.search(sentence.text):
             accused = actors.ref(accused_states[0].actor).name  # "accused India of backing"
         elif accused_places:
