@@ -48,6 +48,7 @@ EventType = Literal[
     "bombing",
     "armed_assault",
     "drone_strike",
+    "air_strike",
     "kidnapping",
     "hijacking",
     "assassination",

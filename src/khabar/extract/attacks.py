@@ -91,7 +91,39 @@ _NOT_SUICIDE = re.compile(
     r"IED|improvised explosive|mortar|rocket|grenade|landmine|land mine|mine)\b",
     re.IGNORECASE,
 )
-_SEPARATE = re.compile(r"\b(in a separate|in another|separately|in an unrelated)\b", re.IGNORECASE)
+_SEPARATE = re.compile(
+    r"\b(in a separate|in another|separately|in an unrelated|in yet another|in a similar|"
+    r"meanwhile|elsewhere|earlier in the day|earlier on|on the previous day|the previous day|"
+    r"the day before|a day earlier|on the same day|later in the day|^earlier,|^\W*earlier,)",
+    re.IGNORECASE,
+)
+# "Meanwhile, the spokesman said one more was killed in the blast": the same attack.
+_REFERS_BACK = re.compile(
+    r"\b(the|this|that|same|today's|yesterday's)\s+(\w+\s+)?(attack|blast|bombing|explosion|"
+    r"incident|assault|strike|ambush|raid|tragedy)\b(?![^.]{0,20}\b(on|in) the same day)",
+    re.IGNORECASE,
+)
+_DISASTER = re.compile(
+    r"\b(earthquakes?|quakes?|floods?|flooding|landslides?|avalanches?|cyclones?|storms?|"
+    r"(road|traffic|car|bus|plane|air) (accident|crash)|collision|stampede)\b",
+    re.IGNORECASE,
+)
+# An attack recalled as what the reported one came after ("The strikes came two days
+# after a suicide bombing ..."): another incident, told in this sentence and the next.
+_CAME_AFTER = re.compile(
+    r"\b(came|comes|come|occurred|happened|took place)\s+(?:(?:just|only|barely|a|one|two|"
+    r"three|four|five|several|few|\w+)\s+){0,2}(?:days?|weeks?|hours?|months?)?\s*after\b|"
+    r"\b(follows|followed|in the wake of)\b",
+    re.IGNORECASE,
+)
+# A figure for several attacks together ("17 soldiers were killed in the attacks") is no
+# single attack's toll.
+_COMBINED = re.compile(
+    r"\b(series of (\w+ )?(attacks|incidents|blasts)|separate (\w+ )?(attacks|incidents)|"
+    r"several (\w+ )?attacks|(both|these|the two|the three) (\w+ )?(attacks|incidents)\b)",
+    re.IGNORECASE,
+)
+_IN_ALL = re.compile(r"\b(in (all|total)|combined|altogether|the attacks)\b", re.IGNORECASE)
 _WEEKDAYS = "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
 _TARGET = re.compile(
     r"\b(?:(?:attack|assault|bombing|strike|raid|ambush)s? (?:on|against)|"
@@ -124,6 +156,10 @@ def extract_incidents(
     clusters = _clusters(view, lexicon)
     view.background_sentences = [s for c in clusters if c.background for s in c.sentences]
     scopes = _scopes(view, clusters)
+    roundup = sum(1 for c in clusters if not c.background) > 1
+    # A statistics piece (a month's attacks by province) names attacks only in sum: what
+    # it tells of one needs a day and a place.
+    statistical = sum(1 for s in view.sentences if lexicon.statistics.search(s.text)) >= 2
     incidents = []
     for cluster in clusters:
         incident = _incident(
@@ -133,10 +169,22 @@ def extract_incidents(
             gazetteer=gazetteer,
             actors=actors,
             scope=scopes.get(id(cluster)),
+            roundup=roundup,
         )
-        if incident is not None:
+        if incident is not None and not (statistical and _vague(incident)):
             incidents.append(incident)
     return incidents
+
+
+def _vague(incident: Incident) -> bool:
+    """No day and no place below a province: not one identifiable attack."""
+    loose_date = incident.date is None or incident.date.precision != "day"
+    loose_place = incident.location is None or incident.location.precision in (
+        "admin1",
+        "country",
+        "unknown",
+    )
+    return loose_date or loose_place
 
 
 # -- which sentences belong to which incident ------------------------------------------
@@ -216,6 +264,7 @@ def _clusters(view: ArticleView, lexicon: Lexicon) -> list[_Cluster]:
     main = _Cluster()
     extra: list[_Cluster] = []
     current = main
+    pending = False  # "Earlier, militants made several attacks." opens the next one
     for sentence in view.sentences:
         if not _triggers(sentence, lexicon) and not _has_victims(sentence, lexicon, view):
             if current.sentences and (
@@ -225,6 +274,10 @@ def _clusters(view: ArticleView, lexicon: Lexicon) -> list[_Cluster]:
             ):
                 current.sentences.append(sentence)  # "the incident occurred on ..."
             continue
+        if main.sentences and _SEPARATE.search(sentence.text) and not _REPORT_VERB.search(
+            sentence.text
+        ):
+            pending = True
         if lexicon.statistics.search(sentence.text):
             continue
         if lexicon.not_reports.search(sentence.text) and not _has_toll(sentence, lexicon, view):
@@ -234,24 +287,78 @@ def _clusters(view: ArticleView, lexicon: Lexicon) -> list[_Cluster]:
         ):
             extra.append(_Cluster([sentence], background=True))
             continue
-        if (
-            _SEPARATE.search(sentence.text)
-            and main.sentences
-            and _REPORT_VERB.search(sentence.text)
+        if main.sentences and _COMBINED.search(sentence.text):
+            continue  # "a series of attacks that left 17 dead": no one attack's sentence
+        if _DISASTER.search(sentence.text) and not _triggers(sentence, lexicon):
+            continue  # an earthquake's or a crash's toll
+        if main.sentences and (
+            (pending and _REPORT_VERB.search(sentence.text))
+            or (
+                _SEPARATE.search(sentence.text)
+                and _REPORT_VERB.search(sentence.text)
+                and not _REFERS_BACK.search(sentence.text)
+            )
+            or (_CAME_AFTER.search(sentence.text) and _has_toll(sentence, lexicon, view))
+            or _elsewhere(view, current, sentence, lexicon)
         ):
+            pending = False
             current = _Cluster()
             extra.append(current)
         current.sentences.append(sentence)
     return [c for c in (main, *extra) if c.sentences]
 
 
+def _event_places(view: ArticleView, sentence: Sentence) -> list[PlaceMention]:
+    """The places a sentence puts an event at: not destinations, origins or datelines."""
+    origin = _ORIGIN.search(sentence.text)
+    cut = sentence.start + origin.start() if origin else None
+    found = []
+    for mention in view.places_in(sentence):
+        before = view.article.text[max(sentence.start, mention.start - 30) : mention.start]
+        if _NOT_EVENT_PLACE.search(before) or (cut is not None and mention.start > cut):
+            continue
+        found.append(mention)
+    return found
+
+
+def _elsewhere(view: ArticleView, cluster: _Cluster, sentence: Sentence, lexicon: Lexicon) -> bool:
+    """Whether a sentence tells its own toll in another country, or another province,
+    than the attack being told, which has a toll of its own: a round-up's next attack."""
+    if not cluster.sentences or not _has_toll(sentence, lexicon, view):
+        return False
+    if not any(_has_toll(s, lexicon, view) for s in cluster.sentences):
+        return False
+    here = [m.place for m in _event_places(view, sentence)]
+    there = [m.place for s in cluster.sentences for m in _event_places(view, s)]
+    if not here or not there:
+        return False
+    if {p.country for p in here}.isdisjoint({p.country for p in there}):
+        return True
+    here_admin1 = {p.admin1 or p.name for p in here if p.kind != "country"}
+    there_admin1 = {p.admin1 or p.name for p in there if p.kind != "country"}
+    return bool(here_admin1 and there_admin1) and here_admin1.isdisjoint(there_admin1)
+
+
 def _sentence_date(view: ArticleView, sentence: Sentence) -> DateSpan | None:
     tied = [
         m.span
         for m in find_times(sentence.text, reference=view.reference, today=view.today)
-        if _tied_to_event(sentence.text, m)
+        if _tied_to_event(sentence.text, m) and not _in_dateline(view, sentence, m)
     ]
     return _most_precise(tied)
+
+
+_DATELINE_END = re.compile(r"^\s*(?:\(\w[\w .]*\)\s*)?[:–—]|^\s+-\s")
+
+
+def _in_dateline(view: ArticleView, sentence: Sentence, mention: TimeMention) -> bool:
+    """Whether a date stands in the story's dateline ("Termez, July 7 :"): when the story
+    was filed, not when its event happened."""
+    return (
+        sentence.start + mention.start < 400
+        and mention.start < 60
+        and bool(_DATELINE_END.match(sentence.text[mention.end :]))
+    )
 
 
 def _most_precise(spans: list[DateSpan]) -> DateSpan | None:
@@ -300,6 +407,7 @@ def _incident(
     gazetteer: Gazetteer,
     actors: ActorDictionary,
     scope: list[Sentence] | None = None,
+    roundup: bool = False,
 ) -> Incident | None:
     evidence: list[Evidence] = []
     article_id = view.article.id
@@ -325,7 +433,9 @@ def _incident(
         (
             s,
             read_casualties(
-                _adoptable(s.text, lexicon) if not _relayed(view, s, actors) else "",
+                ""
+                if _relayed(view, s, actors) or _combined(s, roundup=roundup)
+                else _adoptable(s.text, lexicon),
                 lexicon=lexicon,
                 demonyms=gazetteer.demonyms,
                 countries=countries,
@@ -436,11 +546,21 @@ def _incident(
 
 
 def _event_type(cluster: _Cluster, lexicon: Lexicon) -> tuple[str | None, Sentence]:
+    """The main act as the lead tells it: the first sentence that names a specific act
+    decides ("hijacked a train" is not outvoted by a later "hostages", a list of seized
+    weapons decides nothing); only the vague words ("attack", "assault") defer to a
+    later sentence's specific one."""
+    vague = len(lexicon.event_types) - 1  # the last entry: "attack", "assault", "killing"
     best: tuple[int, str, Sentence] | None = None
     for sentence in cluster.sentences:
-        for rank, kind, _ in _triggers(sentence, lexicon):
-            if best is None or rank < best[0]:
-                best = (rank, kind, sentence)
+        found = _triggers(sentence, lexicon)
+        if not found:
+            continue
+        rank, kind, _ = min(found, key=lambda t: t[0])
+        if best is None or rank < best[0]:
+            best = (rank, kind, sentence)
+        if best[0] < vague:
+            break
     if best is None:
         return None, cluster.sentences[0]
     return best[1], best[2]
@@ -468,6 +588,12 @@ _GROUP_SPEAKS = re.compile(
     r"^[^.]{0,40}?\b(said|says|told|claimed|claims|spokes(man|person)|statement)\b",
     re.IGNORECASE,
 )
+
+
+def _combined(sentence: Sentence, *, roundup: bool) -> bool:
+    """Whether a sentence's toll is for several attacks together ("a series of incidents
+    that left 17 soldiers dead"; in a round-up, "in all, 38 died in the attacks")."""
+    return bool(_COMBINED.search(sentence.text) or (roundup and _IN_ALL.search(sentence.text)))
 
 
 def _relayed(view: ArticleView, sentence: Sentence, actors: ActorDictionary) -> bool:

@@ -92,6 +92,8 @@ class EntityFinder:
                 continue
             if _inside_longer_name(doc, span, self.gazetteer):
                 continue  # "Sheikh Badin hills" is not Badin
+            if _hyphenated(text, start, end):
+                continue  # "US-led", "Pak-Afghan", "Tehreek-e-Taliban": a piece of a word
             word = _KIND_WORD.match(text[end : end + 20])
             wanted = _WANTED.get(word[1].lower()) if word else None
             if _POSSESSIVE.match(text[end : end + 40]):
@@ -169,6 +171,15 @@ _COMPASS = {
 }
 
 
+def _hyphenated(text: str, start: int, end: int) -> bool:
+    """Whether a name is joined by a hyphen to a longer word: names match whole tokens."""
+    before = text[start - 1] if start > 0 else " "
+    after = text[end] if end < len(text) else " "
+    return (before in "-‐" and start > 1 and text[start - 2].isalnum()) or (
+        after in "-‐" and end + 1 < len(text) and text[end + 1].isalnum()
+    )
+
+
 def _inside_longer_name(doc, span, gazetteer: Gazetteer) -> bool:  # type: ignore[no-untyped-def]
     """Whether a matched name is part of a longer proper name: a capitalised word before
     it that is no direction, demonym or sentence start ("Sheikh Badin hills")."""
@@ -191,6 +202,9 @@ def _add_forms(nlp, matcher: PhraseMatcher, label: str, forms) -> None:  # type:
         titled = form[:1].upper() + form[1:]
         if titled != form:
             patterns.append(titled)
+        words = form.split(" ")
+        if 1 < len(words) <= 3 and all(w[:1].isupper() for w in words):
+            patterns.append("-".join(words))  # "Khyber-Pakhtunkhwa": one name, hyphenated
     docs = list(nlp.tokenizer.pipe(sorted(set(patterns))))
     for start in range(0, len(docs), 5000):
         matcher.add(label, docs[start : start + 5000])

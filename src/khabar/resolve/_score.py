@@ -38,6 +38,7 @@ _STOP = {
 _FAMILY = {
     "bombing": "explosive",
     "drone_strike": "explosive",
+    "air_strike": "explosive",
     "armed_assault": "armed",
     "assassination": "armed",
     "clash": "armed",
