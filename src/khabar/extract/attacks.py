@@ -18,6 +18,7 @@ out. Each incident's fields are then read from its sentences:
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import re
 from dataclasses import dataclass, field
@@ -172,8 +173,39 @@ def extract_incidents(
             roundup=roundup,
         )
         if incident is not None and not (statistical and _vague(incident)):
+            if incidents and incident.date is None and not cluster.background:
+                incident = _dated_by_lead(incidents[0], incident, cluster)
             incidents.append(incident)
     return incidents
+
+
+_SAME_DAY = re.compile(
+    r"\b(on the same day|the same day|earlier in the day|later in the day|earlier on|"
+    r"(?<!previous )day\b.{0,10}\bearlier in)",
+    re.IGNORECASE,
+)
+_DAY_BEFORE = re.compile(
+    r"\b(on the previous day|the previous day|the day before|a day earlier|a day before)\b",
+    re.IGNORECASE,
+)
+
+
+def _dated_by_lead(lead: Incident, incident: Incident, cluster: _Cluster) -> Incident:
+    """A round-up's next attack told "earlier in the day" or "the previous day" is dated
+    by the lead attack's day."""
+    if lead.date is None or lead.date.precision != "day" or lead.date.earliest is None:
+        return incident
+    text = cluster.sentences[0].text
+    if _SAME_DAY.search(text):
+        shift = 0
+    elif _DAY_BEFORE.search(text):
+        shift = 1
+    else:
+        return incident
+    day = lead.date.earliest - dt.timedelta(days=shift)
+    date = DateSpan(value=day.isoformat(), precision="day", earliest=day, latest=day)
+    evidence = (*incident.evidence, *(e for e in lead.evidence if e.field == "date"))
+    return incident.model_copy(update={"date": date, "evidence": evidence})
 
 
 def _vague(incident: Incident) -> bool:
@@ -646,6 +678,14 @@ def _date(
         span = _sentence_date(view, sentence)
         if span is None or (view.reference and span.earliest and span.earliest > view.reference):
             continue
+        if (
+            view.reference
+            and span.latest
+            and span.precision == "year"
+            and span.latest.year < view.reference.year
+            and not cluster.background
+        ):
+            continue  # "as in 2014": a year past is another attack's, not this one's
         return span, sentence
     return None, None
 
