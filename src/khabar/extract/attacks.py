@@ -159,7 +159,7 @@ def extract_incidents(
     scopes = _scopes(view, clusters)
     roundup = sum(1 for c in clusters if not c.background) > 1
     # A statistics piece (a month's attacks by province) names attacks only in sum: what
-    # it tells of one needs a day and a place.
+    # it tells of one needs a day or a place.
     statistical = sum(1 for s in view.sentences if lexicon.statistics.search(s.text)) >= 2
     incidents = []
     for cluster in clusters:
@@ -209,14 +209,14 @@ def _dated_by_lead(lead: Incident, incident: Incident, cluster: _Cluster) -> Inc
 
 
 def _vague(incident: Incident) -> bool:
-    """No day and no place below a province: not one identifiable attack."""
+    """Neither a day nor a place below a province: not one identifiable attack."""
     loose_date = incident.date is None or incident.date.precision != "day"
     loose_place = incident.location is None or incident.location.precision in (
         "admin1",
         "country",
         "unknown",
     )
-    return loose_date or loose_place
+    return loose_date and loose_place
 
 
 # -- which sentences belong to which incident ------------------------------------------

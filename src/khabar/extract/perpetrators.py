@@ -117,9 +117,71 @@ def find_perpetrator(
             continue
         alleged.append(Allegation(actor=accused, by=by))
         cite("perpetrator", sentence)
+    for accused, sentence in _named_doers(view, own, actors, country):
+        if accused != claimed_by and all(a.actor != accused for a in alleged):
+            alleged.append(Allegation(actor=accused, by=_speaker(view, sentence, actors)))
+            cite("perpetrator", sentence)
     if claimed_by is None and not alleged:
         return None
     return Perpetrator(claimed_by=claimed_by, alleged=tuple(alleged))
+
+
+# "militants from the banned TTP", "TTP militants", "attributed to Jaish al-Adl": the text
+# names the attackers' group without a claim.
+_DOERS_BEFORE = re.compile(
+    r"\b(?:militants|terrorists|fighters|gunmen|insurgents|attackers|assailants|members|"
+    r"bombers?|cadres|operatives)\s+(?:of|from|belonging to|linked to|affiliated with|"
+    r"associated with)\s+(?:the\s+)?(?:banned\s+|outlawed\s+|proscribed\s+|militant\s+)?"
+    r"(?:group\s+|outfit\s+|organi[sz]ation\s+)?$|\b(?:attributed to|blamed on|carried out by|"
+    r"by)\s+(?:the\s+)?(?:banned\s+|outlawed\s+)?$",
+    re.IGNORECASE,
+)
+_DOERS_AFTER = re.compile(
+    r"^(?:\s*\([A-Z-]{2,10}\))?\s+(?:militants|terrorists|fighters|gunmen|insurgents|attackers)\b"
+)
+# "Indian-backed terrorists", "Pakistani warplanes bombed": a state named as the doer or
+# its sponsor.
+_STATE_DOER = re.compile(
+    r"\b([A-Z][a-z]+)(?:-(?:backed|sponsored|funded|supported)|\s+(?:warplanes|aircraft|"
+    r"fighter jets|jets|drones|forces|troops|military|army|air force|border forces|"
+    r"border guards|security forces)\s+(?:had\s+|have\s+)?(?:bombed|struck|bombarded|hit|"
+    r"targeted|pounded|fired|shelled|attacked|carried out|launched|conducted))\b"
+)
+
+
+def _named_doers(
+    view: ArticleView, own: list[Sentence], actors: ActorDictionary, country: str | None
+) -> list[tuple[str, Sentence]]:
+    """Groups and states the incident's own sentences name as its doers."""
+    found: list[tuple[str, Sentence]] = []
+    for sentence in own:
+        text = view.article.text
+        for mention in view.actors_in(sentence):
+            if not actors.is_armed_group(mention.actor):
+                continue
+            before = text[max(sentence.start, mention.start - 60) : mention.start]
+            if _DOERS_BEFORE.search(before) or _DOERS_AFTER.match(text[mention.end :]):
+                name = actors.ref(actors.branch_in(mention.actor, country)).name
+                found.append((name, sentence))
+        for match in _STATE_DOER.finditer(sentence.text):
+            iso2 = view.demonyms.get(match.group(1).casefold())
+            state = view.states.get(iso2) if iso2 else None
+            if state is not None and iso2 != country:
+                found.append((actors.ref(state).name, sentence))
+    return found
+
+
+def _speaker(view: ArticleView, sentence: Sentence, actors: ActorDictionary) -> str | None:
+    """Who says the sentence, when a non-armed actor is its speaker ("..., ISPR said")."""
+    speech = _SAID_BY.search(sentence.text)
+    if not speech:
+        return None
+    after = sentence.start + speech.start()
+    for mention in view.actors_in(sentence):
+        if mention.start > after and not actors.is_armed_group(mention.actor):
+            if mention.actor.kind != "media":
+                return actors.ref(mention.actor).name
+    return None
 
 
 _NEGATION = re.compile(
