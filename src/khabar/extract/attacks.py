@@ -256,10 +256,25 @@ def _triggers_in(text: str, lexicon: Lexicon) -> list[tuple[int, str, re.Match[s
     found = []
     for rank, (kind, pattern) in enumerate(lexicon.event_types):
         for match in pattern.finditer(text):
-            if match.group(0).lower() in lexicon.generic_plurals:
+            if match.group(0).lower() in lexicon.generic_plurals and not _one_event(
+                text, match
+            ):
                 continue
             found.append((rank, kind, match))
     return found
+
+
+_HAPPENED = re.compile(
+    r"^\s+(?:had\s+|have\s+)?(?:taken place|took place|erupted|broke out|occurred|"
+    r"were reported|killed|left)\b",
+    re.IGNORECASE,
+)
+
+
+def _one_event(text: str, match: re.Match[str]) -> bool:
+    """Whether a plural names one event ("clashes had taken place on Monday", "clashes
+    erupted"), not attacks in general ("a surge in attacks")."""
+    return bool(_HAPPENED.match(text[match.end() :]))
 
 
 def _has_victims(sentence: Sentence, lexicon: Lexicon, view: ArticleView) -> bool:
@@ -299,7 +314,11 @@ def _clusters(view: ArticleView, lexicon: Lexicon) -> list[_Cluster]:
     pending = False  # "Earlier, militants made several attacks." opens the next one
     for sentence in view.sentences:
         if not _triggers(sentence, lexicon) and not _has_victims(sentence, lexicon, view):
-            if current.sentences and (
+            if (
+                current.sentences
+                and not _SEPARATE.search(sentence.text)
+                and not lexicon.background.search(sentence.text)
+            ) and (
                 lexicon.references.search(sentence.text)
                 or lexicon.unharmed.search(sentence.text)
                 or _has_injured(sentence, lexicon, view)
@@ -344,11 +363,14 @@ def _event_places(view: ArticleView, sentence: Sentence) -> list[PlaceMention]:
     """The places a sentence puts an event at: not destinations, origins or datelines."""
     origin = _ORIGIN.search(sentence.text)
     cut = sentence.start + origin.start() if origin else None
+    actor_spans = {(a.start, a.end) for a in view.actors_in(sentence)}
     found = []
     for mention in view.places_in(sentence):
         before = view.article.text[max(sentence.start, mention.start - 30) : mention.start]
         if _NOT_EVENT_PLACE.search(before) or (cut is not None and mention.start > cut):
             continue
+        if (mention.start, mention.end) in actor_spans and not _LOCATIVE.search(before):
+            continue  # "Beijing urged Islamabad": capitals acting
         found.append(mention)
     return found
 
@@ -360,15 +382,30 @@ def _elsewhere(view: ArticleView, cluster: _Cluster, sentence: Sentence, lexicon
         return False
     if not any(_has_toll(s, lexicon, view) for s in cluster.sentences):
         return False
-    here = [m.place for m in _event_places(view, sentence)]
-    there = [m.place for s in cluster.sentences for m in _event_places(view, s)]
+    # Sites ("Kabul Bank", "Karachi airport") name a town that may not be the event's.
+    here = [m.place for m in _event_places(view, sentence) if not m.site]
+    there = [
+        m.place
+        for s in cluster.sentences
+        if _REPORT_VERB.search(s.text)
+        for m in _event_places(view, s)
+        if not m.site
+    ]
     if not here or not there:
         return False
     if {p.country for p in here}.isdisjoint({p.country for p in there}):
         return True
     here_admin1 = {p.admin1 or p.name for p in here if p.kind != "country"}
     there_admin1 = {p.admin1 or p.name for p in there if p.kind != "country"}
-    return bool(here_admin1 and there_admin1) and here_admin1.isdisjoint(there_admin1)
+    if here_admin1 and there_admin1 and here_admin1.isdisjoint(there_admin1):
+        return True
+    # Two districts of one province, each with its toll ("• Five security men killed in
+    # Kech blast" under a Quetta story).
+    if len(here_admin1) != 1 or here_admin1 != there_admin1:
+        return False
+    here_admin2 = {p.admin2 for p in here if p.kind in ("admin2", "place") and p.admin2}
+    there_admin2 = {p.admin2 for p in there if p.kind in ("admin2", "place") and p.admin2}
+    return bool(here_admin2 and there_admin2) and here_admin2.isdisjoint(there_admin2)
 
 
 def _sentence_date(view: ArticleView, sentence: Sentence) -> DateSpan | None:
