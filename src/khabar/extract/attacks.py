@@ -277,13 +277,14 @@ def _one_event(text: str, match: re.Match[str]) -> bool:
     return bool(_HAPPENED.match(text[match.end() :]))
 
 
-def _has_victims(sentence: Sentence, lexicon: Lexicon, view: ArticleView) -> bool:
+def _has_victims(sentence: Sentence, lexicon: Lexicon, view: ArticleView | None) -> bool:
     """A toll of victims makes an event sentence even without an attack word
     ("three civilians were killed when border forces ...")."""
     if not lexicon.death.search(sentence.text) or not _PAST.search(sentence.text):
         return False  # "one dead engineer is worth more headlines than ten dead policemen"
-    found = read_casualties(sentence.text, lexicon=lexicon, demonyms=view.demonyms)
-    return found.killed is not None
+    demonyms = view.demonyms if view is not None else {}
+    found = read_casualties(sentence.text, lexicon=lexicon, demonyms=demonyms)
+    return found.killed is not None and (found.killed.best or 0) > 0
 
 
 _PAST = re.compile(
@@ -340,8 +341,10 @@ def _clusters(view: ArticleView, lexicon: Lexicon) -> list[_Cluster]:
             continue
         if main.sentences and _COMBINED.search(sentence.text):
             continue  # "a series of attacks that left 17 dead": no one attack's sentence
-        if _DISASTER.search(sentence.text) and not _triggers(sentence, lexicon):
-            continue  # an earthquake's or a crash's toll
+        if _DISASTER.search(sentence.text) and all(
+            rank == len(lexicon.event_types) - 1 for rank, _, _ in _triggers(sentence, lexicon)
+        ):
+            continue  # an earthquake's or a crash's toll ("..., killing 1,000 people")
         if main.sentences and (
             (pending and _REPORT_VERB.search(sentence.text))
             or (
@@ -631,7 +634,16 @@ def _event_type(cluster: _Cluster, lexicon: Lexicon) -> tuple[str | None, Senten
         if best[0] < vague:
             break
     if best is None:
-        return None, cluster.sentences[0]
+        # A toll told with a plural only ("were killed following clashes with ..."):
+        # the plural names this event.
+        for sentence in cluster.sentences:
+            for rank, (kind, pattern) in enumerate(lexicon.event_types):
+                if pattern.search(sentence.text) and (best is None or rank < best[0]):
+                    best = (rank, kind, sentence)
+    if best is None:
+        # "Four policemen were killed on July 23": a killing, its means untold.
+        told = [s for s in cluster.sentences if _has_victims(s, lexicon, None)]
+        return ("other_attack", told[0]) if told else (None, cluster.sentences[0])
     return best[1], best[2]
 
 
