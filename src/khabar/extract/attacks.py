@@ -53,6 +53,9 @@ _SITE = re.compile(
     r"stadium|school|college|road|highway|chowk|square|sector|colony|town)\b",
     re.IGNORECASE,
 )
+_DISTRICT_WORD = re.compile(r"^\s+(district|agency|tehsil|division)\b", re.IGNORECASE)
+# A town this large is a city: its quarters are reported as the city (EVAL.md).
+_CITY_POPULATION = 500_000
 _NOT_EVENT_PLACE = re.compile(
     r"\b(from|to|towards|toward|into|through|via|across|bound for|way to|en route to|"
     r"headed for|heading to|travell?ing to|destined for|between|hospitals? in|"
@@ -629,6 +632,10 @@ def _event_type(cluster: _Cluster, lexicon: Lexicon) -> tuple[str | None, Senten
         if not found:
             continue
         rank, kind, _ = min(found, key=lambda t: t[0])
+        if best is not None and not (
+            _REPORT_VERB.search(sentence.text) or lexicon.death.search(sentence.text)
+        ):
+            continue  # "remarks suggesting bases for drone operations" tells no act
         if best is None or rank < best[0]:
             best = (rank, kind, sentence)
         if best[0] < vague:
@@ -815,6 +822,29 @@ def _location(
         ),
     )
     best = best_mention.place
+    said_district = _DISTRICT_WORD.match(view.article.text[best_mention.end :])
+    if best.kind == "admin2" and not said_district:
+        # "in Noshki": the district's town of that name is the event's place (news
+        # names the town); "Gwadar district" stays the district.
+        towns = [
+            p
+            for p in gazetteer.lookup(best.name)
+            if p.kind == "place" and p.admin2 == best.admin2 and p.country == best.country
+        ]
+        if towns:
+            return towns[0].location(), best_sentence
+    if best.kind == "place" and best.admin2 and best.name != best.admin2:
+        # A quarter of a city ("Kocha Risaldar", "Sariab"): the city is the place.
+        cities = [
+            p
+            for p in gazetteer.lookup(best.admin2)
+            if p.kind == "place"
+            and p.admin2 == best.admin2
+            and p.country == best.country
+            and (p.population or 0) >= _CITY_POPULATION
+        ]
+        if cities:
+            return cities[0].location(), best_sentence
     if best.kind == "place" and (best_mention.site or _SITE.search(best.name)):
         # A site ("Karachi airport", "Bannu Cantonment", "Sariab Road"): its town is the
         # event's place when the text or the gazetteer gives one; the site is in evidence.

@@ -190,7 +190,26 @@ def _inside_longer_name(doc, span, gazetteer: Gazetteer) -> bool:  # type: ignor
     if before.is_sent_start or not word[:1].isupper() or not word.isalpha():
         return False
     folded = word.casefold()
+    if folded in _ORGANISATION_WORDS:
+        return False  # "Cadet College Wana": an institution named after its town
     return not (folded in _COMPASS or folded in gazetteer.demonyms or gazetteer.lookup(word))
+
+
+_ORGANISATION_WORDS = {
+    "college",
+    "school",
+    "university",
+    "hospital",
+    "cantonment",
+    "camp",
+    "academy",
+    "bazaar",
+    "market",
+    "airport",
+    "mosque",
+    "station",
+    "fort",
+}
 
 
 def _add_forms(nlp, matcher: PhraseMatcher, label: str, forms) -> None:  # type: ignore[no-untyped-def]

@@ -296,6 +296,8 @@ def ezafe_variants(name: str) -> set[str]:
         f"{first}-i {second}",
         f"{first}i {second}",
         f"{first}e {second}",
+        f"{first}e{second}",  # written as one word: "PuleKhumri"
+        f"{first}i{second}",
     }
 
 
