@@ -107,12 +107,17 @@ _NOT_COUNT_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
+_ISO_DATE = re.compile(r"\d{4}-\d\d-\d\d|\d\d?/\d\d?/\d{2,4}")
 
 
 def _is_count(text: str, start: int, end: int, value: str, *, hedged: bool) -> bool:
     """Whether a number is a count of something, not a date, time, age or measure."""
     if _NOT_COUNT_AFTER.match(text, end):
         return False
+    if (start and text[start - 1] in "-–/:.") or _ISO_DATE.search(
+        text, max(0, start - 8), min(len(text), end + 8)
+    ):
+        return False  # "2022-09-05", "05/09", a piece of a longer number
     if _YEAR.match(value.strip()):
         return False  # "in 2022", "the 2014 attack"
     if hedged:
