@@ -115,7 +115,7 @@ class EntityFinder:
                 admin1s.add(place.name)
             elif place.kind == "admin2" and wanted == "admin2":
                 admin2s.add(place.name)
-        mentions = []
+        mentions = self._capitals(text, found)
         for start, end, surface, wanted in found:
             place = self.gazetteer.choose(
                 surface, kind=wanted, countries=context, admin1s=admin1s, admin2s=admin2s
@@ -131,6 +131,32 @@ class EntityFinder:
                         site=start in sites,
                     )
                 )
+        return sorted(mentions, key=lambda m: m.start)
+
+    def _capitals(
+        self, text: str, found: list[tuple[int, int, str, str | None]]
+    ) -> list[PlaceMention]:
+        """"The Afghan capital", "Pakistan's capital": the country's capital, where the
+        text does not name it right after ("the Afghan capital, Kabul")."""
+        mentions = []
+        for match in _CAPITAL.finditer(text):
+            if any(match.end() <= start <= match.end() + 3 for start, _, _, _ in found):
+                continue
+            word = (match["country"] or match["owner"]).casefold()
+            iso2 = self.gazetteer.demonyms.get(word) or next(
+                (c for c, n in self.gazetteer.country_names.items() if n.casefold() == word),
+                None,
+            )
+            name = self.gazetteer.capitals.get(iso2 or "")
+            places = [
+                p
+                for p in self.gazetteer.lookup(name or "")
+                if p.country == iso2 and p.kind == "place"
+            ]
+            if places:
+                mentions.append(
+                    PlaceMention(match.start(), match.end(), match.group(0), places[0])
+                )
         return mentions
 
     def actors_in(self, doc, *, on: dt.date | None = None) -> list[ActorMention]:  # type: ignore[no-untyped-def]
@@ -143,6 +169,7 @@ class EntityFinder:
         return mentions
 
 
+_CAPITAL = re.compile(r"\b(?:the (?P<country>[A-Z][a-z]+)|(?P<owner>[A-Z][a-z]+)[’']s) capital\b")
 _COMPASS = {
     "north",
     "south",

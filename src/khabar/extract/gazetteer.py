@@ -93,6 +93,8 @@ class Gazetteer:
     """casefolded name or alias -> place ids"""
     demonyms: dict[str, str] = field(default_factory=dict)
     """casefolded demonym ("chinese", "pakistani") -> ISO code"""
+    capitals: dict[str, str] = field(default_factory=dict)
+    """ISO code -> the capital's name ("the Afghan capital" is Kabul)"""
     prior_countries: tuple[str, ...] = ("PK", "AF", "TJ")
 
     def lookup(self, name: str) -> list[Place]:
@@ -182,6 +184,7 @@ def load_gazetteer(folder: Path | None = None, *, geonames: bool = True) -> Gaze
     """Load the packaged gazetteer (or the CSV files of ``folder``) once per process."""
     places: dict[str, Place] = {}
     demonyms: dict[str, str] = {}
+    capitals: dict[str, str] = {}
     data = resources.files("khabar.data")
     countries_file = data.joinpath("countries.csv")
     if countries_file.is_file():
@@ -198,6 +201,8 @@ def load_gazetteer(folder: Path | None = None, *, geonames: bool = True) -> Gaze
             )
             for demonym in _split(row.get("demonyms")):
                 demonyms.setdefault(demonym.casefold(), iso2)
+            if (row.get("capital") or "").strip():
+                capitals[iso2] = row["capital"].strip()
     source = Path(folder) if folder else data.joinpath("gazetteer")
     entries = sorted(source.iterdir(), key=lambda e: e.name) if source.is_dir() else []
     for entry in entries:
@@ -231,7 +236,7 @@ def load_gazetteer(folder: Path | None = None, *, geonames: bool = True) -> Gaze
         for form in {place.name, *place.aliases}:
             if form:
                 names[form.casefold()].append(place.id)
-    return Gazetteer(places=places, names=dict(names), demonyms=demonyms)
+    return Gazetteer(places=places, names=dict(names), demonyms=demonyms, capitals=capitals)
 
 
 def _add_geonames(places: dict[str, Place], data) -> None:  # type: ignore[no-untyped-def]
