@@ -1,6 +1,6 @@
 """Figures as news writes them -> low / best / high, UCDP-style.
 
-"at least 12" is a floor, "more than 20" a floor above it, "nearly 30" a ceiling,
+"at least 12" and "more than 20" are floors (the stated figure is the best estimate), "nearly 30" a ceiling,
 "two to three" a range, "dozens" a vague plural; none of them is an exact number, and the
 Count says so. Words and digits are both read ("five", "5", "twenty-one", "1,200").
 
@@ -187,7 +187,9 @@ def parse_figure(hedge: str | None, value: str) -> Count | None:
     if hedge in ("at least", "not less than", "no fewer than", "upwards of"):
         return Count(low=number, best=number, high=None)
     if hedge in ("more than", "over", "in excess of", "just over"):
-        return Count(low=number + 1, best=number + 1, high=None)
+        # "More than 30 wounded" is what the source counted: 30 is its floor and the
+        # best figure (a report that meant 31 would say so).
+        return Count(low=number, best=number, high=None)
     if hedge in ("nearly", "almost", "close to", "just under"):
         return Count(low=None, best=number, high=number)
     if hedge in ("up to", "as many as", "at most"):
