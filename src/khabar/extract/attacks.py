@@ -107,6 +107,13 @@ _REFERS_BACK = re.compile(
     r"incident|assault|strike|ambush|raid|tragedy)\b(?![^.]{0,20}\b(on|in) the same day)",
     re.IGNORECASE,
 )
+_CAPTION = re.compile(
+    r"\((?:left|right|top|bottom|centre|center|inset|above|below)\)|"
+    r"\b(?:file photo|photo credit|photo courtesy|photo:|picture:|image:)|"
+    r"[—–-]\s*(?:AFP|Reuters|AP|EPA|Getty|Dawn|File)\s*(?:photo|/|$)|"
+    r"\b(?:photo|picture)\s*[—–]\s*",
+    re.IGNORECASE,
+)
 _DISASTER = re.compile(
     r"\b(earthquakes?|quakes?|floods?|flooding|landslides?|avalanches?|cyclones?|storms?|"
     r"(road|traffic|car|bus|plane|air) (accident|crash)|collision|stampede)\b",
@@ -317,6 +324,8 @@ def _clusters(view: ArticleView, lexicon: Lexicon) -> list[_Cluster]:
     current = main
     pending = False  # "Earlier, militants made several attacks." opens the next one
     for sentence in view.sentences:
+        if _CAPTION.search(sentence.text):
+            continue  # a photo caption describes a picture, not the event's facts
         if not _triggers(sentence, lexicon) and not _has_victims(sentence, lexicon, view):
             if (
                 current.sentences
@@ -588,6 +597,7 @@ def _incident(
         cite=cite,
         scope=scope,
         country=location.country if location else None,
+        state_act=event_type in ("air_strike", "drone_strike", "clash", "other_attack"),
     )
     target, target_sentence = _target(cluster)
     if target_sentence is not None:

@@ -28,6 +28,7 @@ def find_perpetrator(
     cite,  # type: ignore[no-untyped-def]
     scope: list[Sentence] | None = None,
     country: str | None = None,
+    state_act: bool = False,
 ) -> Perpetrator | None:
     """Who claimed the attack, and who is alleged by whom.
 
@@ -67,6 +68,8 @@ def find_perpetrator(
                 break
         if claimed_by:
             break
+    if claimed_by is None and state_act:
+        claimed_by = _state_claim(view, own, actors, cite)
     alleged: list[Allegation] = []
     for sentence in sentences:
         cue = lexicon.allegation.search(sentence.text)
@@ -169,6 +172,38 @@ def _named_doers(
             if state is not None and iso2 != country:
                 found.append((actors.ref(state).name, sentence))
     return found
+
+
+# A state announcing its own strike: "the military said it carried out strikes on ...".
+_OWN_STRIKE = re.compile(
+    r"\b(?:said|says|announced|confirmed|stated)\s+(?:that\s+)?(?:it|they|its (?:forces|jets|"
+    r"aircraft|troops|army|military))\s+(?:had\s+|have\s+)?(?:carried out|conducted|launched|"
+    r"struck|targeted|hit|bombed|shelled)\b",
+    re.IGNORECASE,
+)
+
+
+def _state_claim(
+    view: ArticleView,
+    own: list[Sentence],
+    actors: ActorDictionary,
+    cite,  # type: ignore[no-untyped-def]
+) -> str | None:
+    """The state that announces its own strike or fire claims it (EVAL.md)."""
+    for sentence in own:
+        match = _OWN_STRIKE.search(sentence.text)
+        if not match:
+            continue
+        at = sentence.start + match.start()
+        speakers = [
+            m
+            for m in view.actors_in(sentence)
+            if m.start < at and not actors.is_armed_group(m.actor) and m.actor.kind != "media"
+        ]
+        if speakers:
+            cite("perpetrator", sentence)
+            return actors.ref(speakers[-1].actor).name
+    return None
 
 
 def _speaker(view: ArticleView, sentence: Sentence, actors: ActorDictionary) -> str | None:
