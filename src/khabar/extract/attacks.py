@@ -74,7 +74,11 @@ _STATEMENT_VERB = re.compile(
     r"\b(said|says|say|condemn(ed|s)?|urg(ed|es)|ask(ed|s)|announc(ed|es)|told|stated|"
     r"added|demand(ed|s)|reject(ed|s)|den(ied|ies|y)|accus(ed|es)|blam(ed|es)|call(ed|s) on|"
     r"warn(ed|s)|reiterat(ed|es)|express(ed|es)|releas(ed|es)|issu(ed|es)|confirm(ed|s)|"
-    r"report(ed|s)|briefing|statement|visited|met)\b",
+    r"report(ed|s)|briefing|statement|visited|met|"
+    # a follow-up's news peg: the hearing, the arrests, the funeral are not the attack
+    r"indict(ed|s)|acquitt(ed|s)|convict(ed|s)|sentenc(ed|es)|charg(ed|es)|adjourn(ed|s)|"
+    r"heard|arrest(ed|s)|detain(ed|s)|buried|laid to rest|mourn(ed|s)|protest(ed|s)|"
+    r"rallied|held (a |the )?(funeral|hearing|prayers?))\b",
     re.IGNORECASE,
 )
 _REPORT_VERB = re.compile(
@@ -114,6 +118,16 @@ _CAPTION = re.compile(
     r"\b(?:photo|picture)\s*[—–]\s*",
     re.IGNORECASE,
 )
+def _caption_lines(text: str) -> list[tuple[int, int]]:
+    """The spans of the lines that are photo captions ("... (right) Police collect
+    evidence. — AFP photo")."""
+    return [
+        (line.start(), line.end())
+        for line in re.finditer(r"[^\n]+", text)
+        if _CAPTION.search(line.group(0))
+    ]
+
+
 _DISASTER = re.compile(
     r"\b(earthquakes?|quakes?|floods?|flooding|landslides?|avalanches?|cyclones?|storms?|"
     r"(road|traffic|car|bus|plane|air) (accident|crash)|collision|stampede)\b",
@@ -170,7 +184,7 @@ def extract_incidents(
     roundup = sum(1 for c in clusters if not c.background) > 1
     # A statistics piece (a month's attacks by province) names attacks only in sum: what
     # it tells of one needs a day or a place.
-    statistical = sum(1 for s in view.sentences if lexicon.statistics.search(s.text)) >= 2
+    statistical = any(lexicon.statistics.search(s.text) for s in view.sentences)
     incidents = []
     for cluster in clusters:
         incident = _incident(
@@ -323,8 +337,9 @@ def _clusters(view: ArticleView, lexicon: Lexicon) -> list[_Cluster]:
     extra: list[_Cluster] = []
     current = main
     pending = False  # "Earlier, militants made several attacks." opens the next one
+    captions = _caption_lines(view.article.text)
     for sentence in view.sentences:
-        if _CAPTION.search(sentence.text):
+        if any(start <= sentence.start < end for start, end in captions):
             continue  # a photo caption describes a picture, not the event's facts
         if not _triggers(sentence, lexicon) and not _has_victims(sentence, lexicon, view):
             if (
@@ -683,7 +698,7 @@ def _adoptable(text: str, lexicon: Lexicon) -> str:
 
 
 _GROUP_SPEAKS = re.compile(
-    r"^[^.]{0,40}?\b(said|says|told|claimed|claims|spokes(man|person)|statement)\b",
+    r"[^.]{0,40}?\b(said|says|told|claimed|claims|spokes(man|person)|statement)\b",
     re.IGNORECASE,
 )
 
@@ -699,7 +714,10 @@ def _relayed(view: ArticleView, sentence: Sentence, actors: ActorDictionary) -> 
     the TTP spokesman said"): a party's own count is relayed, not adopted."""
     if not re.search(r"[“”\"]", sentence.text):
         return False
-    for mention in view.actors_in(sentence):
+    # The speaker may stand in the next piece when a quote ends the sentence:
+    # '"We killed twenty soldiers," | a TTP spokesman said.'
+    nearby = [a for a in view.actors if sentence.start <= a.start < sentence.end + 60]
+    for mention in nearby:
         if actors.is_armed_group(mention.actor) and _GROUP_SPEAKS.match(
             view.article.text, mention.end
         ):

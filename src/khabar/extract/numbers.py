@@ -89,7 +89,7 @@ _MONTHS = (
 )
 # What follows a number that measures something other than people.
 _NOT_COUNT_AFTER = re.compile(
-    r"^(?:\s*(?::\d|/\d|\.\d|am\b|pm\b|a\.m\.|p\.m\.|o['’]clock|hours?\b|hrs\b|"
+    r"(?:\s*(?::\d|/\d|\.\d|am\b|pm\b|a\.m\.|p\.m\.|o['’]clock|hours?\b|hrs\b|"
     r"minutes?\b|mins?\b|seconds?\b|km\b|kms\b|kilomet|miles?\b|metres?\b|meters?\b|"
     r"feet\b|ft\b|kg\b|kilos?\b|kilograms?\b|tons?\b|tonnes?\b|per ?cent\b|%|years? old\b|"
     r"years?\b|months?\b|weeks?\b|days?\b|nights?\b|decades?\b|rupees\b|Rs\b|dollars\b|"
