@@ -296,7 +296,13 @@ def _groups(
         if noun is None and nationality is None and more:
             noun = "others"  # "injuries to around 21 more"
         if noun is None and nationality is None:
-            rest = sentence[end:].lstrip()
+            # "... and two were killed": a bare figure before its (auxiliary and) verb
+            rest = re.sub(
+                r"^\s*(?:(?:were|was|are|is|have|has|had|been|also|later)\s+)*",
+                "",
+                sentence[end:],
+                flags=re.IGNORECASE,
+            )
             toll = _TOLL_BEFORE.search(sentence[:start])
             after_verb = _VERB_BEFORE.search(sentence[max(0, start - 12) : start])
             if not (
