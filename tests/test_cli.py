@@ -236,10 +236,15 @@ def test_cli_export_accounts_gives_each_articles_account_and_its_event(runner, w
     assert result.exit_code == 0, result.output
     accounts = [json.loads(line) for line in result.stdout.splitlines()]
     assert sorted(a["sources"][0]["file"] for a in accounts) == ["a.txt", "b.txt"]
-    merged = [json.loads(line) for line in invoke(runner, "export", "--db", db_path).stdout.splitlines()]
+    merged = [
+        json.loads(line) for line in invoke(runner, "export", "--db", db_path).stdout.splitlines()
+    ]
     events = {r["id"] for r in merged if r["kind"] == "incident"}
     assert all(a["kind"] == "incident" and a["event"] in events for a in accounts)
-    assert invoke(runner, "export", "--db", db_path, "--accounts", "--kind", "statement").exit_code == 2
+    assert (
+        invoke(runner, "export", "--db", db_path, "--accounts", "--kind", "statement").exit_code
+        == 2
+    )
 
 
 def test_cli_eval_prints_per_account_and_merged_scores(runner, data_dir):

@@ -12,9 +12,7 @@ COUNTRIES = {"pakistan": "PK", "iran": "IR", "united states": "US"}
 
 
 def read(sentence):
-    return read_casualties(
-        sentence, lexicon=load_lexicon(), demonyms=DEMONYMS, countries=COUNTRIES
-    )
+    return read_casualties(sentence, lexicon=load_lexicon(), demonyms=DEMONYMS, countries=COUNTRIES)
 
 
 def tolls(sentence):

@@ -15,16 +15,17 @@ def extractor():
 
 
 def place_of(extractor, text):
-    article = Article(
-        id=fingerprint(text), text=text, published=dt.date(2026, 5, 6), file="p.txt"
-    )
+    article = Article(id=fingerprint(text), text=text, published=dt.date(2026, 5, 6), file="p.txt")
     found = [r for r in extractor.extract(article) if r.kind == "incident"]
     assert found, text
     return found[0].location
 
 
 def test_the_afghan_capital_is_kabul(extractor):
-    location = place_of(extractor, "A bomb exploded near a ministry in the Afghan capital on Monday, killing four people.")
+    location = place_of(
+        extractor,
+        "A bomb exploded near a ministry in the Afghan capital on Monday, killing four people.",
+    )
     assert (location.place, location.country) == ("Kabul", "AF")
 
 
@@ -38,7 +39,8 @@ def test_names_match_whole_tokens_only(extractor):
 
 def test_a_quarter_of_a_city_is_the_city(extractor):
     location = place_of(
-        extractor, "A suicide bomber struck a mosque in Kocha Risaldar, Peshawar, killing 20 worshippers."
+        extractor,
+        "A suicide bomber struck a mosque in Kocha Risaldar, Peshawar, killing 20 worshippers.",
     )
     assert (location.place, location.admin2) == ("Peshawar", "Peshawar")
 
@@ -53,6 +55,7 @@ def test_an_institution_named_after_its_town_gives_the_town(extractor):
 def test_origins_and_destinations_are_no_event_places(extractor):
     location = place_of(
         extractor,
-        "A bus on its way from Islamabad to Gilgit was attacked near Chilas, killing five passengers.",
+        "A bus on its way from Islamabad to Gilgit was attacked near Chilas, killing five "
+        "passengers.",
     )
     assert location.place == "Chilas"

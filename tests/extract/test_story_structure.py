@@ -210,7 +210,10 @@ def test_a_photo_caption_is_skipped(extractor):
 
 
 def test_the_night_of_two_days_is_the_first(extractor):
-    text = "Gunmen attacked a checkpost in Khyber district on the night of 11/12 October, killing two soldiers."
+    text = (
+        "Gunmen attacked a checkpost in Khyber district on the night of 11/12 October, "
+        "killing two soldiers."
+    )
     incident = reports(extractor, text, published=dt.date(2026, 10, 14))[0]
     assert incident.date.value == "2026-10-11"
 

@@ -118,6 +118,8 @@ _CAPTION = re.compile(
     r"\b(?:photo|picture)\s*[—–]\s*",
     re.IGNORECASE,
 )
+
+
 def _caption_lines(text: str) -> list[tuple[int, int]]:
     """The spans of the lines that are photo captions ("... (right) Police collect
     evidence. — AFP photo")."""
@@ -280,9 +282,7 @@ def _triggers_in(text: str, lexicon: Lexicon) -> list[tuple[int, str, re.Match[s
     found = []
     for rank, (kind, pattern) in enumerate(lexicon.event_types):
         for match in pattern.finditer(text):
-            if match.group(0).lower() in lexicon.generic_plurals and not _one_event(
-                text, match
-            ):
+            if match.group(0).lower() in lexicon.generic_plurals and not _one_event(text, match):
                 continue
             found.append((rank, kind, match))
     return found
@@ -353,8 +353,10 @@ def _clusters(view: ArticleView, lexicon: Lexicon) -> list[_Cluster]:
             ):
                 current.sentences.append(sentence)  # "the incident occurred on ..."
             continue
-        if main.sentences and _SEPARATE.search(sentence.text) and not _REPORT_VERB.search(
-            sentence.text
+        if (
+            main.sentences
+            and _SEPARATE.search(sentence.text)
+            and not _REPORT_VERB.search(sentence.text)
         ):
             pending = True
         if lexicon.statistics.search(sentence.text):

@@ -305,9 +305,7 @@ def _groups(
             )
             toll = _TOLL_BEFORE.search(sentence[:start])
             after_verb = _VERB_BEFORE.search(sentence[max(0, start - 12) : start])
-            if not (
-                toll or after_verb or lexicon.death.match(rest) or lexicon.injury.match(rest)
-            ):
+            if not (toll or after_verb or lexicon.death.match(rest) or lexicon.injury.match(rest)):
                 continue  # a figure of something else: minutes, vehicles, kilometres
             word = sentence[start:end].strip().casefold()
             if word in _DETERMINERS and word != "another":

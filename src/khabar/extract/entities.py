@@ -136,7 +136,7 @@ class EntityFinder:
     def _capitals(
         self, text: str, found: list[tuple[int, int, str, str | None]]
     ) -> list[PlaceMention]:
-        """"The Afghan capital", "Pakistan's capital": the country's capital, where the
+        """ "The Afghan capital", "Pakistan's capital": the country's capital, where the
         text does not name it right after ("the Afghan capital, Kabul")."""
         mentions = []
         for match in _CAPITAL.finditer(text):
@@ -154,9 +154,7 @@ class EntityFinder:
                 if p.country == iso2 and p.kind == "place"
             ]
             if places:
-                mentions.append(
-                    PlaceMention(match.start(), match.end(), match.group(0), places[0])
-                )
+                mentions.append(PlaceMention(match.start(), match.end(), match.group(0), places[0]))
         return mentions
 
     def actors_in(self, doc, *, on: dt.date | None = None) -> list[ActorMention]:  # type: ignore[no-untyped-def]

@@ -1,6 +1,7 @@
 """Figures as news writes them -> low / best / high, UCDP-style.
 
-"at least 12" and "more than 20" are floors (the stated figure is the best estimate), "nearly 30" a ceiling,
+"at least 12" and "more than 20" are floors (the stated figure is the best estimate),
+"nearly 30" a ceiling,
 "two to three" a range, "dozens" a vague plural; none of them is an exact number, and the
 Count says so. Words and digits are both read ("five", "5", "twenty-one", "1,200").
 

@@ -213,9 +213,12 @@ def _speaker(view: ArticleView, sentence: Sentence, actors: ActorDictionary) -> 
         return None
     after = sentence.start + speech.start()
     for mention in view.actors_in(sentence):
-        if mention.start > after and not actors.is_armed_group(mention.actor):
-            if mention.actor.kind != "media":
-                return actors.ref(mention.actor).name
+        if (
+            mention.start > after
+            and not actors.is_armed_group(mention.actor)
+            and mention.actor.kind != "media"
+        ):
+            return actors.ref(mention.actor).name
     return None
 
 

@@ -46,7 +46,8 @@ _PATTERNS = [
             + _MONTH.replace("?P<month>", "?P<nmonth>")
             + r"|"
             + _MONTH.replace("?P<month>", "?P<nmonth2>")
-            + r"\s+(?P<nday2>[0-3]?\d)\s*(?:/|-|–|and)\s*[0-3]?\d)(?:,?\s+(?P<nyear>(?:19|20)\d{2}))?\b"
+            + r"\s+(?P<nday2>[0-3]?\d)\s*(?:/|-|–|and)\s*[0-3]?\d)"
+            + r"(?:,?\s+(?P<nyear>(?:19|20)\d{2}))?\b"
         ),
     ),
     # Thursday, May 30[, 2024] | Thursday, 30 May[ 2024] | May 30, 2024 | 30 May 2024
