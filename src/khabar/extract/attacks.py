@@ -154,7 +154,7 @@ _IN_ALL = re.compile(r"\b(in (all|total)|combined|altogether|the attacks)\b", re
 _WEEKDAYS = "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
 _TARGET = re.compile(
     r"\b(?:(?:attack|assault|bombing|strike|raid|ambush)s? (?:on|against)|"
-    r"target(?:ed|ing)?|rammed\b.{0,60}?\binto|(?:opened fire|fired) (?:on|at|upon)|"
+    r"target(?:ed|ing|s)?(?!\s+of\b)|rammed\b.{0,60}?\binto|(?:opened fire|fired) (?:on|at|upon)|"
     r"(?:blew (?:himself|herself) up|exploded|detonated(?: \w+){0,3}?)\s+(?:at|near|outside|"
     r"inside|in front of)|struck|stormed|ambushed|attacked|raided|bombed|hijacked|abducted|"
     r"kidnapped|shot dead|gunned down|assassinated|hit)\s+"
@@ -162,6 +162,14 @@ _TARGET = re.compile(
     r"(?P<target>[^,.;:()“”\"]{3,90}?)"
     r"(?=\s+(?:near|in|at|as|when|while|after|before|during|killing|wounding|leaving|"
     r"that|which|who|whose|and \w+ed|late|early|on (?:" + _WEEKDAYS + r"))\b|[,.;:()“”\"]|$)",
+    re.IGNORECASE,
+)
+
+
+_TARGET_PASSIVE = re.compile(
+    r"(?:^|,\s+|\bwhen\s+|\bafter\s+|\bas\s+)(?P<target>(?:a|an|the|two|three|four|their|his|"
+    r"its)\s+[^,.;:()“”\"]{2,70}?)\s+(?:(?:was|were|had been|has been)\s+(?:targeted|"
+    r"attacked|ambushed|hit|struck|stormed|bombed|raided)|came under (?:attack|fire))\b",
     re.IGNORECASE,
 )
 
@@ -587,7 +595,18 @@ def _incident(
 
     suicide: bool | None = None
     suicidal = [s for s in cluster.sentences if lexicon.suicide.search(s.text)]
-    if suicidal:
+    if not suicidal and not cluster.background and event_type == "bombing":
+        # "The bomber was a teenager, police said": the story's own sentences beyond
+        # those that tell the attack (within its stretch of a round-up).
+        story = scope if scope is not None else view.sentences
+        suicidal = [
+            s
+            for s in story
+            if s not in view.background_sentences and lexicon.suicide.search(s.text)
+        ]
+    if event_type in ("air_strike", "drone_strike", "clash"):
+        suicide = False  # states' and armies' fire (a "suicide drone" is still a drone)
+    elif suicidal:
         suicide = True
         cite("suicide", suicidal[0])
     elif role == "report" and (
@@ -616,7 +635,7 @@ def _incident(
         country=location.country if location else None,
         state_act=event_type in ("air_strike", "drone_strike", "clash", "other_attack"),
     )
-    target, target_sentence = _target(cluster)
+    target, target_sentence = _target(cluster, gazetteer)
     if target_sentence is not None:
         cite("target", target_sentence)
 
@@ -900,14 +919,40 @@ def _location(
     return best.location(), best_sentence
 
 
-def _target(cluster: _Cluster) -> tuple[str | None, Sentence | None]:
+def _target(
+    cluster: _Cluster, gazetteer: Gazetteer | None = None
+) -> tuple[str | None, Sentence | None]:
     # Sentences that tell the attack first ("rammed ... into their convoy"), then those
-    # that refer to it ("talks regarding the attack on Chinese nationals").
+    # that refer to it ("talks regarding the attack on Chinese nationals"); the active
+    # wording, then the passive ("a school bus was targeted", "came under attack").
     ordered = sorted(cluster.sentences, key=lambda s: not _REPORT_VERB.search(s.text))
-    for sentence in ordered:
-        match = _TARGET.search(sentence.text)
-        if match:
-            target = match["target"].strip(" \"'“”‘’")
-            if len(target.split()) >= 1 and not re.match(r"^(by|with|at|in)\b", target):
-                return target, sentence
+    for pattern in (_TARGET, _TARGET_PASSIVE):
+        for sentence in ordered:
+            for match in pattern.finditer(sentence.text):
+                target = _clean_target(match["target"], gazetteer)
+                if target:
+                    return target, sentence
     return None, None
+
+
+_TARGET_TAIL = re.compile(
+    r"\s+(?:this|last|next|earlier this|late last)\s+(?:year|month|week)\b.*$|"
+    r"\s+(?:is|was|were|are|has|had)\b.*$",
+    re.IGNORECASE,
+)
+
+
+def _clean_target(text: str, gazetteer: Gazetteer | None) -> str | None:
+    """A target as a noun phrase: no trailing time or clause ("security forces this
+    year"), not a bare place ("Afghanistan") or an abstraction ("democracy")."""
+    target = _TARGET_TAIL.sub("", text.strip(" \"'“”‘’")).strip()
+    if not target or re.match(r"^(by|with|at|in|of|on|to)\b", target, re.IGNORECASE):
+        return None
+    bare = re.sub(r"^(?:the|a|an)\s+", "", target, flags=re.IGNORECASE)
+    if gazetteer is not None and any(
+        not _SITE.search(p.name) and not _SITE.search(bare) for p in gazetteer.lookup(bare)
+    ):
+        return None  # a town or a province is where, not whom; a site can be the target
+    if " " not in target and target.islower():
+        return None  # "an attack on democracy"
+    return target
