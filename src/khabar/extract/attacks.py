@@ -389,7 +389,7 @@ def _clusters(view: ArticleView, lexicon: Lexicon) -> list[_Cluster]:
                 and _REPORT_VERB.search(sentence.text)
                 and not _REFERS_BACK.search(sentence.text)
             )
-            or (_CAME_AFTER.search(sentence.text) and _has_toll(sentence, lexicon, view))
+            or _recalls(sentence, lexicon, view)
             or _elsewhere(view, current, sentence, lexicon)
         ):
             pending = False
@@ -397,6 +397,24 @@ def _clusters(view: ArticleView, lexicon: Lexicon) -> list[_Cluster]:
             extra.append(current)
         current.sentences.append(sentence)
     return [c for c in (main, *extra) if c.sentences]
+
+
+_ANOTHER_ATTACK = re.compile(
+    r"\b(?:a|an)\s+(?:[\w-]+\s+){0,3}?(?:attack|bombing|blast|assault|ambush|raid|explosion|"
+    r"strike|shooting)\b",
+    re.IGNORECASE,
+)
+
+
+def _recalls(sentence: Sentence, lexicon: Lexicon, view: ArticleView) -> bool:
+    """Whether a sentence tells the attack the story's one came after ("The strikes came
+    two days after a suicide bombing targeted an army post"): another incident."""
+    after = _CAME_AFTER.search(sentence.text)
+    if not after:
+        return False
+    return _has_toll(sentence, lexicon, view) or bool(
+        _ANOTHER_ATTACK.search(sentence.text, after.end())
+    )
 
 
 def _event_places(view: ArticleView, sentence: Sentence) -> list[PlaceMention]:
