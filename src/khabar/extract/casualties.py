@@ -328,7 +328,8 @@ def _groups(
                 nationality=nationality,
                 noun=noun,
                 attacker=attacker,
-                generic=noun.casefold() in ("people", "persons", "person", "victims", "others"),
+                generic=noun.casefold()
+                in ("people", "persons", "person", "victims", "others", "lives", "individuals"),
                 subset=bool(_SUBSET.search(before)),
                 superset=bool(_SUPERSET.search(before)),
             )
