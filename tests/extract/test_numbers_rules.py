@@ -63,6 +63,7 @@ def test_no_measure_is_found_as_a_figure():
         "Two policemen lost their lives in the attack.",
         "Rescuers said two bodies were recovered from the rubble.",
         "Two soldiers were martyred when the militants opened fire.",
+        "Officials said two lives were lost in the attack.",
     ],
 )
 def test_death_idioms_count_as_deaths_and_not_as_injuries(sentence):
