@@ -59,3 +59,11 @@ def test_origins_and_destinations_are_no_event_places(extractor):
         "passengers.",
     )
     assert location.place == "Chilas"
+
+
+def test_an_event_over_two_provinces_has_only_its_country(extractor):
+    location = place_of(
+        extractor,
+        "Warplanes struck houses in Kunar and Nangarhar provinces on Monday, killing nine people.",
+    )
+    assert (location.country, location.admin1, location.precision) == ("AF", None, "country")

@@ -889,6 +889,11 @@ def _location(
         ),
     )
     best = best_mention.place
+    spread = _several_provinces(best_sentence, gazetteer)
+    if spread is not None and best.country == spread:
+        # "in Khost and Paktika provinces": one event over two provinces has no one place
+        country = gazetteer.country(spread)
+        return (country.location() if country else None), best_sentence
     said_district = _DISTRICT_WORD.match(view.article.text[best_mention.end :])
     if best.kind == "admin2" and not said_district:
         # "in Noshki": the district's town of that name is the event's place (news
@@ -935,6 +940,24 @@ def _location(
         if towns:
             return towns[0].location(), best_sentence
     return best.location(), best_sentence
+
+
+_TWO_PROVINCES = re.compile(
+    r"\b([A-Z][\w-]+(?: [A-Z][\w-]+)?) and ([A-Z][\w-]+(?: [A-Z][\w-]+)?) provinces\b"
+)
+
+
+def _several_provinces(sentence: Sentence, gazetteer: Gazetteer) -> str | None:
+    """The country whose two provinces a sentence names as the event's ("strikes in Khost
+    and Paktika provinces"), or None."""
+    match = _TWO_PROVINCES.search(sentence.text)
+    if not match:
+        return None
+    found = [
+        {p.country for p in gazetteer.lookup(name) if p.kind == "admin1"} for name in match.groups()
+    ]
+    shared = found[0] & found[1]
+    return next(iter(shared)) if len(shared) == 1 else None
 
 
 def _target(
