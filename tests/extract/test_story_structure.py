@@ -223,3 +223,12 @@ def test_a_date_in_the_address_is_the_reference(extractor):
     url = "https://news.example/2026/03/05/bannu-blast.html"
     incident = reports(extractor, text, url=url)[0]
     assert incident.date.value == "2026-03-03"
+
+
+def test_a_sponsor_the_story_names_is_alleged(extractor):
+    text = (
+        "A bomb ripped through a bus in Turbat on Monday, killing four passengers.\n"
+        "The interior minister said Indian-backed terrorists had carried out the attack."
+    )
+    incident = reports(extractor, text, published=dt.date(2026, 4, 8))[0]
+    assert "India" in [a.actor for a in incident.perpetrator.alleged]

@@ -348,9 +348,7 @@ def _governing_verb(
     verbs += [(m.start(), m.end(), "kidnap") for m in _KIDNAP.finditer(sentence)]
     before = [v for v in verbs if v[1] <= group.start and group.start - v[1] <= 45]
     # A verb may begin inside the group's noun: "13 lives were lost".
-    after = [
-        v for v in verbs if v[1] > group.end and v[0] > group.start and v[0] - group.end <= 80
-    ]
+    after = [v for v in verbs if v[1] > group.end and v[0] > group.start and v[0] - group.end <= 80]
     nearest_before = max(before, key=lambda v: v[1]) if before else None
     nearest_after = min(after, key=lambda v: v[0]) if after else None
     gap_before = group.start - nearest_before[1] if nearest_before else 10_000

@@ -120,7 +120,8 @@ def find_perpetrator(
             continue
         alleged.append(Allegation(actor=accused, by=by))
         cite("perpetrator", sentence)
-    for accused, sentence in _named_doers(view, own, actors, country):
+    story = own if background else sentences
+    for accused, sentence in _named_doers(view, own, story, actors, country):
         if accused != claimed_by and all(a.actor != accused for a in alleged):
             alleged.append(Allegation(actor=accused, by=_speaker(view, sentence, actors)))
             cite("perpetrator", sentence)
@@ -152,11 +153,38 @@ _STATE_DOER = re.compile(
 )
 
 
+_SPONSOR = re.compile(
+    r"\b([A-Z][a-z]+)-(?:backed|sponsored|funded|supported|proxy|proxies|sponsored)\b"
+)
+_BEHIND = re.compile(
+    r"\b(?:behind the (?:attack|bombing|blast|assault)|responsible for the (?:attack|bombing|"
+    r"blast|assault)|masterminds?|perpetrators? (?:were|was|are|is))\b",
+    re.IGNORECASE,
+)
+
+
 def _named_doers(
-    view: ArticleView, own: list[Sentence], actors: ActorDictionary, country: str | None
+    view: ArticleView,
+    own: list[Sentence],
+    story: list[Sentence],
+    actors: ActorDictionary,
+    country: str | None,
 ) -> list[tuple[str, Sentence]]:
-    """Groups and states the incident's own sentences name as its doers."""
+    """Groups and states the incident's own sentences name as its doers, and the sponsor
+    or group the story says is behind it ("Indian-backed terrorists", "the BLA was behind
+    the attack")."""
     found: list[tuple[str, Sentence]] = []
+    for sentence in story:
+        for match in _SPONSOR.finditer(sentence.text):
+            iso2 = view.demonyms.get(match.group(1).casefold())
+            state = view.states.get(iso2) if iso2 else None
+            if state is not None and iso2 != country:
+                found.append((actors.ref(state).name, sentence))
+        if _BEHIND.search(sentence.text) and not _HYPOTHETICAL.search(sentence.text):
+            for mention in view.actors_in(sentence):
+                if actors.is_armed_group(mention.actor):
+                    name = actors.ref(actors.branch_in(mention.actor, country)).name
+                    found.append((name, sentence))
     for sentence in own:
         text = view.article.text
         for mention in view.actors_in(sentence):
