@@ -232,3 +232,18 @@ def test_a_sponsor_the_story_names_is_alleged(extractor):
     )
     incident = reports(extractor, text, published=dt.date(2026, 4, 8))[0]
     assert "India" in [a.actor for a in incident.perpetrator.alleged]
+
+
+def test_a_vague_lead_is_refined_by_its_means_not_by_hostages(extractor):
+    hostages = (
+        "Militants attacked two checkposts in Chitral on Wednesday, killing three soldiers.\n"
+        "The attackers also took five soldiers hostage."
+    )
+    assert reports(extractor, hostages, published=dt.date(2026, 9, 10))[0].event_type == (
+        "armed_assault"
+    )
+    means = (
+        "Militants attacked a police station in Tank on Wednesday, killing three policemen.\n"
+        "The explosion destroyed the building's gate."
+    )
+    assert reports(extractor, means, published=dt.date(2026, 9, 10))[0].event_type == "bombing"

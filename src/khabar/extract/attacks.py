@@ -684,6 +684,9 @@ def _incident(
     )
 
 
+_MEANS = {"bombing", "air_strike", "drone_strike", "other_attack"}
+
+
 def _event_type(cluster: _Cluster, lexicon: Lexicon) -> tuple[str | None, Sentence]:
     """The main act as the lead tells it: the first sentence that names a specific act
     decides ("hijacked a train" is not outvoted by a later "hostages", a list of seized
@@ -695,11 +698,13 @@ def _event_type(cluster: _Cluster, lexicon: Lexicon) -> tuple[str | None, Senten
         found = _triggers(sentence, lexicon)
         if not found:
             continue
+        if best is not None:
+            # After a vague lead, only a later sentence's means refines the act ("the
+            # explosion"); hostages taken or a shootout during the attack do not.
+            found = [t for t in found if t[1] in _MEANS]
+            if not found:
+                continue
         rank, kind, _ = min(found, key=lambda t: t[0])
-        if best is not None and not (
-            _REPORT_VERB.search(sentence.text) or lexicon.death.search(sentence.text)
-        ):
-            continue  # "remarks suggesting bases for drone operations" tells no act
         if best is None or rank < best[0]:
             best = (rank, kind, sentence)
         if best[0] < vague:
