@@ -247,3 +247,15 @@ def test_a_vague_lead_is_refined_by_its_means_not_by_hostages(extractor):
         "The explosion destroyed the building's gate."
     )
     assert reports(extractor, means, published=dt.date(2026, 9, 10))[0].event_type == "bombing"
+
+
+def test_an_older_attack_named_in_passing_is_a_mention(extractor):
+    text = (
+        "Militants stormed a school in Bannu on Monday, killing four guards, in an assault "
+        "that recalled the 2014 Army Public School Peshawar massacre."
+    )
+    found = incidents(extractor, text, published=dt.date(2026, 3, 4))
+    report = next(i for i in found if i.sources[0].role == "report")
+    assert (report.date.value, report.location.admin2) == ("2026-03-02", "Bannu")
+    mention = next(i for i in found if i.sources[0].role == "mention")
+    assert (mention.date.value, mention.location.place) == ("2014", "Peshawar")

@@ -210,7 +210,70 @@ def extract_incidents(
             if incidents and incident.date is None and not cluster.background:
                 incident = _dated_by_lead(incidents[0], incident, cluster)
             incidents.append(incident)
+        if not cluster.background:
+            incidents += _recalled_in_passing(view, cluster)
     return incidents
+
+
+# "echoed the horrors of the 2014 Army Public School Peshawar tragedy": an older attack
+# named inside a sentence about the reported one.
+_RECALLED = re.compile(
+    r"\b(?:the|a|an)\s+(?P<year>(?:19|20)\d\d)\s+(?P<name>(?:[A-Z][\w'’.-]*\s+){1,6}?)"
+    r"(?P<noun>attack|massacre|tragedy|bombing|siege|blast|assault|carnage)\b"
+)
+
+
+def _recalled_in_passing(view: ArticleView, cluster: _Cluster) -> list[Incident]:
+    """Mentions of older attacks named in passing within the story's sentences, where
+    the name places them ("the 2014 Army Public School Peshawar attack")."""
+    found = []
+    for sentence in cluster.sentences:
+        for match in _RECALLED.finditer(sentence.text):
+            year = int(match["year"])
+            if view.reference is None or year >= view.reference.year:
+                continue
+            start, end = sentence.start + match.start(), sentence.start + match.end()
+            places = [m.place for m in view.places if start <= m.start < end]
+            if not places:
+                continue
+            place = max(places, key=lambda p: _KIND_RANK[p.kind])
+            quote = Evidence(
+                field="event_type",
+                article_id=view.article.id,
+                start=sentence.start,
+                end=sentence.end,
+                quote=sentence.text,
+            )
+            seed = f"{view.article.id}:{start}"
+            noun = match["noun"].lower()
+            found.append(
+                Incident(
+                    id="inc-" + hashlib.sha256(seed.encode()).hexdigest()[:16],
+                    event_type="bombing" if noun in ("bombing", "blast") else "armed_assault",
+                    date=DateSpan(
+                        value=str(year),
+                        precision="year",
+                        earliest=dt.date(year, 1, 1),
+                        latest=dt.date(year, 12, 31),
+                    ),
+                    location=place.location(),
+                    target=match["name"].strip(),
+                    sources=(
+                        SourceRef(
+                            article_id=view.article.id,
+                            file=view.article.file,
+                            url=view.article.url,
+                            role="mention",
+                        ),
+                    ),
+                    evidence=(
+                        quote,
+                        quote.model_copy(update={"field": "date"}),
+                        quote.model_copy(update={"field": "location"}),
+                    ),
+                )
+            )
+    return found
 
 
 _SAME_DAY = re.compile(
@@ -504,6 +567,8 @@ def _another_time(view: ArticleView, main: _Cluster, sentence: Sentence) -> bool
         there = _sentence_date(view, earlier)
         if there is None or there.earliest is None or there.latest is None:
             continue
+        if there.precision == "year" and view.reference and there.latest < view.reference:
+            continue  # "echoed the 2014 school massacre": a recalled year, not the story's
         gap = max(there.earliest - here.latest, here.earliest - there.latest)
         return gap.days > 7
     return False
