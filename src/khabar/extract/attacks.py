@@ -211,7 +211,7 @@ def extract_incidents(
                 incident = _dated_by_lead(incidents[0], incident, cluster)
             incidents.append(incident)
         if not cluster.background:
-            incidents += _recalled_in_passing(view, cluster)
+            incidents += _recalled_in_passing(view, cluster, gazetteer)
     return incidents
 
 
@@ -223,7 +223,9 @@ _RECALLED = re.compile(
 )
 
 
-def _recalled_in_passing(view: ArticleView, cluster: _Cluster) -> list[Incident]:
+def _recalled_in_passing(
+    view: ArticleView, cluster: _Cluster, gazetteer: Gazetteer
+) -> list[Incident]:
     """Mentions of older attacks named in passing within the story's sentences, where
     the name places them ("the 2014 Army Public School Peshawar attack")."""
     found = []
@@ -237,6 +239,10 @@ def _recalled_in_passing(view: ArticleView, cluster: _Cluster) -> list[Incident]
             if not places:
                 continue
             place = max(places, key=lambda p: _KIND_RANK[p.kind])
+            if _SITE.search(place.name) and place.admin2:
+                # "Army Public School Peshawar": the site's town
+                towns = [p for p in gazetteer.lookup(place.admin2) if p.kind == "place"]
+                place = next((t for t in towns if t.admin2 == place.admin2), place)
             quote = Evidence(
                 field="event_type",
                 article_id=view.article.id,
@@ -580,6 +586,16 @@ def _is_background(
     match = lexicon.background.search(sentence.text)
     if not match:
         return False
+    if _RECALLED.search(match.group(0)) or _RECALLED.search(sentence.text, match.start()):
+        # "an assault that recalled the 2014 ... massacre": the older attack is named in
+        # passing (``_recalled_in_passing``); the sentence tells the reported one when it
+        # names an attack outside that phrase.
+        named = _RECALLED.search(sentence.text, match.start())
+        if named and any(
+            not (named.start() <= m.start() < named.end())
+            for _, _, m in _triggers(sentence, lexicon)
+        ):
+            return False
     year = re.search(r"(19|20)\d\d", match.group(0))
     if not year:
         return True
