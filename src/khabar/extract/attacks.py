@@ -1029,7 +1029,8 @@ def _location(
 
 
 _TWO_PROVINCES = re.compile(
-    r"\b([A-Z][\w-]+(?: [A-Z][\w-]+)?) and ([A-Z][\w-]+(?: [A-Z][\w-]+)?) provinces\b"
+    r"\b([A-Z][\w-]+(?: [A-Z][\w-]+)?) and ([A-Z][\w-]+(?: [A-Z][\w-]+)?) provinces\b|"
+    r"\bprovinces of ([A-Z][\w-]+(?: [A-Z][\w-]+)?) and ([A-Z][\w-]+(?: [A-Z][\w-]+)?)"
 )
 
 
@@ -1039,9 +1040,8 @@ def _several_provinces(sentence: Sentence, gazetteer: Gazetteer) -> str | None:
     match = _TWO_PROVINCES.search(sentence.text)
     if not match:
         return None
-    found = [
-        {p.country for p in gazetteer.lookup(name) if p.kind == "admin1"} for name in match.groups()
-    ]
+    names = [name for name in match.groups() if name]
+    found = [{p.country for p in gazetteer.lookup(name) if p.kind == "admin1"} for name in names]
     shared = found[0] & found[1]
     return next(iter(shared)) if len(shared) == 1 else None
 
