@@ -383,9 +383,19 @@ def _has_victims(sentence: Sentence, lexicon: Lexicon, view: ArticleView | None)
     ("three civilians were killed when border forces ...")."""
     if not lexicon.death.search(sentence.text) or not _PAST.search(sentence.text):
         return False  # "one dead engineer is worth more headlines than ten dead policemen"
-    demonyms = view.demonyms if view is not None else {}
-    found = read_casualties(sentence.text, lexicon=lexicon, demonyms=demonyms)
+    found = _tolls(sentence, lexicon, view)
     return found.killed is not None and (found.killed.best or 0) > 0
+
+
+def _tolls(sentence: Sentence, lexicon: Lexicon, view: ArticleView | None) -> SentenceCasualties:
+    """A sentence's tolls, read once per article (the clustering asks several times)."""
+    if view is None:
+        return read_casualties(sentence.text, lexicon=lexicon, demonyms={})
+    found = view.memo.get(("tolls", sentence.index))
+    if found is None:
+        found = read_casualties(sentence.text, lexicon=lexicon, demonyms=view.demonyms)
+        view.memo[("tolls", sentence.index)] = found
+    return found
 
 
 _PAST = re.compile(
@@ -398,14 +408,14 @@ _PAST = re.compile(
 def _has_toll(sentence: Sentence, lexicon: Lexicon, view: ArticleView) -> bool:
     if lexicon.background.search(sentence.text):
         return False
-    found = read_casualties(sentence.text, lexicon=lexicon, demonyms=view.demonyms)
+    found = _tolls(sentence, lexicon, view)
     return found.killed is not None or found.injured is not None
 
 
 def _has_injured(sentence: Sentence, lexicon: Lexicon, view: ArticleView) -> bool:
     if not lexicon.injury.search(sentence.text):
         return False
-    found = read_casualties(sentence.text, lexicon=lexicon, demonyms=view.demonyms)
+    found = _tolls(sentence, lexicon, view)
     return found.injured is not None
 
 
@@ -488,6 +498,13 @@ def _recalls(sentence: Sentence, lexicon: Lexicon, view: ArticleView) -> bool:
 
 def _event_places(view: ArticleView, sentence: Sentence) -> list[PlaceMention]:
     """The places a sentence puts an event at: not destinations, origins or datelines."""
+    key = ("places", sentence.index)
+    if key not in view.memo:
+        view.memo[key] = _read_event_places(view, sentence)
+    return view.memo[key]  # type: ignore[return-value]
+
+
+def _read_event_places(view: ArticleView, sentence: Sentence) -> list[PlaceMention]:
     origin = _ORIGIN.search(sentence.text)
     cut = sentence.start + origin.start() if origin else None
     actor_spans = {(a.start, a.end) for a in view.actors_in(sentence)}
@@ -536,6 +553,13 @@ def _elsewhere(view: ArticleView, cluster: _Cluster, sentence: Sentence, lexicon
 
 
 def _sentence_date(view: ArticleView, sentence: Sentence) -> DateSpan | None:
+    key = ("date", sentence.index)
+    if key not in view.memo:
+        view.memo[key] = _read_sentence_date(view, sentence)
+    return view.memo[key]  # type: ignore[return-value]
+
+
+def _read_sentence_date(view: ArticleView, sentence: Sentence) -> DateSpan | None:
     tied = [
         m.span
         for m in find_times(sentence.text, reference=view.reference, today=view.today)
