@@ -194,7 +194,7 @@ def extract_incidents(
     roundup = sum(1 for c in clusters if not c.background) > 1
     # A statistics piece (a month's attacks by province) names attacks only in sum: what
     # it tells of one needs a day or a place.
-    statistical = any(lexicon.statistics.search(s.text) for s in view.sentences)
+    statistical = any(view.memo.get(("statistics", s.index)) for s in view.sentences)
     incidents = []
     for cluster in clusters:
         incident = _incident(
@@ -387,6 +387,13 @@ def _has_victims(sentence: Sentence, lexicon: Lexicon, view: ArticleView | None)
     return found.killed is not None and (found.killed.best or 0) > 0
 
 
+def _statistics(view: ArticleView, sentence: Sentence, lexicon: Lexicon) -> bool:
+    """Whether a sentence gives aggregate figures; remembered for the article."""
+    found = bool(lexicon.statistics.search(sentence.text))
+    view.memo[("statistics", sentence.index)] = found
+    return found
+
+
 def _tolls(sentence: Sentence, lexicon: Lexicon, view: ArticleView | None) -> SentenceCasualties:
     """A sentence's tolls, read once per article (the clustering asks several times)."""
     if view is None:
@@ -428,6 +435,7 @@ def _clusters(view: ArticleView, lexicon: Lexicon) -> list[_Cluster]:
     for sentence in view.sentences:
         if any(start <= sentence.start < end for start, end in captions):
             continue  # a photo caption describes a picture, not the event's facts
+        statistics = _statistics(view, sentence, lexicon)
         if not _triggers(sentence, lexicon) and not _has_victims(sentence, lexicon, view):
             if (
                 current.sentences
@@ -446,7 +454,7 @@ def _clusters(view: ArticleView, lexicon: Lexicon) -> list[_Cluster]:
             and not _REPORT_VERB.search(sentence.text)
         ):
             pending = True
-        if lexicon.statistics.search(sentence.text):
+        if statistics:
             continue
         if lexicon.not_reports.search(sentence.text) and not _has_toll(sentence, lexicon, view):
             continue  # arrests, plans; but "put the toll at 27 dead and said ... arrested"
