@@ -224,3 +224,40 @@ def test_cli_statements_filters_by_source_target_and_type(runner, write, db_path
     assert row["target"]["name"] == "Afghanistan"
     table = invoke(runner, "statements", "--db", db_path)
     assert "1 statement(s)" not in table.output and "statement(s)" in table.output
+
+
+def test_cli_export_accounts_gives_each_articles_account_and_its_event(runner, write, db_path):
+    write("a.txt", "QUETTA: A bomb exploded near a bus stand in Quetta on Monday, killing three.")
+    folder = write(
+        "b.txt", "Three people were killed when a bomb went off at a Quetta bus stand on Monday."
+    ).parent
+    assert invoke(runner, "ingest", "--db", db_path, folder, "--no-progress").exit_code == 0
+    result = invoke(runner, "export", "--db", db_path, "--accounts")
+    assert result.exit_code == 0, result.output
+    accounts = [json.loads(line) for line in result.stdout.splitlines()]
+    assert sorted(a["sources"][0]["file"] for a in accounts) == ["a.txt", "b.txt"]
+    merged = [
+        json.loads(line) for line in invoke(runner, "export", "--db", db_path).stdout.splitlines()
+    ]
+    events = {r["id"] for r in merged if r["kind"] == "incident"}
+    assert all(a["kind"] == "incident" and a["event"] in events for a in accounts)
+    assert (
+        invoke(runner, "export", "--db", db_path, "--accounts", "--kind", "statement").exit_code
+        == 2
+    )
+
+
+def test_cli_eval_prints_per_account_and_merged_scores(runner, data_dir):
+    folder = data_dir / "extract"
+    result = invoke(
+        runner, "eval", "--gold", folder / "gold.jsonl", "--articles", folder / "articles"
+    )
+    assert result.exit_code == 0, result.output
+    assert "per account, before resolution" in result.output
+    assert "merged incidents" in result.output
+    as_json = invoke(
+        runner, "eval", "--gold", folder / "gold.jsonl", "--articles", folder / "articles", "--json"
+    )
+    report = json.loads(as_json.stdout)
+    assert {"incidents", "fields_all", "accounts"} <= set(report)
+    assert "fields_all" in report["accounts"]

@@ -15,7 +15,7 @@ from pydantic import BaseModel, Field
 from .batch import BudgetedWorker, Late
 from .errors import DocumentTimeout, UsageError
 from .ingest import Fetcher, IngestOptions, Reader, Source, discover
-from .records import Article, HandDecision, IngestFailure
+from .records import Article, HandDecision, Incident, IngestFailure
 from .resolve import ResolveOptions
 from .store import ExportRecord, Store
 
@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "IngestSummary",
+    "account_records",
     "articles_by_id",
     "export_context",
     "export_records",
@@ -377,6 +378,17 @@ def export_context(
         for article_id, url in urls.items()
     }
     return ExportContext(articles=articles, base_url=base_url)
+
+
+def account_records(store: Store) -> list[tuple[Incident, str | None]]:
+    """Every article's account of an incident as extraction read it, before resolution,
+    with the resolved incident (event id) it joined: what ``khabar export --accounts``
+    writes, so that extraction can be scored apart from merging."""
+    links = store.resolution_links()
+    return [
+        (mention, links[mention.id][0] if mention.id in links else None)
+        for mention, _ in store.incident_mentions()
+    ]
 
 
 def repointed_records(store: Store, kind: str) -> list[ExportRecord]:

@@ -49,6 +49,7 @@ EventType = Literal[
     "bombing",
     "armed_assault",
     "drone_strike",
+    "air_strike",
     "kidnapping",
     "hijacking",
     "assassination",

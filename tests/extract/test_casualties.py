@@ -31,7 +31,7 @@ def test_read_casualties_reads_a_total_with_a_breakdown():
     [
         ("Gunmen killed four policemen and wounded two others on Sunday.", 4, 2),
         ("At least 12 people were killed and 35 injured in the blast.", 12, 35),
-        ("The bombing left seven dead and more than 20 wounded.", 7, 21),
+        ("The bombing left seven dead and more than 20 wounded.", 7, 20),
         ("A Chinese citizen was killed on Tuesday in Takhar province.", 1, None),
         ("The death toll from the attack rose to 19, officials said.", 19, None),
         ("The explosion killed nine people, including the bomber.", 8, None),

@@ -21,6 +21,7 @@ from ..errors import KhabarError, UsageError
 from ..ingest import Source
 from ..pipeline import (
     IngestSummary,
+    account_records,
     export_records,
     ingest_into,
 )
@@ -361,18 +362,42 @@ def export(
         RecordKind | None,
         typer.Option(help="Only records of this kind (every kind in jsonl, else incidents)."),
     ] = None,
+    accounts: Annotated[
+        bool,
+        typer.Option(
+            "--accounts",
+            help="One incident record per article's account, before resolution, with "
+            "`event`: the resolved incident it joined (jsonl only).",
+        ),
+    ] = False,
 ) -> None:
-    """Export incidents, statements and arrests, each with its sources and evidence."""
+    """Export incidents, statements and arrests, each with its sources and evidence.
+
+    With --accounts: every article's own account of an incident as extraction read it
+    (the same format plus `event`), to score extraction apart from merging.
+    """
     from .. import export as formats
     from ..pipeline import export_context
 
     settings = _settings(db)
     wanted = formats.check_kind(fmt.value, kind and kind.value)
     with _store(settings) as store:
-        records = export_records(store, wanted)
-        context = export_context(store, records) if fmt is not ExportFormat.jsonl else None
-    buffer = io.BytesIO()
-    count = formats.write(records, fmt.value, buffer, context, kind=wanted)
+        if accounts:
+            if kind is not None and kind is not RecordKind.incident:
+                raise UsageError("--accounts exports incident accounts only")
+            if fmt is not ExportFormat.jsonl:
+                raise UsageError("--accounts is written as jsonl only (--format jsonl)")
+            lines = [
+                json.dumps(record.model_dump(mode="json") | {"event": event}, ensure_ascii=False)
+                for record, event in account_records(store)
+            ]
+            buffer = io.BytesIO("".join(line + "\n" for line in lines).encode("utf-8"))
+            count = len(lines)
+        else:
+            records = export_records(store, wanted)
+            context = export_context(store, records) if fmt is not ExportFormat.jsonl else None
+            buffer = io.BytesIO()
+            count = formats.write(records, fmt.value, buffer, context, kind=wanted)
     if output is None:
         if formats.FORMATS[fmt.value].binary and sys.stdout.isatty():
             raise UsageError(f"{fmt.value} is binary: give -o FILE or redirect the output")

@@ -13,6 +13,7 @@ from rich.table import Table
 
 from ..errors import UsageError
 from ..pipeline import (
+    account_records,
     export_records,
     extract_into,
     ingest_into,
@@ -201,6 +202,7 @@ def eval_command(
                 extractor=extractor,
             )
             records = export_records(store)
+            accounts = [account for account, _ in account_records(store)]
         finally:
             store.close()
     report = score(
@@ -210,15 +212,32 @@ def eval_command(
         actors=extractor.actors,
         per_article=per_article,
     )
+    # Extraction apart from merging: every account scored on its own, statements and
+    # arrests as exported.
+    by_account = score(
+        [*accounts, *(r for r in records if r.kind != "incident")],
+        expected,
+        gazetteer=extractor.gazetteer,
+        actors=extractor.actors,
+        per_article=True,
+    )
+    model_name = f"{extractor.info.name} {extractor.info.version}"
     if as_json:
-        data = report.as_dict() | {"model": f"{extractor.info.name} {extractor.info.version}"}
+        data = report.as_dict() | {"model": model_name, "accounts": by_account.as_dict()}
         out.print_json(data=data)
         return
-    _print_report(report, f"{extractor.info.name} {extractor.info.version}", misses=misses)
+    _print_report(by_account, model_name, misses=misses, title="per account, before resolution")
+    out.print()
+    _print_report(
+        report,
+        model_name,
+        misses=False,
+        title="merged incidents" + (", every article's account" if per_article else ""),
+    )
 
 
-def _print_report(report, model: str, *, misses: bool) -> None:  # type: ignore[no-untyped-def]
-    table = Table(title=f"khabar eval ({model})", box=None)
+def _print_report(report, model: str, *, misses: bool, title: str) -> None:  # type: ignore[no-untyped-def]
+    table = Table(title=f"khabar eval ({model}): {title}", box=None)
     for column in ("", "tp", "fp", "fn", "precision", "recall", "F1"):
         table.add_column(column, justify="right" if column else "left")
 
@@ -234,17 +253,19 @@ def _print_report(report, model: str, *, misses: bool) -> None:  # type: ignore[
         )
 
     row("incidents", report.incidents)
-    row("merges (pairwise)", report.merges)
+    if "merged" in title:
+        row("merges (pairwise)", report.merges)
     row("fields (all)", report.field_total)
     for name, prf in report.fields.items():
         row(f"  {name}", prf)
     row("statements", report.statements)
     row("arrests", report.arrests)
     out.print(table)
-    out.print(
-        f"{report.duplicates} matched incident(s) left unmerged with another of the same "
-        "event (fields are scored on the best; --per-article scores every account)"
-    )
+    if "merged" in title:
+        out.print(
+            f"{report.duplicates} matched incident(s) left unmerged with another of the same "
+            "event (fields are scored on the best; --per-article scores every account)"
+        )
     if misses:
         out.print()
         for heading, lines in (

@@ -17,6 +17,7 @@ from functools import lru_cache
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ..ingest._dates import date_in_url
 from ..records import Arrest, Article, Incident, Statement
 from .actors import Actor, load_actors
 from .arrests import extract_arrests
@@ -118,7 +119,12 @@ class Extractor:
             yield [*incidents, *statements, *arrests]
 
     def view(self, article: Article, doc) -> ArticleView:  # type: ignore[no-untyped-def]
-        reference = article.published or find_anchor(article.text, today=self.today)
+        # The publication date, else a date in the address, else one the text fixes.
+        reference = (
+            article.published
+            or date_in_url(article.url, today=self.today)
+            or find_anchor(article.text, today=self.today)
+        )
         skip = None
         countries: set[str] = set()
         if article.dateline:

@@ -36,6 +36,9 @@ class Actor:
     valid_from: dt.date | None = None
     valid_to: dt.date | None = None
     role: str | None = None
+    operates_in: tuple[str, ...] = ()
+    """countries where this branch of a global group acts for it (ISKP for the Islamic
+    State in Afghanistan and Pakistan)"""
 
     def valid_on(self, day: dt.date | None) -> bool:
         if day is None:
@@ -85,6 +88,16 @@ class ActorDictionary:
             actor = self.actors[actor.parent]
             chain.append(actor)
         return chain
+
+    def branch_in(self, actor: Actor, country: str | None) -> Actor:
+        """The regional branch that acts for a global group in a country: an "Islamic
+        State" claim of an attack in Afghanistan is ISKP's. The actor itself otherwise."""
+        if not country:
+            return actor
+        for other in self.actors.values():
+            if other.parent == actor.id and country in other.operates_in:
+                return other
+        return actor
 
     def is_armed_group(self, actor: Actor) -> bool:
         return actor.kind == "armed_group" or any(
@@ -137,6 +150,7 @@ def load_actors(path: Path | None = None) -> ActorDictionary:
             valid_from=_date(entry.get("valid_from")),
             valid_to=_date(entry.get("valid_to")),
             role=entry.get("role"),
+            operates_in=tuple(str(c) for c in entry.get("operates_in") or ()),
         )
         if actor.id in actors:
             raise ValueError(f"actors.yaml: duplicate id {actor.id!r}")

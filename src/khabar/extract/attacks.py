@@ -18,6 +18,7 @@ out. Each incident's fields are then read from its sentences:
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import re
 from dataclasses import dataclass, field
@@ -52,6 +53,9 @@ _SITE = re.compile(
     r"stadium|school|college|road|highway|chowk|square|sector|colony|town)\b",
     re.IGNORECASE,
 )
+_DISTRICT_WORD = re.compile(r"^\s+(district|agency|tehsil|division)\b", re.IGNORECASE)
+# A town this large is a city: its quarters are reported as the city (EVAL.md).
+_CITY_POPULATION = 500_000
 _NOT_EVENT_PLACE = re.compile(
     r"\b(from|to|towards|toward|into|through|via|across|bound for|way to|en route to|"
     r"headed for|heading to|travell?ing to|destined for|between|hospitals? in|"
@@ -70,7 +74,11 @@ _STATEMENT_VERB = re.compile(
     r"\b(said|says|say|condemn(ed|s)?|urg(ed|es)|ask(ed|s)|announc(ed|es)|told|stated|"
     r"added|demand(ed|s)|reject(ed|s)|den(ied|ies|y)|accus(ed|es)|blam(ed|es)|call(ed|s) on|"
     r"warn(ed|s)|reiterat(ed|es)|express(ed|es)|releas(ed|es)|issu(ed|es)|confirm(ed|s)|"
-    r"report(ed|s)|briefing|statement|visited|met)\b",
+    r"report(ed|s)|briefing|statement|visited|met|"
+    # a follow-up's news peg: the hearing, the arrests, the funeral are not the attack
+    r"indict(ed|s)|acquitt(ed|s)|convict(ed|s)|sentenc(ed|es)|charg(ed|es)|adjourn(ed|s)|"
+    r"heard|arrest(ed|s)|detain(ed|s)|buried|laid to rest|mourn(ed|s)|protest(ed|s)|"
+    r"rallied|held (a |the )?(funeral|hearing|prayers?))\b",
     re.IGNORECASE,
 )
 _REPORT_VERB = re.compile(
@@ -91,11 +99,62 @@ _NOT_SUICIDE = re.compile(
     r"IED|improvised explosive|mortar|rocket|grenade|landmine|land mine|mine)\b",
     re.IGNORECASE,
 )
-_SEPARATE = re.compile(r"\b(in a separate|in another|separately|in an unrelated)\b", re.IGNORECASE)
+_SEPARATE = re.compile(
+    r"\b(in a separate|in another|separately|in an unrelated|in yet another|in a similar|"
+    r"meanwhile|elsewhere|earlier in the day|earlier on|on the previous day|the previous day|"
+    r"the day before|a day earlier|on the same day|later in the day|^earlier,|^\W*earlier,)",
+    re.IGNORECASE,
+)
+# "Meanwhile, the spokesman said one more was killed in the blast": the same attack.
+_REFERS_BACK = re.compile(
+    r"\b(the|this|that|same|today's|yesterday's)\s+(\w+\s+)?(attack|blast|bombing|explosion|"
+    r"incident|assault|strike|ambush|raid|tragedy)\b(?![^.]{0,20}\b(on|in) the same day)",
+    re.IGNORECASE,
+)
+_CAPTION = re.compile(
+    r"\((?:left|right|top|bottom|centre|center|inset|above|below)\)|"
+    r"\b(?:file photo|photo credit|photo courtesy|photo:|picture:|image:)|"
+    r"[—–-]\s*(?:AFP|Reuters|AP|EPA|Getty|Dawn|File)\s*(?:photo|/|$)|"
+    r"\b(?:photo|picture)\s*[—–]\s*",
+    re.IGNORECASE,
+)
+
+
+def _caption_lines(text: str) -> list[tuple[int, int]]:
+    """The spans of the lines that are photo captions ("... (right) Police collect
+    evidence. — AFP photo")."""
+    return [
+        (line.start(), line.end())
+        for line in re.finditer(r"[^\n]+", text)
+        if _CAPTION.search(line.group(0))
+    ]
+
+
+_DISASTER = re.compile(
+    r"\b(earthquakes?|quakes?|floods?|flooding|landslides?|avalanches?|cyclones?|storms?|"
+    r"(road|traffic|car|bus|plane|air) (accident|crash)|collision|stampede)\b",
+    re.IGNORECASE,
+)
+# An attack recalled as what the reported one came after ("The strikes came two days
+# after a suicide bombing ..."): another incident, told in this sentence and the next.
+_CAME_AFTER = re.compile(
+    r"\b(came|comes|come|occurred|happened|took place)\s+(?:(?:just|only|barely|a|one|two|"
+    r"three|four|five|several|few|\w+)\s+){0,2}(?:days?|weeks?|hours?|months?)?\s*after\b|"
+    r"\b(follows|followed|in the wake of)\b",
+    re.IGNORECASE,
+)
+# A figure for several attacks together ("17 soldiers were killed in the attacks") is no
+# single attack's toll.
+_COMBINED = re.compile(
+    r"\b(series of (\w+ )?(attacks|incidents|blasts)|separate (\w+ )?(attacks|incidents)|"
+    r"several (\w+ )?attacks|(both|these|the two|the three) (\w+ )?(attacks|incidents)\b)",
+    re.IGNORECASE,
+)
+_IN_ALL = re.compile(r"\b(in (all|total)|combined|altogether|the attacks)\b", re.IGNORECASE)
 _WEEKDAYS = "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
 _TARGET = re.compile(
     r"\b(?:(?:attack|assault|bombing|strike|raid|ambush)s? (?:on|against)|"
-    r"target(?:ed|ing)?|rammed\b.{0,60}?\binto|(?:opened fire|fired) (?:on|at|upon)|"
+    r"target(?:ed|ing|s)?(?!\s+of\b)|rammed\b.{0,60}?\binto|(?:opened fire|fired) (?:on|at|upon)|"
     r"(?:blew (?:himself|herself) up|exploded|detonated(?: \w+){0,3}?)\s+(?:at|near|outside|"
     r"inside|in front of)|struck|stormed|ambushed|attacked|raided|bombed|hijacked|abducted|"
     r"kidnapped|shot dead|gunned down|assassinated|hit)\s+"
@@ -103,6 +162,14 @@ _TARGET = re.compile(
     r"(?P<target>[^,.;:()“”\"]{3,90}?)"
     r"(?=\s+(?:near|in|at|as|when|while|after|before|during|killing|wounding|leaving|"
     r"that|which|who|whose|and \w+ed|late|early|on (?:" + _WEEKDAYS + r"))\b|[,.;:()“”\"]|$)",
+    re.IGNORECASE,
+)
+
+
+_TARGET_PASSIVE = re.compile(
+    r"(?:^|,\s+|\bwhen\s+|\bafter\s+|\bas\s+)(?P<target>(?:a|an|the|two|three|four|their|his|"
+    r"its)\s+[^,.;:()“”\"]{2,70}?)\s+(?:(?:was|were|had been|has been)\s+(?:targeted|"
+    r"attacked|ambushed|hit|struck|stormed|bombed|raided)|came under (?:attack|fire))\b",
     re.IGNORECASE,
 )
 
@@ -123,15 +190,160 @@ def extract_incidents(
     """The incidents an article reports or mentions, each with its evidence."""
     clusters = _clusters(view, lexicon)
     view.background_sentences = [s for c in clusters if c.background for s in c.sentences]
+    scopes = _scopes(view, clusters)
+    roundup = sum(1 for c in clusters if not c.background) > 1
+    # A statistics piece (a month's attacks by province) names attacks only in sum: what
+    # it tells of one needs a day or a place.
+    statistical = any(view.memo.get(("statistics", s.index)) for s in view.sentences)
     incidents = []
     for cluster in clusters:
-        incident = _incident(view, cluster, lexicon=lexicon, gazetteer=gazetteer, actors=actors)
-        if incident is not None:
+        incident = _incident(
+            view,
+            cluster,
+            lexicon=lexicon,
+            gazetteer=gazetteer,
+            actors=actors,
+            scope=scopes.get(id(cluster)),
+            roundup=roundup,
+        )
+        if incident is not None and not (statistical and _vague(incident)):
+            if incidents and incident.date is None and not cluster.background:
+                incident = _dated_by_lead(incidents[0], incident, cluster)
             incidents.append(incident)
+        if not cluster.background:
+            incidents += _recalled_in_passing(view, cluster, gazetteer)
     return incidents
 
 
+# "echoed the horrors of the 2014 Army Public School Peshawar tragedy": an older attack
+# named inside a sentence about the reported one.
+_RECALLED = re.compile(
+    r"\b(?:the|a|an)\s+(?P<year>(?:19|20)\d\d)\s+(?P<name>(?:[A-Z][\w'’.-]*\s+){1,6}?)"
+    r"(?P<noun>attack|massacre|tragedy|bombing|siege|blast|assault|carnage)\b"
+)
+
+
+def _recalled_in_passing(
+    view: ArticleView, cluster: _Cluster, gazetteer: Gazetteer
+) -> list[Incident]:
+    """Mentions of older attacks named in passing within the story's sentences, where
+    the name places them ("the 2014 Army Public School Peshawar attack")."""
+    found = []
+    for sentence in cluster.sentences:
+        for match in _RECALLED.finditer(sentence.text):
+            year = int(match["year"])
+            if view.reference is None or year >= view.reference.year:
+                continue
+            start, end = sentence.start + match.start(), sentence.start + match.end()
+            places = [m.place for m in view.places if start <= m.start < end]
+            if not places:
+                continue
+            place = max(places, key=lambda p: _KIND_RANK[p.kind])
+            if _SITE.search(place.name) and place.admin2:
+                # "Army Public School Peshawar": the site's town
+                towns = [p for p in gazetteer.lookup(place.admin2) if p.kind == "place"]
+                place = next((t for t in towns if t.admin2 == place.admin2), place)
+            quote = Evidence(
+                field="event_type",
+                article_id=view.article.id,
+                start=sentence.start,
+                end=sentence.end,
+                quote=sentence.text,
+            )
+            seed = f"{view.article.id}:{start}"
+            noun = match["noun"].lower()
+            found.append(
+                Incident(
+                    id="inc-" + hashlib.sha256(seed.encode()).hexdigest()[:16],
+                    event_type="bombing" if noun in ("bombing", "blast") else "armed_assault",
+                    date=DateSpan(
+                        value=str(year),
+                        precision="year",
+                        earliest=dt.date(year, 1, 1),
+                        latest=dt.date(year, 12, 31),
+                    ),
+                    location=place.location(),
+                    target=match["name"].strip(),
+                    sources=(
+                        SourceRef(
+                            article_id=view.article.id,
+                            file=view.article.file,
+                            url=view.article.url,
+                            role="mention",
+                        ),
+                    ),
+                    evidence=(
+                        quote,
+                        quote.model_copy(update={"field": "date"}),
+                        quote.model_copy(update={"field": "location"}),
+                    ),
+                )
+            )
+    return found
+
+
+_SAME_DAY = re.compile(
+    r"\b(on the same day|the same day|earlier in the day|later in the day|earlier on|"
+    r"(?<!previous )day\b.{0,10}\bearlier in)",
+    re.IGNORECASE,
+)
+_DAY_BEFORE = re.compile(
+    r"\b(on the previous day|the previous day|the day before|a day earlier|a day before)\b",
+    re.IGNORECASE,
+)
+
+
+def _dated_by_lead(lead: Incident, incident: Incident, cluster: _Cluster) -> Incident:
+    """A round-up's next attack told "earlier in the day" or "the previous day" is dated
+    by the lead attack's day."""
+    if lead.date is None or lead.date.precision != "day" or lead.date.earliest is None:
+        return incident
+    text = cluster.sentences[0].text
+    if _SAME_DAY.search(text):
+        shift = 0
+    elif _DAY_BEFORE.search(text):
+        shift = 1
+    else:
+        return incident
+    day = lead.date.earliest - dt.timedelta(days=shift)
+    date = DateSpan(value=day.isoformat(), precision="day", earliest=day, latest=day)
+    evidence = (*incident.evidence, *(e for e in lead.evidence if e.field == "date"))
+    return incident.model_copy(update={"date": date, "evidence": evidence})
+
+
+def _vague(incident: Incident) -> bool:
+    """Neither a day nor a place below a province: not one identifiable attack."""
+    loose_date = incident.date is None or incident.date.precision != "day"
+    loose_place = incident.location is None or incident.location.precision in (
+        "admin1",
+        "country",
+        "unknown",
+    )
+    return loose_date and loose_place
+
+
 # -- which sentences belong to which incident ------------------------------------------
+
+
+def _scopes(view: ArticleView, clusters: list[_Cluster]) -> dict[int, list[Sentence]]:
+    """With several attacks reported (a round-up), the sentences each one reads its
+    claim and accusations from: its own, and those that follow them up to the next
+    attack's. One attack reported: no limit (None)."""
+    told = [c for c in clusters if not c.background]
+    if len(told) < 2:
+        return {}
+    owner: dict[int, _Cluster] = {}
+    for cluster in told:
+        for sentence in cluster.sentences:
+            owner[sentence.index] = cluster
+    scopes: dict[int, list[Sentence]] = {id(c): [] for c in told}
+    current = told[0]
+    background = set(map(id, view.background_sentences))
+    for sentence in view.sentences:
+        current = owner.get(sentence.index, current)
+        if id(sentence) not in background:
+            scopes[id(current)].append(sentence)
+    return scopes
 
 
 def _triggers(sentence: Sentence, lexicon: Lexicon) -> list[tuple[int, str, re.Match[str]]]:
@@ -147,19 +359,50 @@ def _triggers_in(text: str, lexicon: Lexicon) -> list[tuple[int, str, re.Match[s
     found = []
     for rank, (kind, pattern) in enumerate(lexicon.event_types):
         for match in pattern.finditer(text):
-            if match.group(0).lower() in lexicon.generic_plurals:
+            if match.group(0).lower() in lexicon.generic_plurals and not _one_event(text, match):
                 continue
             found.append((rank, kind, match))
     return found
 
 
-def _has_victims(sentence: Sentence, lexicon: Lexicon, view: ArticleView) -> bool:
+_HAPPENED = re.compile(
+    r"^\s+(?:had\s+|have\s+)?(?:taken place|took place|erupted|broke out|occurred|"
+    r"were reported|killed|left)\b",
+    re.IGNORECASE,
+)
+
+
+def _one_event(text: str, match: re.Match[str]) -> bool:
+    """Whether a plural names one event ("clashes had taken place on Monday", "clashes
+    erupted"), not attacks in general ("a surge in attacks")."""
+    return bool(_HAPPENED.match(text[match.end() :]))
+
+
+def _has_victims(sentence: Sentence, lexicon: Lexicon, view: ArticleView | None) -> bool:
     """A toll of victims makes an event sentence even without an attack word
     ("three civilians were killed when border forces ...")."""
     if not lexicon.death.search(sentence.text) or not _PAST.search(sentence.text):
         return False  # "one dead engineer is worth more headlines than ten dead policemen"
-    found = read_casualties(sentence.text, lexicon=lexicon, demonyms=view.demonyms)
-    return found.killed is not None
+    found = _tolls(sentence, lexicon, view)
+    return found.killed is not None and (found.killed.best or 0) > 0
+
+
+def _statistics(view: ArticleView, sentence: Sentence, lexicon: Lexicon) -> bool:
+    """Whether a sentence gives aggregate figures; remembered for the article."""
+    found = bool(lexicon.statistics.search(sentence.text))
+    view.memo[("statistics", sentence.index)] = found
+    return found
+
+
+def _tolls(sentence: Sentence, lexicon: Lexicon, view: ArticleView | None) -> SentenceCasualties:
+    """A sentence's tolls, read once per article (the clustering asks several times)."""
+    if view is None:
+        return read_casualties(sentence.text, lexicon=lexicon, demonyms={})
+    found = view.memo.get(("tolls", sentence.index))
+    if found is None:
+        found = read_casualties(sentence.text, lexicon=lexicon, demonyms=view.demonyms)
+        view.memo[("tolls", sentence.index)] = found
+    return found
 
 
 _PAST = re.compile(
@@ -172,14 +415,14 @@ _PAST = re.compile(
 def _has_toll(sentence: Sentence, lexicon: Lexicon, view: ArticleView) -> bool:
     if lexicon.background.search(sentence.text):
         return False
-    found = read_casualties(sentence.text, lexicon=lexicon, demonyms=view.demonyms)
+    found = _tolls(sentence, lexicon, view)
     return found.killed is not None or found.injured is not None
 
 
 def _has_injured(sentence: Sentence, lexicon: Lexicon, view: ArticleView) -> bool:
     if not lexicon.injury.search(sentence.text):
         return False
-    found = read_casualties(sentence.text, lexicon=lexicon, demonyms=view.demonyms)
+    found = _tolls(sentence, lexicon, view)
     return found.injured is not None
 
 
@@ -187,16 +430,31 @@ def _clusters(view: ArticleView, lexicon: Lexicon) -> list[_Cluster]:
     main = _Cluster()
     extra: list[_Cluster] = []
     current = main
+    pending = False  # "Earlier, militants made several attacks." opens the next one
+    captions = _caption_lines(view.article.text)
     for sentence in view.sentences:
+        if any(start <= sentence.start < end for start, end in captions):
+            continue  # a photo caption describes a picture, not the event's facts
+        statistics = _statistics(view, sentence, lexicon)
         if not _triggers(sentence, lexicon) and not _has_victims(sentence, lexicon, view):
-            if current.sentences and (
+            if (
+                current.sentences
+                and not _SEPARATE.search(sentence.text)
+                and not lexicon.background.search(sentence.text)
+            ) and (
                 lexicon.references.search(sentence.text)
                 or lexicon.unharmed.search(sentence.text)
                 or _has_injured(sentence, lexicon, view)
             ):
                 current.sentences.append(sentence)  # "the incident occurred on ..."
             continue
-        if lexicon.statistics.search(sentence.text):
+        if (
+            main.sentences
+            and _SEPARATE.search(sentence.text)
+            and not _REPORT_VERB.search(sentence.text)
+        ):
+            pending = True
+        if statistics:
             continue
         if lexicon.not_reports.search(sentence.text) and not _has_toll(sentence, lexicon, view):
             continue  # arrests, plans; but "put the toll at 27 dead and said ... arrested"
@@ -205,24 +463,130 @@ def _clusters(view: ArticleView, lexicon: Lexicon) -> list[_Cluster]:
         ):
             extra.append(_Cluster([sentence], background=True))
             continue
-        if (
-            _SEPARATE.search(sentence.text)
-            and main.sentences
-            and _REPORT_VERB.search(sentence.text)
+        if main.sentences and _COMBINED.search(sentence.text):
+            continue  # "a series of attacks that left 17 dead": no one attack's sentence
+        if _DISASTER.search(sentence.text) and all(
+            rank == len(lexicon.event_types) - 1 for rank, _, _ in _triggers(sentence, lexicon)
         ):
+            continue  # an earthquake's or a crash's toll ("..., killing 1,000 people")
+        if main.sentences and (
+            (pending and _REPORT_VERB.search(sentence.text))
+            or (
+                _SEPARATE.search(sentence.text)
+                and _REPORT_VERB.search(sentence.text)
+                and not _REFERS_BACK.search(sentence.text)
+            )
+            or _recalls(sentence, lexicon, view)
+            or _elsewhere(view, current, sentence, lexicon)
+        ):
+            pending = False
             current = _Cluster()
             extra.append(current)
         current.sentences.append(sentence)
     return [c for c in (main, *extra) if c.sentences]
 
 
+_ANOTHER_ATTACK = re.compile(
+    r"\b(?:a|an)\s+(?:[\w-]+\s+){0,3}?(?:attack|bombing|blast|assault|ambush|raid|explosion|"
+    r"strike|shooting)\b",
+    re.IGNORECASE,
+)
+
+
+def _recalls(sentence: Sentence, lexicon: Lexicon, view: ArticleView) -> bool:
+    """Whether a sentence tells the attack the story's one came after ("The strikes came
+    two days after a suicide bombing targeted an army post"): another incident."""
+    after = _CAME_AFTER.search(sentence.text)
+    if not after:
+        return False
+    return _has_toll(sentence, lexicon, view) or bool(
+        _ANOTHER_ATTACK.search(sentence.text, after.end())
+    )
+
+
+def _event_places(view: ArticleView, sentence: Sentence) -> list[PlaceMention]:
+    """The places a sentence puts an event at: not destinations, origins or datelines."""
+    key = ("places", sentence.index)
+    if key not in view.memo:
+        view.memo[key] = _read_event_places(view, sentence)
+    return view.memo[key]  # type: ignore[return-value]
+
+
+def _read_event_places(view: ArticleView, sentence: Sentence) -> list[PlaceMention]:
+    origin = _ORIGIN.search(sentence.text)
+    cut = sentence.start + origin.start() if origin else None
+    actor_spans = {(a.start, a.end) for a in view.actors_in(sentence)}
+    found = []
+    for mention in view.places_in(sentence):
+        before = view.article.text[max(sentence.start, mention.start - 30) : mention.start]
+        if _NOT_EVENT_PLACE.search(before) or (cut is not None and mention.start > cut):
+            continue
+        if (mention.start, mention.end) in actor_spans and not _LOCATIVE.search(before):
+            continue  # "Beijing urged Islamabad": capitals acting
+        found.append(mention)
+    return found
+
+
+def _elsewhere(view: ArticleView, cluster: _Cluster, sentence: Sentence, lexicon: Lexicon) -> bool:
+    """Whether a sentence tells its own toll in another country, or another province,
+    than the attack being told, which has a toll of its own: a round-up's next attack."""
+    if not cluster.sentences or not _has_toll(sentence, lexicon, view):
+        return False
+    if not any(_has_toll(s, lexicon, view) for s in cluster.sentences):
+        return False
+    # Sites ("Kabul Bank", "Karachi airport") name a town that may not be the event's.
+    here = [m.place for m in _event_places(view, sentence) if not m.site]
+    there = [
+        m.place
+        for s in cluster.sentences
+        if _REPORT_VERB.search(s.text)
+        for m in _event_places(view, s)
+        if not m.site
+    ]
+    if not here or not there:
+        return False
+    if {p.country for p in here}.isdisjoint({p.country for p in there}):
+        return True
+    here_admin1 = {p.admin1 or p.name for p in here if p.kind != "country"}
+    there_admin1 = {p.admin1 or p.name for p in there if p.kind != "country"}
+    if here_admin1 and there_admin1 and here_admin1.isdisjoint(there_admin1):
+        return True
+    # Two districts of one province, each with its toll ("• Five security men killed in
+    # Kech blast" under a Quetta story).
+    if len(here_admin1) != 1 or here_admin1 != there_admin1:
+        return False
+    here_admin2 = {p.admin2 for p in here if p.kind in ("admin2", "place") and p.admin2}
+    there_admin2 = {p.admin2 for p in there if p.kind in ("admin2", "place") and p.admin2}
+    return bool(here_admin2 and there_admin2) and here_admin2.isdisjoint(there_admin2)
+
+
 def _sentence_date(view: ArticleView, sentence: Sentence) -> DateSpan | None:
+    key = ("date", sentence.index)
+    if key not in view.memo:
+        view.memo[key] = _read_sentence_date(view, sentence)
+    return view.memo[key]  # type: ignore[return-value]
+
+
+def _read_sentence_date(view: ArticleView, sentence: Sentence) -> DateSpan | None:
     tied = [
         m.span
         for m in find_times(sentence.text, reference=view.reference, today=view.today)
-        if _tied_to_event(sentence.text, m)
+        if _tied_to_event(sentence.text, m) and not _in_dateline(view, sentence, m)
     ]
     return _most_precise(tied)
+
+
+_DATELINE_END = re.compile(r"^\s*(?:\(\w[\w .]*\)\s*)?[:–—]|^\s+-\s")
+
+
+def _in_dateline(view: ArticleView, sentence: Sentence, mention: TimeMention) -> bool:
+    """Whether a date stands in the story's dateline ("Termez, July 7 :"): when the story
+    was filed, not when its event happened."""
+    return (
+        sentence.start + mention.start < 400
+        and mention.start < 60
+        and bool(_DATELINE_END.match(sentence.text[mention.end :]))
+    )
 
 
 def _most_precise(spans: list[DateSpan]) -> DateSpan | None:
@@ -241,6 +605,8 @@ def _another_time(view: ArticleView, main: _Cluster, sentence: Sentence) -> bool
         there = _sentence_date(view, earlier)
         if there is None or there.earliest is None or there.latest is None:
             continue
+        if there.precision == "year" and view.reference and there.latest < view.reference:
+            continue  # "echoed the 2014 school massacre": a recalled year, not the story's
         gap = max(there.earliest - here.latest, here.earliest - there.latest)
         return gap.days > 7
     return False
@@ -252,6 +618,16 @@ def _is_background(
     match = lexicon.background.search(sentence.text)
     if not match:
         return False
+    if _RECALLED.search(match.group(0)) or _RECALLED.search(sentence.text, match.start()):
+        # "an assault that recalled the 2014 ... massacre": the older attack is named in
+        # passing (``_recalled_in_passing``); the sentence tells the reported one when it
+        # names an attack outside that phrase.
+        named = _RECALLED.search(sentence.text, match.start())
+        if named and any(
+            not (named.start() <= m.start() < named.end())
+            for _, _, m in _triggers(sentence, lexicon)
+        ):
+            return False
     year = re.search(r"(19|20)\d\d", match.group(0))
     if not year:
         return True
@@ -270,6 +646,8 @@ def _incident(
     lexicon: Lexicon,
     gazetteer: Gazetteer,
     actors: ActorDictionary,
+    scope: list[Sentence] | None = None,
+    roundup: bool = False,
 ) -> Incident | None:
     evidence: list[Evidence] = []
     article_id = view.article.id
@@ -290,11 +668,17 @@ def _incident(
         return None
     cite("event_type", type_sentence)
 
+    countries = _countries(view)
     casualties = [
         (
             s,
             read_casualties(
-                _adoptable(s.text, lexicon), lexicon=lexicon, demonyms=gazetteer.demonyms
+                ""
+                if _relayed(view, s, actors) or _combined(s, roundup=roundup)
+                else _adoptable(s.text, lexicon),
+                lexicon=lexicon,
+                demonyms=gazetteer.demonyms,
+                countries=countries,
             ),
         )
         for s in cluster.sentences
@@ -342,7 +726,18 @@ def _incident(
 
     suicide: bool | None = None
     suicidal = [s for s in cluster.sentences if lexicon.suicide.search(s.text)]
-    if suicidal:
+    if not suicidal and not cluster.background and event_type == "bombing":
+        # "The bomber was a teenager, police said": the story's own sentences beyond
+        # those that tell the attack (within its stretch of a round-up).
+        story = scope if scope is not None else view.sentences
+        suicidal = [
+            s
+            for s in story
+            if s not in view.background_sentences and lexicon.suicide.search(s.text)
+        ]
+    if event_type in ("air_strike", "drone_strike", "clash"):
+        suicide = False  # states' and armies' fire (a "suicide drone" is still a drone)
+    elif suicidal:
         suicide = True
         cite("suicide", suicidal[0])
     elif role == "report" and (
@@ -367,8 +762,11 @@ def _incident(
         lexicon=lexicon,
         actors=actors,
         cite=cite,
+        scope=scope,
+        country=location.country if location else None,
+        state_act=event_type in ("air_strike", "drone_strike", "clash", "other_attack"),
     )
-    target, target_sentence = _target(cluster)
+    target, target_sentence = _target(cluster, gazetteer)
     if target_sentence is not None:
         cite("target", target_sentence)
 
@@ -399,14 +797,42 @@ def _incident(
     )
 
 
+_MEANS = {"bombing", "air_strike", "drone_strike", "other_attack"}
+
+
 def _event_type(cluster: _Cluster, lexicon: Lexicon) -> tuple[str | None, Sentence]:
+    """The main act as the lead tells it: the first sentence that names a specific act
+    decides ("hijacked a train" is not outvoted by a later "hostages", a list of seized
+    weapons decides nothing); only the vague words ("attack", "assault") defer to a
+    later sentence's specific one."""
+    vague = len(lexicon.event_types) - 1  # the last entry: "attack", "assault", "killing"
     best: tuple[int, str, Sentence] | None = None
     for sentence in cluster.sentences:
-        for rank, kind, _ in _triggers(sentence, lexicon):
-            if best is None or rank < best[0]:
-                best = (rank, kind, sentence)
+        found = _triggers(sentence, lexicon)
+        if not found:
+            continue
+        if best is not None:
+            # After a vague lead, only a later sentence's means refines the act ("the
+            # explosion"); hostages taken or a shootout during the attack do not.
+            found = [t for t in found if t[1] in _MEANS]
+            if not found:
+                continue
+        rank, kind, _ = min(found, key=lambda t: t[0])
+        if best is None or rank < best[0]:
+            best = (rank, kind, sentence)
+        if best[0] < vague:
+            break
     if best is None:
-        return None, cluster.sentences[0]
+        # A toll told with a plural only ("were killed following clashes with ..."):
+        # the plural names this event.
+        for sentence in cluster.sentences:
+            for rank, (kind, pattern) in enumerate(lexicon.event_types):
+                if pattern.search(sentence.text) and (best is None or rank < best[0]):
+                    best = (rank, kind, sentence)
+    if best is None:
+        # "Four policemen were killed on July 23": a killing, its means untold.
+        told = [s for s in cluster.sentences if _has_victims(s, lexicon, None)]
+        return ("other_attack", told[0]) if told else (None, cluster.sentences[0])
     return best[1], best[2]
 
 
@@ -426,6 +852,39 @@ def _adoptable(text: str, lexicon: Lexicon) -> str:
         return text[: relayed.start()] if relayed else text
     relayed = _RELAYED.search(text, claim.start())
     return text[: relayed.start()] if relayed else text
+
+
+_GROUP_SPEAKS = re.compile(
+    r"[^.]{0,40}?\b(said|says|told|claimed|claims|spokes(man|person)|statement)\b",
+    re.IGNORECASE,
+)
+
+
+def _combined(sentence: Sentence, *, roundup: bool) -> bool:
+    """Whether a sentence's toll is for several attacks together ("a series of incidents
+    that left 17 soldiers dead"; in a round-up, "in all, 38 died in the attacks")."""
+    return bool(_COMBINED.search(sentence.text) or (roundup and _IN_ALL.search(sentence.text)))
+
+
+def _relayed(view: ArticleView, sentence: Sentence, actors: ActorDictionary) -> bool:
+    """Whether an armed group speaks the sentence's figures ("“We killed six soldiers,”
+    the TTP spokesman said"): a party's own count is relayed, not adopted."""
+    if not re.search(r"[“”\"]", sentence.text):
+        return False
+    # The speaker may stand in the next piece when a quote ends the sentence:
+    # '"We killed twenty soldiers," | a TTP spokesman said.'
+    nearby = [a for a in view.actors if sentence.start <= a.start < sentence.end + 60]
+    for mention in nearby:
+        if actors.is_armed_group(mention.actor) and _GROUP_SPEAKS.match(
+            view.article.text, mention.end
+        ):
+            return True
+    return False
+
+
+def _countries(view: ArticleView) -> dict[str, str]:
+    """Casefolded country name -> ISO code, for institutions named with their country."""
+    return {name.casefold(): code for code, name in view.country_names.items()}
 
 
 def _combine(counts: list[Count]) -> Count | None:
@@ -460,6 +919,14 @@ def _date(
         span = _sentence_date(view, sentence)
         if span is None or (view.reference and span.earliest and span.earliest > view.reference):
             continue
+        if (
+            view.reference
+            and span.latest
+            and span.precision == "year"
+            and span.latest.year < view.reference.year
+            and not cluster.background
+        ):
+            continue  # "as in 2014": a year past is another attack's, not this one's
         return span, sentence
     return None, None
 
@@ -540,6 +1007,34 @@ def _location(
         ),
     )
     best = best_mention.place
+    spread = _several_provinces(best_sentence, gazetteer)
+    if spread is not None and best.country == spread:
+        # "in Khost and Paktika provinces": one event over two provinces has no one place
+        country = gazetteer.country(spread)
+        return (country.location() if country else None), best_sentence
+    said_district = _DISTRICT_WORD.match(view.article.text[best_mention.end :])
+    if best.kind == "admin2" and not said_district:
+        # "in Noshki": the district's town of that name is the event's place (news
+        # names the town); "Gwadar district" stays the district.
+        towns = [
+            p
+            for p in gazetteer.lookup(best.name)
+            if p.kind == "place" and p.admin2 == best.admin2 and p.country == best.country
+        ]
+        if towns:
+            return towns[0].location(), best_sentence
+    if best.kind == "place" and best.admin2 and best.name != best.admin2:
+        # A quarter of a city ("Kocha Risaldar", "Sariab"): the city is the place.
+        cities = [
+            p
+            for p in gazetteer.lookup(best.admin2)
+            if p.kind == "place"
+            and p.admin2 == best.admin2
+            and p.country == best.country
+            and (p.population or 0) >= _CITY_POPULATION
+        ]
+        if cities:
+            return cities[0].location(), best_sentence
     if best.kind == "place" and (best_mention.site or _SITE.search(best.name)):
         # A site ("Karachi airport", "Bannu Cantonment", "Sariab Road"): its town is the
         # event's place when the text or the gazetteer gives one; the site is in evidence.
@@ -565,14 +1060,58 @@ def _location(
     return best.location(), best_sentence
 
 
-def _target(cluster: _Cluster) -> tuple[str | None, Sentence | None]:
+_TWO_PROVINCES = re.compile(
+    r"\b([A-Z][\w-]+(?: [A-Z][\w-]+)?) and ([A-Z][\w-]+(?: [A-Z][\w-]+)?) provinces\b|"
+    r"\bprovinces of ([A-Z][\w-]+(?: [A-Z][\w-]+)?) and ([A-Z][\w-]+(?: [A-Z][\w-]+)?)"
+)
+
+
+def _several_provinces(sentence: Sentence, gazetteer: Gazetteer) -> str | None:
+    """The country whose two provinces a sentence names as the event's ("strikes in Khost
+    and Paktika provinces"), or None."""
+    match = _TWO_PROVINCES.search(sentence.text)
+    if not match:
+        return None
+    names = [name for name in match.groups() if name]
+    found = [{p.country for p in gazetteer.lookup(name) if p.kind == "admin1"} for name in names]
+    shared = found[0] & found[1]
+    return next(iter(shared)) if len(shared) == 1 else None
+
+
+def _target(
+    cluster: _Cluster, gazetteer: Gazetteer | None = None
+) -> tuple[str | None, Sentence | None]:
     # Sentences that tell the attack first ("rammed ... into their convoy"), then those
-    # that refer to it ("talks regarding the attack on Chinese nationals").
+    # that refer to it ("talks regarding the attack on Chinese nationals"); the active
+    # wording, then the passive ("a school bus was targeted", "came under attack").
     ordered = sorted(cluster.sentences, key=lambda s: not _REPORT_VERB.search(s.text))
-    for sentence in ordered:
-        match = _TARGET.search(sentence.text)
-        if match:
-            target = match["target"].strip(" \"'“”‘’")
-            if len(target.split()) >= 1 and not re.match(r"^(by|with|at|in)\b", target):
-                return target, sentence
+    for pattern in (_TARGET, _TARGET_PASSIVE):
+        for sentence in ordered:
+            for match in pattern.finditer(sentence.text):
+                target = _clean_target(match["target"], gazetteer)
+                if target:
+                    return target, sentence
     return None, None
+
+
+_TARGET_TAIL = re.compile(
+    r"\s+(?:this|last|next|earlier this|late last)\s+(?:year|month|week)\b.*$|"
+    r"\s+(?:is|was|were|are|has|had)\b.*$",
+    re.IGNORECASE,
+)
+
+
+def _clean_target(text: str, gazetteer: Gazetteer | None) -> str | None:
+    """A target as a noun phrase: no trailing time or clause ("security forces this
+    year"), not a bare place ("Afghanistan") or an abstraction ("democracy")."""
+    target = _TARGET_TAIL.sub("", text.strip(" \"'“”‘’")).strip()
+    if not target or re.match(r"^(by|with|at|in|of|on|to)\b", target, re.IGNORECASE):
+        return None
+    bare = re.sub(r"^(?:the|a|an)\s+", "", target, flags=re.IGNORECASE)
+    if gazetteer is not None and any(
+        not _SITE.search(p.name) and not _SITE.search(bare) for p in gazetteer.lookup(bare)
+    ):
+        return None  # a town or a province is where, not whom; a site can be the target
+    if " " not in target and target.islower():
+        return None  # "an attack on democracy"
+    return target

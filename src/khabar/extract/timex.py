@@ -38,6 +38,18 @@ _MONTH3 = _MONTH.replace("?P<month>", "?P<month3>")
 _YEAR = r"(?P<year>(?:19|20)\d{2})"
 
 _PATTERNS = [
+    # "the night of 11/12 October [2024]", "the night of October 11-12": the first day
+    (
+        "night",
+        re.compile(
+            r"\bnight of\s+(?:(?P<nday>[0-3]?\d)\s*(?:/|-|–|and)\s*[0-3]?\d\s+"
+            + _MONTH.replace("?P<month>", "?P<nmonth>")
+            + r"|"
+            + _MONTH.replace("?P<month>", "?P<nmonth2>")
+            + r"\s+(?P<nday2>[0-3]?\d)\s*(?:/|-|–|and)\s*[0-3]?\d)"
+            + r"(?:,?\s+(?P<nyear>(?:19|20)\d{2}))?\b"
+        ),
+    ),
     # Thursday, May 30[, 2024] | Thursday, 30 May[ 2024] | May 30, 2024 | 30 May 2024
     (
         "date",
@@ -117,7 +129,7 @@ class TimeMention:
     text: str
     span: DateSpan
     kind: str
-    """date | month_year | year | relative_day | ago | last_unit | weekday"""
+    """night | date | month_year | year | relative_day | ago | last_unit | weekday"""
 
 
 def day_span(day: dt.date) -> DateSpan:
@@ -177,7 +189,8 @@ def find_anchor(text: str, *, today: dt.date | None = None) -> dt.date | None:
     """The first date the text fixes by itself: a full date, or a weekday with a day and
     month. Used as the reference when an article has no publication date."""
     today = today or dt.date.today()
-    for match in _PATTERNS[0][1].finditer(text):
+    dates = next(pattern for kind, pattern in _PATTERNS if kind == "date")
+    for match in dates.finditer(text):
         month = _MONTHS[(match["month"] or match["month2"]).lower().rstrip(".")]
         day = int(match["day"] or match["day2"])
         if match["year"]:
@@ -220,6 +233,14 @@ def find_times(
 def _resolve(
     kind: str, match: re.Match[str], reference: dt.date | None, today: dt.date
 ) -> DateSpan | None:
+    if kind == "night":
+        month = _MONTHS[(match["nmonth"] or match["nmonth2"]).lower().rstrip(".")]
+        day = int(match["nday"] or match["nday2"])
+        if match["nyear"]:
+            fixed = _safe_date(int(match["nyear"]), month, day)
+        else:
+            fixed = _latest_on_or_before(month, day, reference) if reference else None
+        return day_span(fixed) if fixed else None
     if kind == "date":
         month = _MONTHS[(match["month"] or match["month2"]).lower().rstrip(".")]
         day = int(match["day"] or match["day2"])

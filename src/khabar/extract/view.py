@@ -38,6 +38,8 @@ class ArticleView:
     """the state actor of each country, as on the article's date"""
     filed_state: Actor | None = None
     """the state of the country the story was filed in (its dateline)"""
+    memo: dict[object, object] = field(default_factory=dict)
+    """what the extractors read once per sentence and ask for again (tolls)"""
 
     def places_in(self, sentence: Sentence) -> list[PlaceMention]:
         return [p for p in self.places if sentence.start <= p.start < sentence.end]

@@ -11,7 +11,7 @@ import datetime as dt
 import re
 from functools import lru_cache
 
-__all__ = ["find_date_marker", "parse_publication_date"]
+__all__ = ["date_in_url", "find_date_marker", "parse_publication_date"]
 
 _YEAR = re.compile(r"\b(19|20)\d{2}\b")
 _ISO = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})(?:[T ][0-9:.+\-Z ]*)?\s*$")
@@ -64,6 +64,45 @@ def find_date_marker(line: str, *, bare: bool = False) -> dt.date | None:
         return parse_publication_date(marker["date"])
     if bare and _BARE_DATE.match(line):
         return parse_publication_date(line)
+    return None
+
+
+_URL_DATES = (
+    # /2023/11/04/, -2023-11-04-
+    re.compile(r"(?<!\d)(?P<y>(?:19|20)\d\d)[/_-](?P<m>\d\d)[/_-](?P<d>\d\d)(?!\d)"),
+    # 06-Sep-2023
+    re.compile(
+        r"(?<!\d)(?P<d>\d\d?)-(?P<mon>jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*-"
+        r"(?P<y>(?:19|20)\d\d)(?!\d)",
+        re.IGNORECASE,
+    ),
+    # /20220707170702, /202502119335: a date that starts a number
+    re.compile(r"(?<![\d.])(?P<y>20\d\d)(?P<m>[01]\d)(?P<d>[0-3]\d)\d{0,8}(?!\d)"),
+)
+_MONTH_ABBR = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+
+
+def date_in_url(url: str | None, *, today: dt.date | None = None) -> dt.date | None:
+    """The day a story's address carries ("/2023/11/04/", "06-Sep-2023"): the reference
+    date when the page gives no publication date. A date after ``today`` is no date."""
+    if not url:
+        return None
+    today = today or dt.date.today()
+    path = url.split("?", 1)[0]
+    for pattern in _URL_DATES:
+        for match in pattern.finditer(path):
+            groups = match.groupdict()
+            month = (
+                _MONTH_ABBR.index(groups["mon"][:3].lower()) + 1
+                if groups.get("mon")
+                else int(groups["m"])
+            )
+            try:
+                day = dt.date(int(groups["y"]), month, int(groups["d"]))
+            except ValueError:
+                continue
+            if day <= today:
+                return day
     return None
 
 

