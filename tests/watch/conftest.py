@@ -29,6 +29,7 @@ class Feed:
     delay: float = 0.0
     validator: str = "etag"  # etag | last-modified | none
     content_type: str = "application/rss+xml"
+    headers: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -82,6 +83,8 @@ def feed_server() -> Iterator[FeedServer]:
             self.send_response(200)
             self.send_header("Content-Type", feed.content_type)
             self.send_header("Content-Length", str(len(feed.body)))
+            for key, value in feed.headers.items():
+                self.send_header(key, value)
             if feed.validator == "etag":
                 self.send_header("ETag", etag)
             elif feed.validator == "last-modified":

@@ -87,6 +87,35 @@ def test_garbage_feed_fails_and_rests_while_the_others_are_read(tmp_path, feed_s
         assert report.feeds[junk] == "waiting"
 
 
+def test_hostile_feeds_cost_only_themselves(tmp_path, feed_server, extractor):
+    """A compression bomb and a feed whose page is an attribute bomb fail alone; the
+    good feed's alert is delivered in the same round, in seconds."""
+    import gzip
+    import time
+    import zlib
+
+    block = b"\0" * 1_000_000  # one gzip stream of 2 GB of zeros, built in milliseconds
+    compressor = zlib.compressobj(9, zlib.DEFLATED, 31)
+    head = compressor.compress(block) + compressor.flush(zlib.Z_FULL_FLUSH)
+    unit = compressor.compress(block) + compressor.flush(zlib.Z_FULL_FLUSH)
+    bomb = gzip.compress(head + unit * 2000)
+    feed_server.serve("/bomb.xml", bomb, headers={"Content-Encoding": "gzip, gzip"})
+    attributes = b" ".join(b"a%d=x" % i for i in range(600_000))
+    feed_server.serve("/tags", b"<html><body><div " + attributes + b">x</div></body></html>")
+    feed_server.serve("/links.xml", summaries(feed_server, "tags"))
+    feed_server.serve("/wire.xml", rss(("n1", "2026-11-16", BOMBING)))
+    urls = [feed_server.url(p) for p in ("/bomb.xml", "/links.xml", "/wire.xml")]
+    with open_store(tmp_path / "w.duckdb") as store:
+        collect = Collect()
+        started = time.monotonic()
+        report = watcher(store, config(urls), extractor, collect).run_round()
+        assert time.monotonic() - started < 30
+        assert report.feeds[urls[0]] == "failed"
+        assert "K103" in report.feed_errors[urls[0]]
+        assert [a["watchlist"] for a in collect.sent] == ["cn"]
+        assert store.count_articles() == 1  # the attribute bomb was refused unparsed
+
+
 def page(text: str) -> bytes:
     paragraphs = "".join(f"<p>{p}</p>" for p in text.split("\n\n"))
     return (
