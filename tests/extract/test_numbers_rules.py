@@ -112,3 +112,15 @@ def test_two_reports_of_one_toll_are_not_added():
 
 def test_a_stated_floor_is_the_best_figure():
     assert tolls("More than 30 people were injured in the blast.") == (None, 30)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "No one was killed.",
+        "A bomb wounded four people near the checkpoint; no one was killed.",
+        "Nobody died in the attack, officials said.",
+    ],
+)
+def test_no_one_killed_is_a_toll_of_zero_not_one(sentence):
+    assert read(sentence).killed.best == 0

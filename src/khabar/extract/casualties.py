@@ -140,7 +140,8 @@ def read_casualties(
             their country ("Pakistan Army soldiers").
     """
     result = SentenceCasualties(unharmed=bool(lexicon.unharmed.search(sentence)))
-    no_deaths = bool(lexicon.no_deaths.search(sentence))
+    denials = [m.span() for m in lexicon.no_deaths.finditer(sentence)]
+    no_deaths = bool(denials)
     deaths = [m for m in lexicon.death.finditer(sentence)]
     injuries = [
         m
@@ -151,7 +152,11 @@ def read_casualties(
         if no_deaths:
             result.killed = Count(low=0, best=0, high=0)
         return result
-    groups = _groups(sentence, lexicon=lexicon, demonyms=demonyms, countries=countries)
+    groups = [
+        group  # the "one" of "no one was killed" is no count
+        for group in _groups(sentence, lexicon=lexicon, demonyms=demonyms, countries=countries)
+        if not any(start <= group.start < end for start, end in denials)
+    ]
     killed: list[_Group] = []
     injured: list[_Group] = []
     for group in groups:
