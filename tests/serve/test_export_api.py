@@ -20,6 +20,10 @@ FILTERS: list[dict[str, Any]] = [
 
 
 def ids_of(client, params: dict[str, Any]) -> list[str]:  # type: ignore[no-untyped-def]
+    """The incidents the list shows for these filters; with none, the export is the
+    CLI's (every incident, mention-only ones included, as the list shows with
+    mentioned=true)."""
+    params = params or {"mentioned": "true"}
     page = client.get("/api/incidents", params={**params, "limit": 500, "sort": "date"})
     assert page.status_code == 200
     return sorted(item["id"] for item in page.json()["items"])
