@@ -9,9 +9,10 @@ the actor it ``acts_for`` ("Foreign Office" -> "Pakistan", "ISPR" -> "Pakistan A
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -20,7 +21,7 @@ import yaml
 
 from ..records import ActorRef
 
-__all__ = ["Actor", "ActorDictionary", "load_actors"]
+__all__ = ["Actor", "ActorDictionary", "load_actors", "variants"]
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,8 @@ class Actor:
     valid_from: dt.date | None = None
     valid_to: dt.date | None = None
     role: str | None = None
+    region: tuple[str, ...] = ()
+    """countries where a branch acts: "Islamic State" in Afghanistan or Pakistan is ISKP"""
 
     def valid_on(self, day: dt.date | None) -> bool:
         if day is None:
@@ -85,6 +88,17 @@ class ActorDictionary:
             actor = self.actors[actor.parent]
             chain.append(actor)
         return chain
+
+    def branch(self, actor: Actor, countries: Iterable[str]) -> Actor:
+        """The regional branch a parent name stands for where the story happens
+        ("Islamic State" in a story from Kunduz or Peshawar is ISKP), else the actor."""
+        wanted = set(countries)
+        if not wanted:
+            return actor
+        for other in self.actors.values():
+            if other.parent == actor.id and wanted.intersection(other.region):
+                return other
+        return actor
 
     def is_armed_group(self, actor: Actor) -> bool:
         return actor.kind == "armed_group" or any(
@@ -137,6 +151,7 @@ def load_actors(path: Path | None = None) -> ActorDictionary:
             valid_from=_date(entry.get("valid_from")),
             valid_to=_date(entry.get("valid_to")),
             role=entry.get("role"),
+            region=tuple(str(c) for c in entry.get("region") or ()),
         )
         if actor.id in actors:
             raise ValueError(f"actors.yaml: duplicate id {actor.id!r}")
@@ -147,9 +162,36 @@ def load_actors(path: Path | None = None) -> ActorDictionary:
                 raise ValueError(f"actors.yaml: {actor.id} refers to unknown actor {link!r}")
     names: dict[str, list[str]] = defaultdict(list)
     for actor in actors.values():
+        forms = {actor.name, *actor.aliases}
+        actor_variants = {v for form in forms for v in variants(form)} - forms
+        if actor_variants:
+            actor = actors[actor.id] = replace(
+                actor, aliases=actor.aliases + tuple(sorted(actor_variants))
+            )
         for form in {actor.name, *actor.aliases}:
-            names[form.casefold()].append(actor.id)
+            if actor.id not in names[form.casefold()]:
+                names[form.casefold()].append(actor.id)
     return ActorDictionary(actors=actors, names=dict(names))
+
+
+_CONNECTOR = re.compile(r"-(e|i)-", re.IGNORECASE)
+
+
+def variants(form: str) -> set[str]:
+    """The other ways news writes a name: curly or straight apostrophes ("Pakistan’s
+    Foreign Office"), and the Urdu and Persian connectors spelled -e-, -i- or not at all
+    ("Tehreek-e-Jihad", "Tehreek-i-Jihad", "Tehreek Jihad")."""
+    out = {form}
+    if "'" in form:
+        out.add(form.replace("'", "’"))
+    if "’" in form:
+        out.add(form.replace("’", "'"))
+    for written in list(out):
+        if _CONNECTOR.search(written):
+            out.add(_CONNECTOR.sub(" ", written))
+            out.add(_CONNECTOR.sub(lambda m: "-e-" if m.group(1).lower() == "i" else m.group(0), written))
+            out.add(_CONNECTOR.sub(lambda m: "-i-" if m.group(1).lower() == "e" else m.group(0), written))
+    return out
 
 
 def _date(value: object) -> dt.date | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 from ..records import Article
 from .actors import Actor
@@ -38,6 +39,8 @@ class ArticleView:
     """the state actor of each country, as on the article's date"""
     filed_state: Actor | None = None
     """the state of the country the story was filed in (its dateline)"""
+    doc: Any = None
+    """the spaCy Doc, for the parse where the model has one (None in hand-built views)"""
 
     def places_in(self, sentence: Sentence) -> list[PlaceMention]:
         return [p for p in self.places if sentence.start <= p.start < sentence.end]

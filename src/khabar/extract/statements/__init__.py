@@ -1,0 +1,473 @@
+"""Who said what about whom: statements (PLOVER verbal events).
+
+A statement is found by its reporting verb or its nominal form ("accused", "accusations
+against", "a demand for", "signed", "vowed"), or, without one, by what a named speaker is
+said to say ("the attack was planned in Afghanistan, officials said"). Its source is the
+subject of the verb (from the parse when the model has one, else from word windows),
+"X was accused by Y" -> Y, a quote's "we" -> whoever the sentence says spoke, "she", "the
+group", "the ministry" -> the actor named before; its target the actor the verb is about
+("rejected Pakistan's claim" -> Pakistan). A negated, hedged or hypothetical verb ("did
+not accuse", "would hold Kabul responsible if") makes no statement, but a conditional
+threat ("will respond if ...") is a threat. docs/statements.md states every rule.
+
+Modules: ``_lexicon`` (the data), ``_syntax`` (the parse), ``_speakers`` (who),
+``_targets`` (whom), ``_implicit`` (statements without a verb), ``_pairs`` (joint
+statements and replies), ``_about`` (which incident).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from ...records import ActorRef, Evidence, Incident, SourceRef, SpeakerRef, Statement
+from ..actors import Actor, ActorDictionary
+from ..perpetrators import unknown_claimant
+from ..view import ArticleView, Sentence
+from . import _syntax
+from ._about import about_of
+from ._implicit import implicit_statements
+from ._lexicon import ABOUT, StatementLexicon, load_statement_lexicon, record_id, said_on
+from ._pairs import BOTH_SIDES, coordinated, resolve_replies
+from ._speakers import (
+    PRONOUN,
+    QUOTE,
+    Memory,
+    pronoun_actor,
+    Speaker,
+    definite_actor,
+    governed,
+    inside_quote,
+    national_body,
+    new_person,
+    speaker_of,
+    speaker_phrase,
+    top_state,
+)
+from ._targets import NATIONAL_TARGET, target
+
+__all__ = [
+    "ABOUT",
+    "StatementLexicon",
+    "extract_statements",
+    "load_statement_lexicon",
+    "national_body",
+    "record_id",
+    "said_on",
+]
+
+_TITLE_WORDS = re.compile(
+    r"\b(minister|ministry|spokes(man|woman|person)|official|officials|police|army|"
+    r"military|office|authorities|government|governor|commander|chief|president|envoy|"
+    r"ambassador|embassy|consulate|department|secretary|general|inspector|officer)\b",
+    re.IGNORECASE,
+)
+_VOWS = re.compile(r"^(vow|promis|pledg|assur|commit)", re.IGNORECASE)
+_GENERIC_CLAIM = re.compile(
+    r"\b(claimed|claims|claiming)\s+(the\s+)?responsibility\s+for\s+(many|several|most|a\s+series|"
+    r"a\s+number|numerous|dozens|scores|similar|previous\s+attacks|attacks|bombings|killings)\b|"
+    r"\bin\s+recent\s+(months|years|weeks)\b[^.]{0,60}\bclaimed\b|\bclaimed\b[^.]{0,80}\bin\s+recent\s+"
+    r"(months|years|weeks)\b",
+    re.IGNORECASE,
+)
+
+
+def extract_statements(
+    view: ArticleView,
+    *,
+    lexicon: StatementLexicon,
+    actors: ActorDictionary,
+    about: str | None = None,
+    incidents: Sequence[Incident] = (),
+) -> list[Statement]:
+    """The statements of an article, one per (type, source, target), first kept.
+
+    Args:
+        about: the incident the article reports first, for a statement whose sentence
+            speaks of "the attack" without naming which.
+        incidents: the article's incidents, reported and mentioned: a statement concerns
+            the one its sentence or paragraph refers to.
+    """
+    found: list[Statement] = []
+    memory = Memory()
+    for sentence in view.sentences:
+        memory.in_sentence = None
+        concerning = about_of(view, sentence, incidents, about)
+        speaker = speaker_of(view, sentence, lexicon, actors, memory)
+        made_here: list[Statement] = []
+        for kind, verb in _verbs(sentence, lexicon):
+            made = _statement(view, sentence, kind, verb, lexicon, actors, memory, concerning)
+            if made is None:
+                continue
+            memory.in_sentence = made
+            named = actors.lookup(made.source.name)
+            if named is not None and made.source.speaker:
+                memory.last = (named, made.source.speaker)
+                if re.search(r"[A-Z][a-z]+ [A-Z][a-z]+", made.source.speaker) and (
+                    _TITLE_WORDS.search(made.source.speaker) or actors.lookup(made.source.speaker)
+                ):
+                    memory.person = memory.last
+            expanded = coordinated(view, sentence, verb, made, actors)
+            made_here.extend(expanded or [made])
+        if speaker is not None:
+            for implicit in implicit_statements(view, sentence, speaker, lexicon, actors):
+                if any(
+                    s.type == implicit.kind and s.source.name == actors.ref(speaker[0]).name
+                    and (s.target is not None or implicit.target is None)
+                    for s in made_here
+                ):
+                    continue
+                made_here.append(
+                    _record(
+                        view, sentence, implicit.kind, implicit.cue, speaker, implicit.target,
+                        actors, concerning,
+                    )
+                )
+            memory.last = speaker
+            if speaker[0].kind == "person" or _TITLE_WORDS.search(speaker[1]) and re.search(
+                r"[A-Z][a-z]+ [A-Z][a-z]+", speaker[1]
+            ):
+                memory.person = speaker
+        found.extend(made_here)
+        memory.mentions.extend(view.actors_in(sentence))
+    return resolve_replies(found)
+
+
+def _verbs(sentence: Sentence, lexicon: StatementLexicon) -> list[tuple[str, re.Match[str]]]:
+    """Each statement verb of a sentence with its type; where two types claim the same
+    words (a claim of responsibility is also a "claim"), the first type listed wins."""
+    found: list[tuple[str, re.Match[str]]] = []
+    taken: list[tuple[int, int]] = []
+    for kind, pattern in lexicon.types:
+        for match in pattern.finditer(sentence.text):
+            if any(match.start() < end and start < match.end() for start, end in taken):
+                continue
+            taken.append((match.start(), match.end()))
+            found.append((kind, match))
+    return sorted(found, key=lambda item: item[1].start())
+
+
+def _cancelled(
+    view: ArticleView, sentence: Sentence, kind: str, verb: re.Match[str], lexicon: StatementLexicon
+) -> bool:
+    """A negated, hedged, hypothetical, questioned or embedded verb makes no statement."""
+    text = sentence.text
+    clause_start = max(text.rfind(";", 0, verb.start()), text.rfind(". ", 0, verb.start())) + 1
+    before = text[clause_start : verb.start()]
+    passive = re.match(r"\s+by\b", text[verb.end() : verb.end() + 6])
+    if lexicon.negated.search(before):
+        return True  # "did not accuse", "stopped short of blaming"
+    if kind != "THREATEN" and (
+        lexicon.hypothetical.search(before[-45:])
+        or re.search(r"\bif\b", text[verb.end() : verb.end() + 80])
+    ):
+        return True  # "would hold Kabul responsible if ..." (but "will respond if" threatens)
+    if text.rstrip().endswith("?") or (kind == "REQUEST" and "?" in text):
+        return True  # a question is no request: "Why would we ...?" he asked
+    if kind == "REQUEST" and re.search(r"\b(when|if|was|were|being|after being)\s+$", before):
+        return True  # "declined to comment when asked": asked, not asking
+    if not passive and re.search(
+        r"\b(report|reports|claim|claims|rumou?rs?|reportedly)\s+(that\s+)?"
+        r"(claimed\s+(that\s+)?)?[^.;]{0,40}$",
+        before,
+    ):
+        return True  # "rejected a media report that claimed Beijing had urged ..."
+    if re.search(r"\b(unnamed|anonymous)\s+(\w+\s+)?sources?\b|condition of anonymity", text):
+        return True  # a report's unnamed sources are no actor's statement
+    if re.search(r"\b(our|their|its|his|her|my|your|repeated|these|those|such|previous)\s+$", before):
+        return True  # "take our repeated requests seriously": a noun, not a new statement
+    if _syntax.has_parse(view.doc):
+        return _syntax.is_subordinate_infinitive(view.doc, sentence.start + verb.start())
+    # "expected Kabul to fulfil its obligations and deny ...": what is asked, not said
+    return bool(
+        re.search(r"\bto\s+(?:\w+\s+){1,8}(?:and|or)\s+$", before)
+        and re.fullmatch(r"[a-z]+", verb.group(0).split()[0])
+        and verb.group(0).split()[0].lower() in ("deny", "reject", "accuse", "blame", "agree", "urge")
+    )
+
+
+def _source(
+    view: ArticleView,
+    sentence: Sentence,
+    kind: str,
+    verb: re.Match[str],
+    lexicon: StatementLexicon,
+    actors: ActorDictionary,
+    memory: Memory,
+) -> Speaker | None:
+    text = sentence.text
+    mentions = [
+        m for m in view.actors_in(sentence) if actors.canonical(m.actor).kind != "media"
+    ]
+    verb_at = sentence.start + verb.start()
+    clause_start = max(text.rfind(";", 0, verb.start()), text.rfind(". ", 0, verb.start())) + 1
+    before = text[clause_start : verb.start()]
+    passive = re.match(r"\s+by\b", text[verb.end() : verb.end() + 6])
+    if kind == "CLAIM_RESPONSIBILITY":
+        return _claimant(view, sentence, verb, actors, memory, bool(passive))
+    if passive:
+        after = [m for m in mentions if m.start > verb_at]
+        if after:
+            return after[0].actor, speaker_phrase(text, after[0], sentence)
+        return None
+    agent = _syntax.agent_span(view.doc, verb_at)
+    if agent is not None:
+        inside = [m for m in mentions if agent[0] <= m.start < agent[1]]
+        if inside:
+            return inside[0].actor, speaker_phrase(text, inside[0], sentence)
+    if inside_quote(text, verb.start()):
+        quoted = [
+            m
+            for m in mentions
+            if m.start < verb_at
+            and inside_quote(text, m.start - sentence.start)
+            and not governed(text, m.start - sentence.start)
+        ]
+        inside = text[
+            max(text.rfind("“", 0, verb.start()), text.rfind('"', 0, verb.start()), 0) : verb.start()
+        ]
+        span = _syntax.subject_span(view.doc, verb_at)
+        if span is not None and span[0] >= sentence.start:
+            phrase = view.article.text[span[0] : span[1]]
+            own = [m for m in quoted if span[0] <= m.start < span[1]]
+            if own:
+                return own[-1].actor, speaker_phrase(text, own[-1], sentence)
+            if (national := national_body(phrase, view)) is not None:
+                return national  # “The Afghan side also agreed ...,” the statement reads
+        elif (national := national_body(inside[-40:], view)) is not None:
+            return national
+        speaker = speaker_of(view, sentence, lexicon, actors, memory)
+        tail = text[verb.end() :]
+        if speaker is None and re.search(r"[”\"],?\s+(he|she|it|they)\s+(said|added|warned)", tail):
+            speaker = memory.last  # “...,” it said: whoever spoke last
+        if speaker is not None:
+            return speaker  # “Pakistan expects ...,” the ISPR said: the ISPR speaks
+        if quoted:
+            return quoted[-1].actor, speaker_phrase(text, quoted[-1], sentence)
+        national = national_body(inside, view)
+        return national or memory.last
+    shared = memory.in_sentence
+    if shared is not None and re.search(r"\band\s+(\w+\s+)?$", before):
+        # "X accused Afghanistan of ... and called on Kabul": X did both.
+        named = actors.lookup(shared.source.name)
+        return (named, shared.source.speaker or shared.source.name) if named else None
+    span = _syntax.subject_span(view.doc, verb_at)
+    if span is not None and span[0] >= sentence.start:
+        inside = [m for m in mentions if span[0] <= m.start < span[1]]
+        if inside:
+            chosen = inside[-1]
+            return chosen.actor, speaker_phrase(text, chosen, sentence)
+        phrase = view.article.text[span[0] : span[1]]
+        if PRONOUN.fullmatch(phrase.strip()):
+            word = phrase.strip().casefold()
+            if word in ("we", "i"):
+                return speaker_of(view, sentence, lexicon, actors, memory) or memory.last
+            earlier = [m for m in mentions if m.start < span[0]]
+            if earlier and word in ("they", "it"):
+                return earlier[-1].actor, earlier[-1].surface
+            return pronoun_actor(word, memory)
+        found = national_body(phrase, view) or definite_actor(phrase, view, actors, span[0], memory)
+        if found is not None:
+            return found
+    return _source_by_window(view, sentence, verb, before, clause_start, mentions, lexicon, actors, memory)
+
+
+def _source_by_window(view, sentence, verb, before, clause_start, mentions, lexicon, actors, memory):  # type: ignore[no-untyped-def]
+    """The subject without a parse: the last actor of the clause before the verb that is
+    no preposition's object, else a pronoun's or a description's antecedent."""
+    text = sentence.text
+    verb_at = sentence.start + verb.start()
+    subjects = [
+        m
+        for m in mentions
+        if sentence.start + clause_start <= m.start < verb_at
+        and not governed(text, m.start - sentence.start)
+    ]
+    pronoun = PRONOUN.search(before[-25:])
+    earlier = [m for m in mentions if m.start < verb_at]
+    if subjects and not pronoun:
+        chosen = subjects[-1]  # the head of "Pakistan's military spokesperson"
+        return chosen.actor, speaker_phrase(text, chosen, sentence)
+    if pronoun and earlier:
+        # "the statement issued by Taliban authorities, in which they asserted"
+        return earlier[-1].actor, earlier[-1].surface
+    if pronoun and (found := pronoun_actor(pronoun.group(1), memory)) is not None:
+        return found  # "she urged"
+    described = definite_actor(before, view, actors, verb_at, memory)
+    if described is not None:
+        return described  # "the group demanded", "the ministry called on"
+    said = speaker_of(view, sentence, lexicon, actors, memory)
+    if said is not None and re.search(
+        r",\s+(the\s+)?[^,]{0,60}\b(said|says|added)\b", text[verb.end() :]
+    ):
+        return said  # "The attackers belonged to the TTP, the ISPR said"
+    national = national_body(before, view)
+    if national is not None:
+        return national  # "Pakistani security authorities said"
+    if _TITLE_WORDS.search(before) and view.filed_state is not None:
+        # "Interior Minister Sohail Arbab accused ...": an official of the country the
+        # story was filed in, when no country is named.
+        title = re.search(r"((?:[A-Z][\w.'’-]*\s+){0,5}[A-Z][\w.'’-]*)\s*$", before.strip(" ,"))
+        return view.filed_state, title.group(1) if title else view.filed_state.name
+    both = BOTH_SIDES.search(before)
+    if both and (top := top_state(view, actors)) is not None:
+        return top, both.group(0)  # both, by coordinated()
+    named = new_person(before, view.article.text[: sentence.start])
+    if named is not None:
+        # Someone the dictionary does not know ("Sajid Turi, a tribal elder, urged"):
+        # kept as an actor of their own, not dropped.
+        return Actor(id=f"new:{named}", name=named, kind="person"), named
+    return None
+
+
+def _claimant(view, sentence, verb, actors, memory, passive):  # type: ignore[no-untyped-def]
+    """Who claims: the armed group that is the subject (or the agent of "was claimed
+    by"), "this organization" -> the group named before, else a group the dictionary
+    does not know ("a little-known group called X")."""
+    text = sentence.text
+    if _GENERIC_CLAIM.search(text):
+        return None  # "who in recent months have claimed responsibility for attacks"
+    verb_at = sentence.start + verb.start()
+    groups = [m for m in view.actors_in(sentence) if actors.is_armed_group(m.actor)]
+    if passive or re.search(r"claimed\s*$|been claimed|was claimed", verb.group(0)):
+        after = [m for m in groups if m.start > verb_at]
+        if after and (passive or "by" in text[verb.end() : after[0].start - sentence.start]):
+            return after[0].actor, speaker_phrase(text, after[0], sentence)
+    before_groups = [m for m in groups if m.start < verb_at]
+    if before_groups:
+        return before_groups[-1].actor, speaker_phrase(text, before_groups[-1], sentence)
+    described = definite_actor(text[: verb.start()], view, actors, verb_at, memory)
+    if described is not None and actors.is_armed_group(described[0]):
+        return described
+    if groups:
+        return groups[0].actor, speaker_phrase(text, groups[0], sentence)
+    unknown = unknown_claimant(text[: verb.start()])
+    if unknown is not None:
+        # A group the dictionary does not know: kept as an actor of its own.
+        return Actor(id=f"new:{unknown}", name=unknown, kind="armed_group"), unknown
+    return None
+
+
+def _statement(
+    view: ArticleView,
+    sentence: Sentence,
+    kind: str,
+    verb: re.Match[str],
+    lexicon: StatementLexicon,
+    actors: ActorDictionary,
+    memory: Memory,
+    about: str | None,
+) -> Statement | None:
+    text = sentence.text
+    if _cancelled(view, sentence, kind, verb, lexicon):
+        return None
+    word = verb.group(0)
+    clause = text[verb.end() : verb.end() + 160]
+    if _VOWS.match(word):
+        if lexicon.punitive.search(re.split(r"[.;]", clause)[0]):
+            kind = "THREATEN"  # "vowed that those responsible would be brought to justice"
+        elif kind == "THREATEN":
+            kind = "AGREE"  # "vowed to keep the crossing open"
+    if kind == "SUPPORT" and re.search(r"condolence|sympath|grief|sorrow", clause[:40]):
+        return None
+    if kind == "CLAIM_RESPONSIBILITY" and re.match(r"claimed that", text[verb.start() :]):
+        if not lexicon.hostile.search(clause):
+            return None
+    source = _source(view, sentence, kind, verb, lexicon, actors, memory)
+    if source is None:
+        return None
+    actor, _ = source
+    found_target = None
+    if kind != "CLAIM_RESPONSIBILITY":
+        found_target = target(
+            text,
+            sentence,
+            verb,
+            view.actors_in(sentence),
+            actor,
+            actors,
+            kind=kind,
+            passive=bool(re.match(r"\s+by\b", text[verb.end() : verb.end() + 6])),
+            demonyms=view.demonyms,
+            states=view.states,
+            filed_state=view.filed_state,
+            agent=_syntax.agent_span(view.doc, sentence.start + verb.start()),
+        )
+    if found_target is None and kind in ("AGREE", "SUPPORT", "REQUEST"):
+        found_target = _other_party(view, sentence, actor, actors, kind)
+    return _record(view, sentence, kind, verb, source, found_target, actors, about)
+
+
+def _other_party(
+    view: ArticleView, sentence: Sentence, actor: Actor, actors: ActorDictionary, kind: str
+) -> ActorRef | None:
+    """ "called the Chinese ambassador and pledged that ...", "Pakistan's foreign office
+    said Muttaqi welcomed the decision": the other party is named elsewhere in the
+    sentence."""
+    own = actors.ref(actor).name
+    for mention in view.actors_in(sentence) if kind != "REQUEST" else ():
+        ref = actors.ref(mention.actor)
+        if ref.name != own and actors.canonical(mention.actor).kind == "state":
+            return ref
+    for national in NATIONAL_TARGET.finditer(sentence.text):
+        iso2 = view.demonyms.get(national.group(1).casefold())
+        if iso2 in view.states and actors.ref(view.states[iso2]).name != own:
+            return actors.ref(view.states[iso2])
+    return None
+
+
+def _record(
+    view: ArticleView,
+    sentence: Sentence,
+    kind: str,
+    verb: re.Match[str],
+    source: Speaker,
+    found_target: ActorRef | None,
+    actors: ActorDictionary,
+    about: str | None,
+) -> Statement:
+    actor, speaker = source
+    text = sentence.text
+    if actors.is_armed_group(actor):
+        # "Islamic State" in a story from Kunduz or Peshawar is its Khorasan branch
+        actor = actors.branch(actor, {p.place.country for p in view.places} | set(
+            [view.filed_state.country] if view.filed_state and view.filed_state.country else []
+        ))
+    source_ref = actors.ref(actor)
+    evidence = [
+        Evidence(
+            field="statement",
+            article_id=view.article.id,
+            start=sentence.start,
+            end=sentence.end,
+            quote=text,
+        )
+    ]
+    quote = QUOTE.search(text)
+    if quote:
+        evidence.append(
+            Evidence(
+                field="quote",
+                article_id=view.article.id,
+                start=sentence.start + quote.start(1),
+                end=sentence.start + quote.end(1),
+                quote=quote.group(1),
+            )
+        )
+    return Statement(
+        id=record_id("st", view.article.id, sentence.start, kind, source_ref.name),
+        type=kind,  # type: ignore[arg-type]
+        source=SpeakerRef(name=source_ref.name, country=source_ref.country, speaker=speaker),
+        target=found_target,
+        date=said_on(view, sentence, verb),
+        about=about,
+        sources=(
+            SourceRef(
+                article_id=view.article.id,
+                file=view.article.file,
+                url=view.article.url,
+                role="report",
+            ),
+        ),
+        evidence=tuple(evidence),
+    )

@@ -1,0 +1,111 @@
+"""Statements carried by what is said, not by a verb of their type: "the attack was
+planned across the border, officials said" accuses; "Kabul says it does not allow its
+soil to be used against any country" denies; "those responsible will be brought to
+justice" threatens; a group's "we killed six soldiers" claims. Each needs a speaker the
+sentence names (its subject of "said", "according to", a quote's attribution)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ...records import ActorRef
+from ..actors import ActorDictionary
+from ..view import ArticleView, Sentence
+from ._lexicon import StatementLexicon
+from ._speakers import Speaker
+from ._targets import NATIONAL_TARGET, national_ref
+
+__all__ = ["Implicit", "implicit_statements"]
+
+_ORIGIN = re.compile(
+    r"\b(from|based\s+(in|on)|operating\s+(from|in)|sanctuar(y|ies)\s+in|safe\s+havens?\s+in|"
+    r"hideouts?\s+in|soil\s+of|territory\s+of|inside|launched\s+from|fired\s+from|"
+    r"firing\s+from|across\s+the\s+border\s+in)\s+(the\s+)?$",
+    re.IGNORECASE,
+)
+_VICTIM = re.compile(
+    r"\b(on|at|against|targeting|killed|killing|attacked|struck|hit|of|with|by)\s+(the\s+)?$",
+    re.IGNORECASE,
+)
+_SELF_HOSTILE = re.compile(r"^([’']s?\s+(complicity|soil|territory|proxies|sanctuar)|-(backed|proxy|sponsored|funded))")
+
+
+@dataclass(frozen=True)
+class Implicit:
+    kind: str
+    target: ActorRef | None
+    cue: re.Match[str]
+
+
+def _accused(
+    view: ArticleView, sentence: Sentence, speaker: Speaker, lexicon: StatementLexicon, actors: ActorDictionary
+) -> list[tuple[ActorRef, re.Match[str]]]:
+    text = sentence.text
+    own = actors.ref(speaker[0]).name
+    found: list[tuple[ActorRef, re.Match[str]]] = []
+    candidates: list[tuple[int, int, ActorRef]] = []
+    for mention in view.actors_in(sentence):
+        if actors.canonical(mention.actor).kind in ("media", "igo", "person"):
+            continue
+        candidates.append(
+            (mention.start - sentence.start, mention.end - sentence.start, actors.ref(mention.actor))
+        )
+    for national in NATIONAL_TARGET.finditer(text):
+        ref = national_ref(national, view.demonyms, view.states, actors)
+        if ref is not None and re.search(
+            r"(aircraft|jets|warplanes|drones|forces|troops|army|military|soil|territory|state|"
+            r"proxy|proxies|backed|sponsored|intelligence|agencies|regime|interim government)$",
+            national.group(0),
+        ):
+            candidates.append((national.start(), national.start() + len(national.group(1)), ref))
+    for start, end, ref in candidates:
+        if ref.name == own or any(ref.name == f[0].name for f in found):
+            continue
+        before = text[max(0, start - 45) : start]
+        after = text[end : end + 50]
+        self_cue = _SELF_HOSTILE.match(text[end : end + 20]) or re.match(
+            r"\s+(soil|territory|proxies|proxy)\b", text[end : end + 15]
+        )
+        origin = _ORIGIN.search(before)
+        agent = None
+        if not _VICTIM.search(before):
+            clause = re.split(r"[,;]|\b(which|who|that)\b", after)[0] or ""
+            agent = lexicon.hostile.search(clause[:45])
+        cue = self_cue or origin or agent
+        if cue is not None:
+            found.append((ref, cue))
+    return found
+
+
+def implicit_statements(
+    view: ArticleView,
+    sentence: Sentence,
+    speaker: Speaker,
+    lexicon: StatementLexicon,
+    actors: ActorDictionary,
+) -> list[Implicit]:
+    """The statements a sentence's reported content makes, with the cue found."""
+    text = sentence.text
+    made: list[Implicit] = []
+    if text.rstrip().endswith("?") or re.search(r"\b(if|unless|whether)\b", text):
+        return made
+    speaker_kind = speaker[0]
+    for kind, pattern in lexicon.implicit:
+        cue = pattern.search(text)
+        if cue is None:
+            continue
+        if lexicon.negated.search(text[max(0, cue.start() - 30) : cue.start()]) and kind not in (
+            "REJECT",
+            "THREATEN",
+        ):
+            continue
+        if kind == "CLAIM_RESPONSIBILITY":
+            if actors.is_armed_group(speaker_kind):
+                made.append(Implicit(kind, None, cue))
+        elif kind == "ACCUSE":
+            for ref, found in _accused(view, sentence, speaker, lexicon, actors):
+                made.append(Implicit(kind, ref, found))
+        else:
+            made.append(Implicit(kind, None, cue))
+    return made
