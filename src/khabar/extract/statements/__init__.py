@@ -90,10 +90,14 @@ def extract_statements(
     """
     found: list[Statement] = []
     memory = Memory()
+    quoted_by = _quote_runs(view, lexicon, actors, memory)
     for sentence in view.sentences:
         memory.in_sentence = None
         concerning = about_of(view, sentence, incidents, about)
-        speaker = speaker_of(view, sentence, lexicon, actors, memory)
+        speaker = speaker_of(view, sentence, lexicon, actors, memory) or quoted_by.get(
+            sentence.index
+        )
+        memory.frame = speaker
         made_here: list[Statement] = []
         for kind, verb in _verbs(sentence, lexicon):
             made = _statement(view, sentence, kind, verb, lexicon, actors, memory, concerning)
@@ -103,20 +107,22 @@ def extract_statements(
             named = actors.lookup(made.source.name)
             if named is not None and made.source.speaker:
                 memory.last = (named, made.source.speaker)
-                if re.search(r"[A-Z][a-z]+ [A-Z][a-z]+", made.source.speaker) and (
-                    _TITLE_WORDS.search(made.source.speaker) or actors.lookup(made.source.speaker)
-                ):
+                if named.kind == "person" or _TITLE_WORDS.search(made.source.speaker):
                     memory.person = memory.last
             expanded = coordinated(view, sentence, verb, made, actors)
             made_here.extend(expanded or [made])
         if speaker is not None:
             for implicit in implicit_statements(view, sentence, speaker, lexicon, actors):
                 if any(
-                    s.type == implicit.kind and s.source.name == actors.ref(speaker[0]).name
-                    and (s.target is not None or implicit.target is None)
+                    s.type == implicit.kind
+                    and s.source.name == actors.ref(speaker[0]).name
+                    and (
+                        implicit.target is None
+                        or (s.target is not None and s.target.name == implicit.target.name)
+                    )
                     for s in made_here
                 ):
-                    continue
+                    continue  # the verb already said it
                 made_here.append(
                     _record(
                         view, sentence, implicit.kind, implicit.cue, speaker, implicit.target,
@@ -124,13 +130,37 @@ def extract_statements(
                     )
                 )
             memory.last = speaker
-            if speaker[0].kind == "person" or _TITLE_WORDS.search(speaker[1]) and re.search(
-                r"[A-Z][a-z]+ [A-Z][a-z]+", speaker[1]
-            ):
+            if speaker[0].kind == "person" or _TITLE_WORDS.search(speaker[1]):
                 memory.person = speaker
         found.extend(made_here)
         memory.mentions.extend(view.actors_in(sentence))
     return resolve_replies(found)
+
+
+def _quote_runs(
+    view: ArticleView, lexicon: StatementLexicon, actors: ActorDictionary, memory: Memory
+) -> dict[int, Speaker]:
+    """Sentences inside a quotation that runs over several sentences ("“The beasts ...
+    leniency. They will pay,” the minister said."): each is said by whoever the sentence
+    that closes the quotation names."""
+    runs: dict[int, Speaker] = {}
+    open_run: list[int] = []
+    for sentence in view.sentences:
+        text = sentence.text
+        opens, closes = text.count("“"), text.count("”")
+        if open_run:
+            open_run.append(sentence.index)
+            if closes > opens:
+                speaker = speaker_of(view, sentence, lexicon, actors, memory)
+                if speaker is not None:
+                    for index in open_run:
+                        runs[index] = speaker
+                open_run = []
+            elif len(open_run) > 4:
+                open_run = []
+        elif opens > closes:
+            open_run = [sentence.index]
+    return runs
 
 
 def _verbs(sentence: Sentence, lexicon: StatementLexicon) -> list[tuple[str, re.Match[str]]]:
@@ -174,6 +204,14 @@ def _cancelled(
         return True  # "rejected a media report that claimed Beijing had urged ..."
     if re.search(r"\b(unnamed|anonymous)\s+(\w+\s+)?sources?\b|condition of anonymity", text):
         return True  # a report's unnamed sources are no actor's statement
+    if kind == "REQUEST" and re.match(r"\s+to\b", text[verb.end() :]) and re.match(
+        r"(asked|urged|requested|pressed|told)$", verb.group(0), re.IGNORECASE
+    ):
+        return True  # "Taliban govt asked to hand over X": asked, not asking
+    if kind == "AGREE" and re.search(
+        r"\b(ceasefire|truce|deal|terms|plan|arrangement|accord|mechanism|framework)\s+$", before
+    ):
+        return True  # "the ceasefire agreed with the government": a participle
     if re.search(r"\b(our|their|its|his|her|my|your|repeated|these|those|such|previous)\s+$", before):
         return True  # "take our repeated requests seriously": a noun, not a new statement
     if _syntax.has_parse(view.doc):
@@ -205,6 +243,9 @@ def _source(
     passive = re.match(r"\s+by\b", text[verb.end() : verb.end() + 6])
     if kind == "CLAIM_RESPONSIBILITY":
         return _claimant(view, sentence, verb, actors, memory, bool(passive))
+    nation = re.search(r"\b(an?|the)\s+([A-Z][a-z]+)\s+$", before)
+    if nation and (iso2 := view.demonyms.get(nation.group(2).casefold())) in view.states:
+        return view.states[iso2], nation.group(0).strip()  # "agreed to an Afghan request"
     if passive:
         after = [m for m in mentions if m.start > verb_at]
         if after:
@@ -313,10 +354,28 @@ def _source_by_window(view, sentence, verb, before, clause_start, mentions, lexi
     if both and (top := top_state(view, actors)) is not None:
         return top, both.group(0)  # both, by coordinated()
     named = new_person(before, view.article.text[: sentence.start])
+    if named is not None and (titled := _titled(view, named, sentence.start)) is not None:
+        return titled  # "Qureshi urged", after "the Foreign Office's spokeswoman Tahira Qureshi"
     if named is not None:
         # Someone the dictionary does not know ("Sajid Turi, a tribal elder, urged"):
         # kept as an actor of their own, not dropped.
         return Actor(id=f"new:{named}", name=named, kind="person"), named
+    return None
+
+
+def _titled(view: ArticleView, name: str, before: int) -> Speaker | None:
+    """The actor a person the dictionary lacks speaks for, from the title the article
+    gave them ("Pakistan's Foreign Office spokeswoman Tahira Qureshi")."""
+    text = view.article.text
+    at = text.find(name, 0, before)
+    if at < 0:
+        return None
+    for mention in view.actors:
+        gap = text[mention.end : at]
+        if 0 <= at - mention.end <= 50 and re.fullmatch(r"[\s\w’'.-]*", gap) and _TITLE_WORDS.search(
+            f"{mention.surface}{gap}"
+        ):
+            return mention.actor, f"{mention.surface}{gap}{name}".strip()
     return None
 
 
@@ -333,7 +392,14 @@ def _claimant(view, sentence, verb, actors, memory, passive):  # type: ignore[no
         after = [m for m in groups if m.start > verb_at]
         if after and (passive or "by" in text[verb.end() : after[0].start - sentence.start]):
             return after[0].actor, speaker_phrase(text, after[0], sentence)
-    before_groups = [m for m in groups if m.start < verb_at]
+    before_groups = [
+        m
+        for m in groups
+        if m.start < verb_at
+        and not re.search(
+            r",\s+(which|who|whom|whose)\b[^,]*$", text[: m.start - sentence.start]
+        )
+    ]
     if before_groups:
         return before_groups[-1].actor, speaker_phrase(text, before_groups[-1], sentence)
     described = definite_actor(text[: verb.start()], view, actors, verb_at, memory)
@@ -363,11 +429,9 @@ def _statement(
         return None
     word = verb.group(0)
     clause = text[verb.end() : verb.end() + 160]
-    if _VOWS.match(word):
-        if lexicon.punitive.search(re.split(r"[.;]", clause)[0]):
-            kind = "THREATEN"  # "vowed that those responsible would be brought to justice"
-        elif kind == "THREATEN":
-            kind = "AGREE"  # "vowed to keep the crossing open"
+    punitive = bool(lexicon.punitive.search(re.split(r"[.;]", clause)[0]))
+    if _VOWS.match(word) and kind == "THREATEN" and not punitive:
+        kind = "AGREE"  # "vowed to keep the crossing open"
     if kind == "SUPPORT" and re.search(r"condolence|sympath|grief|sorrow", clause[:40]):
         return None
     if kind == "CLAIM_RESPONSIBILITY" and re.match(r"claimed that", text[verb.start() :]):
@@ -376,6 +440,30 @@ def _statement(
     source = _source(view, sentence, kind, verb, lexicon, actors, memory)
     if source is None:
         return None
+    frame = memory.frame
+    if (
+        frame is not None
+        and source[0].kind == "state"
+        and actors.ref(frame[0]).country == actors.ref(source[0]).country
+        and actors.ref(frame[0]).name != actors.ref(source[0]).name
+    ):
+        source = frame  # "the army's media wing stated that Pakistan reserves the right ..."
+    if kind == "ACCUSE" and actors.is_armed_group(source[0]) and re.match(
+        r"\s+that\s+(it|they|its\s+\w+)\s+(had\s+|have\s+|has\s+)?(launched|carried\s+out|"
+        r"conducted|attacked|fired|killed|targeted)",
+        text[verb.end() :],
+    ):
+        kind = "CLAIM_RESPONSIBILITY"  # "the group alleged that it had launched rockets"
+    if kind == "REJECT" and memory.in_sentence is not None and memory.in_sentence.type == "ACCUSE":
+        accuser = memory.in_sentence.source
+        if accuser.name != actors.ref(source[0]).name and re.search(
+            r"\b(claim|charge|allegation|accusation)s?\b[^.;]{0,30}$", text[: verb.start()]
+        ):
+            # "X accused Y of ..., a claim which has been denied by Z": Z rejects X
+            return _record(
+                view, sentence, kind, verb, source,
+                ActorRef(name=accuser.name, country=accuser.country), actors, about,
+            )
     actor, _ = source
     found_target = None
     if kind != "CLAIM_RESPONSIBILITY":
@@ -395,6 +483,19 @@ def _statement(
         )
     if found_target is None and kind in ("AGREE", "SUPPORT", "REQUEST"):
         found_target = _other_party(view, sentence, actor, actors, kind)
+    if kind == "AGREE" and _VOWS.match(word) and punitive and found_target is None:
+        kind = "THREATEN"  # "promised that those responsible would be brought to justice"
+    if (
+        found_target is not None
+        and frame is not None
+        and actors.ref(actor).country == found_target.country
+        and actors.ref(frame[0]).country != found_target.country
+    ):
+        # "Kabul said Pakistani troops had fired first and accused Pakistan of ...":
+        # the speaker of the sentence accuses, not the troops it speaks of
+        source = frame
+        if actors.ref(frame[0]).name == found_target.name:
+            return None
     return _record(view, sentence, kind, verb, source, found_target, actors, about)
 
 
@@ -416,6 +517,14 @@ def _other_party(
     return None
 
 
+def _countries(view: ArticleView) -> set[str]:
+    """The countries a story is about: its places and its dateline."""
+    found = {p.place.country for p in view.places}
+    if view.filed_state is not None and view.filed_state.country:
+        found.add(view.filed_state.country)
+    return found
+
+
 def _record(
     view: ArticleView,
     sentence: Sentence,
@@ -430,10 +539,12 @@ def _record(
     text = sentence.text
     if actors.is_armed_group(actor):
         # "Islamic State" in a story from Kunduz or Peshawar is its Khorasan branch
-        actor = actors.branch(actor, {p.place.country for p in view.places} | set(
-            [view.filed_state.country] if view.filed_state and view.filed_state.country else []
-        ))
+        actor = actors.branch(actor, _countries(view))
     source_ref = actors.ref(actor)
+    if found_target is not None:
+        named = actors.lookup(found_target.name)
+        if named is not None and actors.is_armed_group(named):
+            found_target = actors.ref(actors.branch(named, _countries(view)))
     evidence = [
         Evidence(
             field="statement",

@@ -24,8 +24,14 @@ _ORIGIN = re.compile(
     r"firing\s+from|across\s+the\s+border\s+in)\s+(the\s+)?$",
     re.IGNORECASE,
 )
+_LINKED = re.compile(
+    r"\b(belong(s|ed|ing)?\s+to|members?\s+of|linked\s+to|affiliated\s+with|backed\s+by|"
+    r"sponsored\s+by|funded\s+by|proxies\s+of|carried\s+out\s+by|planned\s+by|behind)\b"
+    r"[^.;,]{0,30}$",
+    re.IGNORECASE,
+)
 _VICTIM = re.compile(
-    r"\b(on|at|against|targeting|killed|killing|attacked|struck|hit|of|with|by)\s+(the\s+)?$",
+    r"\b(on|at|against|targeting|killed|killing|attacked|struck|hit|with)\s+(the\s+)?$",
     re.IGNORECASE,
 )
 _SELF_HOSTILE = re.compile(r"^([’']s?\s+(complicity|soil|territory|proxies|sanctuar)|-(backed|proxy|sponsored|funded))")
@@ -67,12 +73,14 @@ def _accused(
         self_cue = _SELF_HOSTILE.match(text[end : end + 20]) or re.match(
             r"\s+(soil|territory|proxies|proxy)\b", text[end : end + 15]
         )
+        if re.search(r"\b(not|never|no)\b", after[:50]):
+            continue  # "its territory will not be used against Pakistan"
         origin = _ORIGIN.search(before)
         agent = None
         if not _VICTIM.search(before):
             clause = re.split(r"[,;]|\b(which|who|that)\b", after)[0] or ""
             agent = lexicon.hostile.search(clause[:45])
-        cue = self_cue or origin or agent
+        cue = self_cue or origin or _LINKED.search(before) or agent
         if cue is not None:
             found.append((ref, cue))
     return found
@@ -104,6 +112,8 @@ def implicit_statements(
             if actors.is_armed_group(speaker_kind):
                 made.append(Implicit(kind, None, cue))
         elif kind == "ACCUSE":
+            if actors.is_armed_group(speaker_kind):
+                continue  # a group telling of its own attack accuses nobody
             for ref, found in _accused(view, sentence, speaker, lexicon, actors):
                 made.append(Implicit(kind, ref, found))
         else:

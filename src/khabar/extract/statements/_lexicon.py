@@ -41,7 +41,7 @@ class StatementLexicon:
 
 def _whole(pattern: str) -> str:
     # "accus(e|ed)" must take "accused" whole, or "accuse|d by" hides the passive.
-    if pattern.endswith(" ") or re.search(r"\(\?[!=]", pattern[-30:]):
+    if pattern.endswith(" ") or (pattern.endswith(")") and re.search(r"\(\?[!=]", pattern)):
         return f"(?:{pattern})"
     return f"(?:{pattern})(?![a-z])"
 

@@ -110,7 +110,8 @@ def resolve_replies(statements: list[Statement]) -> list[Statement]:
             if re.search(r"\b(reports?|media|news|rumou?rs?|speculation|hospital|toll)\b", quote, re.IGNORECASE):
                 pass  # a denial of media reports or of a toll has no actor for counterpart
             elif claimant is not None and claimant.name != statement.source.name and re.search(
-                r"\b(claim|claims|claimed|taken|captured|truth|killed)\b", quote
+                r"\b(claim|claims|claimed|taken|captured|truth|killed|figures?|statement|propaganda)\b",
+                quote,
             ):
                 statement = statement.model_copy(update={"target": claimant})
             elif statement.source.name in addressed:
@@ -128,7 +129,7 @@ def resolve_replies(statements: list[Statement]) -> list[Statement]:
             requesters[statement.target.name] = _ref(statement)
         if statement.type == "ACCUSE" and statement.target:
             accused.setdefault(statement.source.name, statement.target)
-        if statement.target is None and statement.type in ("ACCUSE", "AGREE", "SUPPORT"):
+        if statement.target is None and statement.type in ("ACCUSE", "AGREE", "SUPPORT", "REQUEST"):
             continue
         if statement.target is not None and statement.target.name == statement.source.name:
             continue

@@ -46,6 +46,8 @@ class Memory:
     person: Speaker | None = None
     """the last speaker who is a person or an official, for "he" and "she" """
     in_sentence: Statement | None = None
+    frame: Speaker | None = None
+    """who the current sentence says spoke ("X said that ...")"""
     mentions: list[ActorMention] = field(default_factory=list)
     """actor mentions of the sentences read so far, for "the group", "the latter" """
 
@@ -210,6 +212,13 @@ def definite_actor(
             return chosen.actor, match.group(0)
         return None
     kinds = _KIND_OF.get(head)
+    if head in ("military", "army"):
+        # "the military": the army of the state the story is about
+        for state in (view.filed_state, top_state(view, actors)):
+            if state is not None:
+                army = actors.lookup(f"{state.name} military") or actors.lookup(f"{state.name} Army")
+                if army is not None:
+                    return army, match.group(0)
     for mention in reversed(earlier):
         actor = mention.actor
         if kinds is not None:
@@ -221,7 +230,9 @@ def definite_actor(
         words = f"{mention.surface} {actor.name} {' '.join(actor.aliases)}".casefold()
         if head in words:
             return actor, match.group(0)
-    if memory.last is not None:
+    if memory.last is not None and (
+        kinds is not None or not actors.is_armed_group(memory.last[0])
+    ):
         return memory.last[0], match.group(0)
     return None
 

@@ -22,7 +22,8 @@ NATIONAL_TARGET = re.compile(
     r"sponsored|intelligence|agencies|regime|interim government|leadership)\b"
 )
 _STOP = re.compile(
-    r"[;.]\s|,\s+(saying|adding|and said|while|\w+ing)\b|,\s+(which|who)\b|\b(that|which|who)\s+"
+    r"\s+and\s+(expressed|said|called|urged|vowed|added|offered|pledged|stressed|"
+    r"welcomed|assured|announced)\b|[;.]\s|,\s+(saying|adding|and said|while|\w+ing)\b|,\s+(which|who)\b|\b(that|which|who)\s+"
     r"(claimed|said|alleged|reported|suggested|has|have|had|was|were|is|are)\b"
 )
 _VICTIM = re.compile(
@@ -104,17 +105,28 @@ def target(
             and not locative(text, m.start - sentence.start)
             and not _VICTIM.search(text[max(0, m.start - sentence.start - 30) : m.start - sentence.start])
             and not (
+                kind == "ACCUSE"
+                and re.search(
+                    r"\bof\s+\w+ing\s+(\w+\s+){0,3}$",
+                    text[max(0, m.start - sentence.start - 40) : m.start - sentence.start],
+                )
+            )
+            and not (
                 kind == "REQUEST"
                 and _CRIME.search(text[max(0, m.start - sentence.start - 40) : m.start - sentence.start])
             )
             and not (
                 kind == "REJECT"
                 and re.search(
-                    r"\b(reports?|rumou?rs?|speculation|news)\b[^.;,]{0,60}$",
+                    r"\b(reports?|rumou?rs?|speculation|news|claims?\s+(of|about))\b[^.;,]{0,60}$",
                     text[verb.end() : m.start - sentence.start],
                 )
             )
         ]
+    if not passive and re.search(r"\b(an?|the)\s+[A-Z][a-z]+\s+$", text[: verb.start()]):
+        # a nation's request or demand, named as the object of another's verb: the
+        # subject of that verb is whom it addresses
+        candidates = [m for m in mentions if m.start < verb_at][:1] + candidates
     for mention in candidates:
         ref = actors.ref(mention.actor)
         if ref.name != source_name and actors.canonical(mention.actor).kind != "media" or (
