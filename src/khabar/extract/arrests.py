@@ -65,6 +65,7 @@ def extract_arrests(
             if count is None:
                 continue
             places = [p for p in view.places_in(sentence) if not p.container]
+            concerning = about_of(view, sentence, incidents, about)
             mentions = [
                 m
                 for m in view.actors_in(sentence)
@@ -77,12 +78,13 @@ def extract_arrests(
                 actor = actors.ref(national[0])  # "Pakistani security authorities ..."
             elif places and places[0].place.country in view.states:
                 actor = actors.ref(view.states[places[0].place.country])
-            elif view.filed_state is not None:
+            elif (state := _state_of(view, incidents, concerning)) is not None:
+                actor = actors.ref(state)  # "one was apprehended": the state where it happened
+            elif view.filed_state is not None and not _agentless(text, verb):
                 actor = actors.ref(view.filed_state)
             else:
                 actor = None  # no arresting force named: the arrest still counts
             location = places[0].place.location() if places else None
-            concerning = about_of(view, sentence, incidents, about)
             connected = concerning if (_CONNECTED.search(text) and ABOUT.search(text)) else None
             if connected is None and ABOUT.search(text) and incidents:
                 connected = concerning  # "one attacker was apprehended" in the attack's story
@@ -115,6 +117,22 @@ def extract_arrests(
             )
             break
     return arrests
+
+
+def _agentless(text: str, verb: re.Match[str]) -> bool:
+    """ "the month saw the arrest of X": nobody is said to have arrested (a passive
+    such as "four were taken into custody" is still the local forces' act)."""
+    before = text[: verb.start()]
+    return bool(re.search(r"\b(the|an?)\s+$", before)) and not re.match(
+        r"\s+(\w+\s+){0,6}by\b", text[verb.end() :]
+    )
+
+
+def _state_of(view: ArticleView, incidents: Sequence[Incident], incident_id: str | None):  # type: ignore[no-untyped-def]
+    for incident in incidents:
+        if incident.id == incident_id and incident.location and incident.location.country:
+            return view.states.get(incident.location.country)
+    return None
 
 
 def _arrested_count(text: str, verb: re.Match[str]) -> int | None:

@@ -27,7 +27,7 @@ _ORIGIN = re.compile(
 _LINKED = re.compile(
     r"\b(belong(s|ed|ing)?\s+to|members?\s+of|linked\s+to|affiliated\s+with|backed\s+by|"
     r"sponsored\s+by|funded\s+by|proxies\s+of|carried\s+out\s+by|planned\s+by|behind)\b"
-    r"[^.;,]{0,30}$",
+    r"[^.;,]{0,45}$",
     re.IGNORECASE,
 )
 _VICTIM = re.compile(

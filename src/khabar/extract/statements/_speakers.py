@@ -141,7 +141,7 @@ def new_person(before: str, earlier: str) -> str | None:
 
 
 _DEFINITE = re.compile(
-    r"\b(?:the|this|that|its|their)\s+(?:[a-z-]+\s+){0,2}(committee|ministry|department|office|"
+    r"(?:\b(?:the|this|that|its|their)\s+|^\s*)(?:[a-z-]+\s+){0,2}(committee|ministry|department|office|"
     r"spokes(?:man|woman|person)|statement|government|military|army|police|agency|service|"
     r"command|council|group|organi[sz]ation|outfit|embassy|mission|regime|administration|"
     r"movement|militants|latter|former)\b",
@@ -212,6 +212,13 @@ def definite_actor(
             return chosen.actor, match.group(0)
         return None
     kinds = _KIND_OF.get(head)
+    states = [s for s in (view.filed_state, top_state(view, actors)) if s is not None]
+    organ = re.search(r"(?:[a-z-]+\s+){0,2}" + re.escape(match.group(1)), match.group(0), re.IGNORECASE)
+    for state in states if organ else ():
+        # "the interior ministry" in a story from Pakistan: Pakistan's interior ministry
+        named = actors.lookup(f"{state.name}'s {organ.group(0).strip()}", on=view.reference)
+        if named is not None:
+            return named, match.group(0).strip()
     if head in ("military", "army"):
         # "the military": the army of the state the story is about
         for state in (view.filed_state, top_state(view, actors)):

@@ -147,6 +147,20 @@ def target(
         and actors.ref(filed_state).name != source_name
     ):
         return actors.ref(filed_state)  # "denied police claims": the state's police
+    if (
+        kind == "THREATEN"
+        and re.search(
+            r"\battacks?\s+(on|against)\s+(the\s+)?(police|security\s+forces|army|military|"
+            r"government|state|soldiers)\b",
+            rest[:160],
+        )
+    ):
+        state = filed_state or next(
+            (states[m.actor.country] for m in mentions if m.actor.kind == "state" and m.actor.country in states),
+            None,
+        )
+        if state is not None and actors.ref(state).name != source_name:
+            return actors.ref(state)  # "its attacks on the police will continue"
     if kind == "REJECT" and re.match(r"^\s+(the\s+|these\s+|such\s+)?(media\s+)?(reports?|rumou?rs?|speculation|news)\b", rest):
         return None
     end = clause_end(text, verb.end())
