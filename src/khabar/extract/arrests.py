@@ -162,6 +162,7 @@ def _arrested_count(text: str, verb: re.Match[str]) -> int | None:
         r"(?:(?:also|later|successfully|reportedly|now)\s+)?$|\b(one|another)\s+(?:of\s+(?:them|the\s+\w+)\s+)?"
         r"(was|has\s+been|had\s+been)\s+(?:(?:also|later|successfully|reportedly|now)\s+)?$",
         before,
+        re.IGNORECASE,
     )
     if one and not re.search(r"\b(they|them|all|several|many|suspects|men|people)\s+(were|have)", before):
         return 1

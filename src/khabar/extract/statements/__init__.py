@@ -134,6 +134,13 @@ def extract_statements(
                 memory.person = speaker
         found.extend(made_here)
         memory.mentions.extend(view.actors_in(sentence))
+        people = [
+            m
+            for m in view.actors_in(sentence)
+            if m.actor.kind == "person" and not inside_quote(sentence.text, m.start - sentence.start)
+        ]
+        if people:  # "... spokesperson Mumtaz Zahra Baloch spoke. She urged ..."
+            memory.person = (people[-1].actor, speaker_phrase(sentence.text, people[-1], sentence))
     return resolve_replies(found)
 
 
@@ -184,7 +191,7 @@ def _cancelled(
     text = sentence.text
     clause_start = max(text.rfind(";", 0, verb.start()), text.rfind(". ", 0, verb.start())) + 1
     before = text[clause_start : verb.start()]
-    passive = re.match(r"\s+by\b", text[verb.end() : verb.end() + 6])
+    passive = re.match(r"\s*by\b", text[verb.end() : verb.end() + 6])
     if lexicon.negated.search(before):
         return True  # "did not accuse", "stopped short of blaming"
     if kind != "THREATEN" and (
@@ -240,7 +247,7 @@ def _source(
     verb_at = sentence.start + verb.start()
     clause_start = max(text.rfind(";", 0, verb.start()), text.rfind(". ", 0, verb.start())) + 1
     before = text[clause_start : verb.start()]
-    passive = re.match(r"\s+by\b", text[verb.end() : verb.end() + 6])
+    passive = re.match(r"\s*by\b", text[verb.end() : verb.end() + 6])
     if kind == "CLAIM_RESPONSIBILITY":
         return _claimant(view, sentence, verb, actors, memory, bool(passive))
     nation = re.search(r"\b(an?|the)\s+([A-Z][a-z]+)\s+$", before)
@@ -304,6 +311,8 @@ def _source(
             if word in ("we", "i"):
                 return speaker_of(view, sentence, lexicon, actors, memory) or memory.last
             earlier = [m for m in mentions if m.start < span[0]]
+            if word in ("they", "it") and memory.frame is not None:
+                return memory.frame  # "the military said it expected ..."
             if earlier and word in ("they", "it"):
                 return earlier[-1].actor, earlier[-1].surface
             return pronoun_actor(word, memory)
@@ -475,7 +484,7 @@ def _statement(
             actor,
             actors,
             kind=kind,
-            passive=bool(re.match(r"\s+by\b", text[verb.end() : verb.end() + 6])),
+            passive=bool(re.match(r"\s*by\b", text[verb.end() : verb.end() + 6])),
             demonyms=view.demonyms,
             states=view.states,
             filed_state=view.filed_state,

@@ -37,6 +37,14 @@ _VICTIM = re.compile(
 _SELF_HOSTILE = re.compile(r"^([’']s?\s+(complicity|soil|territory|proxies|sanctuar)|-(backed|proxy|sponsored|funded))")
 
 
+_STATE_STRIKE = re.compile(
+    r"\b(it|we|its\s+(forces|jets|aircraft|troops|military))\s+(had\s+|has\s+|have\s+)?"
+    r"(carried\s+out|conducted|launched)\s+[^.;]{0,30}\b(strikes|airstrikes|air\s+strikes|"
+    r"drone\s+strikes|raids|bombing)\b",
+    re.IGNORECASE,
+)
+
+
 @dataclass(frozen=True)
 class Implicit:
     kind: str
@@ -111,6 +119,9 @@ def implicit_statements(
         if kind == "CLAIM_RESPONSIBILITY":
             if actors.is_armed_group(speaker_kind):
                 made.append(Implicit(kind, None, cue))
+            elif _STATE_STRIKE.search(text):
+                # a state announcing its own strike claims it (EVAL.md conventions)
+                made.append(Implicit(kind, None, _STATE_STRIKE.search(text)))
         elif kind == "ACCUSE":
             if actors.is_armed_group(speaker_kind):
                 continue  # a group telling of its own attack accuses nobody
