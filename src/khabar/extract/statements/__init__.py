@@ -90,13 +90,18 @@ def extract_statements(
     """
     found: list[Statement] = []
     memory = Memory()
-    quoted_by = _quote_runs(view, lexicon, actors, memory)
+    closed_by = _quote_runs(view)
+    previous: Sentence | None = None
+    previous_frame: Speaker | None = None
     for sentence in view.sentences:
         memory.in_sentence = None
         concerning = about_of(view, sentence, incidents, about)
-        speaker = speaker_of(view, sentence, lexicon, actors, memory) or quoted_by.get(
-            sentence.index
-        )
+        speaker = speaker_of(view, sentence, lexicon, actors, memory)
+        if speaker is None and sentence.index in closed_by:
+            speaker = speaker_of(view, closed_by[sentence.index], lexicon, actors, memory)
+        continued = None
+        if speaker is None and previous is not None and _same_paragraph(view, previous, sentence):
+            continued = previous_frame  # "The ISPR said ... . The attackers belonged to X."
         memory.frame = speaker
         made_here: list[Statement] = []
         for kind, verb in _verbs(sentence, lexicon):
@@ -104,6 +109,8 @@ def extract_statements(
             if made is None:
                 continue
             memory.in_sentence = made
+            if made.type == "ACCUSE" and (haven := _haven(view, sentence, verb, made, actors)):
+                made_here.append(haven)  # "accused X of operating from havens in Y"
             named = actors.lookup(made.source.name)
             if named is not None and made.source.speaker:
                 memory.last = (named, made.source.speaker)
@@ -111,6 +118,16 @@ def extract_statements(
                     memory.person = memory.last
             expanded = coordinated(view, sentence, verb, made, actors)
             made_here.extend(expanded or [made])
+        if speaker is None and continued is not None and not made_here:
+            for implicit in implicit_statements(
+                view, sentence, continued, lexicon, actors, kinds=("ACCUSE",)
+            ):
+                made_here.append(
+                    _record(
+                        view, sentence, implicit.kind, implicit.cue, continued, implicit.target,
+                        actors, concerning,
+                    )
+                )
         if speaker is not None:
             for implicit in implicit_statements(view, sentence, speaker, lexicon, actors):
                 if any(
@@ -133,6 +150,7 @@ def extract_statements(
             if speaker[0].kind == "person" or _TITLE_WORDS.search(speaker[1]):
                 memory.person = speaker
         found.extend(made_here)
+        previous, previous_frame = sentence, speaker
         memory.mentions.extend(view.actors_in(sentence))
         people = [
             m
@@ -144,30 +162,51 @@ def extract_statements(
     return resolve_replies(found)
 
 
-def _quote_runs(
-    view: ArticleView, lexicon: StatementLexicon, actors: ActorDictionary, memory: Memory
-) -> dict[int, Speaker]:
-    """Sentences inside a quotation that runs over several sentences ("“The beasts ...
-    leniency. They will pay,” the minister said."): each is said by whoever the sentence
-    that closes the quotation names."""
-    runs: dict[int, Speaker] = {}
+def _quote_runs(view: ArticleView) -> dict[int, Sentence]:
+    """Sentences inside a quotation that runs over several sentences or paragraphs
+    ("“The beasts ... leniency. / “They will pay,” the minister said."): each maps to the
+    sentence that closes the quotation, whose attribution names the speaker."""
+    runs: dict[int, Sentence] = {}
     open_run: list[int] = []
     for sentence in view.sentences:
-        text = sentence.text
-        opens, closes = text.count("“"), text.count("”")
+        opens, closes = sentence.text.count("“"), sentence.text.count("”")
         if open_run:
-            open_run.append(sentence.index)
-            if closes > opens:
-                speaker = speaker_of(view, sentence, lexicon, actors, memory)
-                if speaker is not None:
-                    for index in open_run:
-                        runs[index] = speaker
+            if closes:
+                for index in open_run:
+                    runs[index] = sentence
                 open_run = []
             elif len(open_run) > 4:
                 open_run = []
+            else:
+                open_run.append(sentence.index)
         elif opens > closes:
             open_run = [sentence.index]
     return runs
+
+
+def _same_paragraph(view: ArticleView, first: Sentence, second: Sentence) -> bool:
+    return "\n" not in view.article.text[first.end : second.start]
+
+
+_HAVEN = re.compile(
+    r"\b(safe\s+havens?|sanctuar(y|ies)|hideouts?|bases|camps|soil)\s+(in|inside|of)\s+(the\s+)?$",
+    re.IGNORECASE,
+)
+
+
+def _haven(
+    view: ArticleView, sentence: Sentence, verb: re.Match[str], made: Statement, actors: ActorDictionary
+) -> Statement | None:
+    """The state whose soil an accused group is said to use is accused too."""
+    text = sentence.text
+    for mention in view.actors_in(sentence):
+        offset = mention.start - sentence.start
+        if offset <= verb.end() or not _HAVEN.search(text[max(0, offset - 40) : offset]):
+            continue
+        ref = actors.ref(mention.actor)
+        if ref.name not in (made.source.name, made.target.name if made.target else None):
+            return made.model_copy(update={"id": made.id + "-haven", "target": ref})
+    return None
 
 
 def _verbs(sentence: Sentence, lexicon: StatementLexicon) -> list[tuple[str, re.Match[str]]]:
@@ -492,6 +531,18 @@ def _statement(
         )
     if found_target is None and kind in ("AGREE", "SUPPORT", "REQUEST"):
         found_target = _other_party(view, sentence, actor, actors, kind)
+    if found_target is None and kind == "REJECT":
+        # "X alleged that ..., although Y denied this": Y rejects X
+        own = actors.ref(actor).name
+        for mention in view.actors_in(sentence):
+            if mention.start >= sentence.start + verb.start():
+                break
+            canonical = actors.canonical(mention.actor)
+            if actors.ref(mention.actor).name != own and (
+                canonical.kind == "state" or actors.is_armed_group(mention.actor)
+            ) and not governed(text, mention.start - sentence.start):
+                found_target = actors.ref(mention.actor)
+                break
     if kind == "AGREE" and _VOWS.match(word) and punitive and found_target is None:
         kind = "THREATEN"  # "promised that those responsible would be brought to justice"
     if (

@@ -100,14 +100,25 @@ def implicit_statements(
     speaker: Speaker,
     lexicon: StatementLexicon,
     actors: ActorDictionary,
+    *,
+    kinds: tuple[str, ...] | None = None,
 ) -> list[Implicit]:
-    """The statements a sentence's reported content makes, with the cue found."""
+    """The statements a sentence's reported content makes, with the cue found.
+
+    Args:
+        kinds: only these types (a sentence that continues another's reported speech
+            without naming the speaker again carries accusations only).
+    """
     text = sentence.text
     made: list[Implicit] = []
-    if text.rstrip().endswith("?") or re.search(r"\b(if|unless|whether)\b", text):
+    if text.rstrip().endswith("?") or re.search(
+        r"\b(if|unless|whether)\b|condition of anonymity|\b(unnamed|anonymous)\b", text
+    ):
         return made
     speaker_kind = speaker[0]
     for kind, pattern in lexicon.implicit:
+        if kinds is not None and kind not in kinds:
+            continue
         cue = pattern.search(text)
         if cue is None:
             continue

@@ -118,7 +118,7 @@ def target(
             and not (
                 kind == "REJECT"
                 and re.search(
-                    r"\b(reports?|rumou?rs?|speculation|news|claims?\s+(of|about))\b[^.;,]{0,60}$",
+                    r"\b(reports?|rumou?rs?|speculation|news|claims?\s+(of|about))\b[^.;,]{0,120}$",
                     text[verb.end() : m.start - sentence.start],
                 )
             )
