@@ -46,7 +46,12 @@ def statement_confusion(
         return _fold(actors.canonical(actor).name if actor else text)
 
     predicted = [
-        (_stem(src.file) or "", s.type, name(s.source.name), name(s.target.name if s.target else None))
+        (
+            _stem(src.file) or "",
+            s.type,
+            name(s.source.name),
+            name(s.target.name if s.target else None),
+        )
         for s in statements
         for src in s.sources
     ]
@@ -64,9 +69,7 @@ def statement_confusion(
             spurious.append(key)
     for key in remaining:
         result.by_type.setdefault(key[1], Prf()).fn += 1
-        other = next(
-            (p for p in spurious if (p[0], p[2], p[3]) == (key[0], key[2], key[3])), None
-        )
+        other = next((p for p in spurious if (p[0], p[2], p[3]) == (key[0], key[2], key[3])), None)
         if other is not None:
             spurious.remove(other)
             result.confused[(key[1], other[1])] += 1

@@ -144,15 +144,15 @@ def test_curly_apostrophe_and_spelling_variant_match(extractor):
 
 
 def test_implicit_target_of_a_request(extractor):
-    text = "Islamabad issued a demarche to the Afghan charge d'affaires, demanding the extradition of TTP leaders."
+    text = (
+        "Islamabad issued a demarche to the Afghan charge d'affaires, demanding the "
+        "extradition of TTP leaders."
+    )
     assert ("REQUEST", "Pakistan", "Afghanistan") in triples(made(extractor, text))
 
 
 def test_target_search_stops_at_a_relative_clause(extractor):
-    text = (
-        "The Taliban government rejected the report, which said Iran had trained the "
-        "gunmen."
-    )
+    text = "The Taliban government rejected the report, which said Iran had trained the gunmen."
     assert ("REJECT", "Afghanistan", "Iran") not in triples(made(extractor, text))
 
 
@@ -171,8 +171,7 @@ def test_both_sides_and_three_signatories_expand(extractor):
 
 def test_state_announcing_its_strike_claims_it(extractor):
     text = (
-        "Pakistan's military said it carried out strikes on militant hideouts in Khost on "
-        "Monday."
+        "Pakistan's military said it carried out strikes on militant hideouts in Khost on Monday."
     )
     assert ("CLAIM_RESPONSIBILITY", "Pakistan Army", None) in triples(made(extractor, text))
 
@@ -206,7 +205,11 @@ def test_about_is_the_incident_the_sentence_refers_to(extractor):
 @pytest.mark.parametrize(
     ("text", "actor", "count"),
     [
-        ("Three gunmen were killed in the raid in Quetta, while one was apprehended.", "Pakistan", 1),
+        (
+            "Three gunmen were killed in the raid in Quetta, while one was apprehended.",
+            "Pakistan",
+            1,
+        ),
         ("Six suspects have now been arrested over the Chaman bombing.", "Pakistan", 6),
         ("The guard was arrested after the attack on the bank in Kunduz.", "Afghanistan", 1),
     ],

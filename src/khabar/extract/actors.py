@@ -189,8 +189,16 @@ def variants(form: str) -> set[str]:
     for written in list(out):
         if _CONNECTOR.search(written):
             out.add(_CONNECTOR.sub(" ", written))
-            out.add(_CONNECTOR.sub(lambda m: "-e-" if m.group(1).lower() == "i" else m.group(0), written))
-            out.add(_CONNECTOR.sub(lambda m: "-i-" if m.group(1).lower() == "e" else m.group(0), written))
+            out.add(
+                _CONNECTOR.sub(
+                    lambda m: "-e-" if m.group(1).lower() == "i" else m.group(0), written
+                )
+            )
+            out.add(
+                _CONNECTOR.sub(
+                    lambda m: "-i-" if m.group(1).lower() == "e" else m.group(0), written
+                )
+            )
     return out
 
 

@@ -149,12 +149,19 @@ def _arrested_count(text: str, verb: re.Match[str]) -> int | None:
     if figures:
         last = figures[-1]
         rest = before[last.end :]
-        if _ARRESTED_PEOPLE.match(rest.lstrip()) and re.search(r"\b(were|was|had been|have been|has been|have now been|had now been)\b", rest):
+        if _ARRESTED_PEOPLE.match(rest.lstrip()) and re.search(
+            r"\b(were|was|had been|have been|has been|have now been|had now been)\b", rest
+        ):
             return last.count.best
-    if re.match(r"\s+(a|an|one)\s+(suspect|man|person|militant|attacker|assailant|gunman)\b", after):
+    if re.match(
+        r"\s+(a|an|one)\s+(suspect|man|person|militant|attacker|assailant|gunman)\b", after
+    ):
         return 1
-    if re.match(r"\s+(of\s+)?(the\s+)?(\w+\s+){0,3}(commander|leader|chief|spokesman|suspect|"
-                r"militant|attacker|assailant|gunman|bomber|facilitator|mastermind)\b", after) and re.match(r"\s+of\b", after):
+    if re.match(
+        r"\s+(of\s+)?(the\s+)?(\w+\s+){0,3}(commander|leader|chief|spokesman|suspect|"
+        r"militant|attacker|assailant|gunman|bomber|facilitator|mastermind)\b",
+        after,
+    ) and re.match(r"\s+of\b", after):
         return 1  # "the arrest of TTP top commander X"
     # "one was apprehended", "the guard was arrested", "the suspect has been arrested"
     one = re.search(
@@ -164,6 +171,8 @@ def _arrested_count(text: str, verb: re.Match[str]) -> int | None:
         before,
         re.IGNORECASE,
     )
-    if one and not re.search(r"\b(they|them|all|several|many|suspects|men|people)\s+(were|have)", before):
+    if one and not re.search(
+        r"\b(they|them|all|several|many|suspects|men|people)\s+(were|have)", before
+    ):
         return 1
     return None

@@ -33,13 +33,13 @@ from ._speakers import (
     PRONOUN,
     QUOTE,
     Memory,
-    pronoun_actor,
     Speaker,
     definite_actor,
     governed,
     inside_quote,
     national_body,
     new_person,
+    pronoun_actor,
     speaker_of,
     speaker_phrase,
     top_state,
@@ -124,8 +124,14 @@ def extract_statements(
             ):
                 made_here.append(
                     _record(
-                        view, sentence, implicit.kind, implicit.cue, continued, implicit.target,
-                        actors, concerning,
+                        view,
+                        sentence,
+                        implicit.kind,
+                        implicit.cue,
+                        continued,
+                        implicit.target,
+                        actors,
+                        concerning,
                     )
                 )
         if speaker is not None:
@@ -142,8 +148,14 @@ def extract_statements(
                     continue  # the verb already said it
                 made_here.append(
                     _record(
-                        view, sentence, implicit.kind, implicit.cue, speaker, implicit.target,
-                        actors, concerning,
+                        view,
+                        sentence,
+                        implicit.kind,
+                        implicit.cue,
+                        speaker,
+                        implicit.target,
+                        actors,
+                        concerning,
                     )
                 )
             memory.last = speaker
@@ -155,7 +167,8 @@ def extract_statements(
         people = [
             m
             for m in view.actors_in(sentence)
-            if m.actor.kind == "person" and not inside_quote(sentence.text, m.start - sentence.start)
+            if m.actor.kind == "person"
+            and not inside_quote(sentence.text, m.start - sentence.start)
         ]
         if people:  # "... spokesperson Mumtaz Zahra Baloch spoke. She urged ..."
             memory.person = (people[-1].actor, speaker_phrase(sentence.text, people[-1], sentence))
@@ -195,7 +208,11 @@ _HAVEN = re.compile(
 
 
 def _haven(
-    view: ArticleView, sentence: Sentence, verb: re.Match[str], made: Statement, actors: ActorDictionary
+    view: ArticleView,
+    sentence: Sentence,
+    verb: re.Match[str],
+    made: Statement,
+    actors: ActorDictionary,
 ) -> Statement | None:
     """The state whose soil an accused group is said to use is accused too."""
     text = sentence.text
@@ -250,15 +267,19 @@ def _cancelled(
         return True  # "rejected a media report that claimed Beijing had urged ..."
     if re.search(r"\b(unnamed|anonymous)\s+(\w+\s+)?sources?\b|condition of anonymity", text):
         return True  # a report's unnamed sources are no actor's statement
-    if kind == "REQUEST" and re.match(r"\s+to\b", text[verb.end() :]) and re.match(
-        r"(asked|urged|requested|pressed|told)$", verb.group(0), re.IGNORECASE
+    if (
+        kind == "REQUEST"
+        and re.match(r"\s+to\b", text[verb.end() :])
+        and re.match(r"(asked|urged|requested|pressed|told)$", verb.group(0), re.IGNORECASE)
     ):
         return True  # "Taliban govt asked to hand over X": asked, not asking
     if kind == "AGREE" and re.search(
         r"\b(ceasefire|truce|deal|terms|plan|arrangement|accord|mechanism|framework)\s+$", before
     ):
         return True  # "the ceasefire agreed with the government": a participle
-    if re.search(r"\b(our|their|its|his|her|my|your|repeated|these|those|such|previous)\s+$", before):
+    if re.search(
+        r"\b(our|their|its|his|her|my|your|repeated|these|those|such|previous)\s+$", before
+    ):
         return True  # "take our repeated requests seriously": a noun, not a new statement
     if _syntax.has_parse(view.doc):
         return _syntax.is_subordinate_infinitive(view.doc, sentence.start + verb.start())
@@ -266,7 +287,8 @@ def _cancelled(
     return bool(
         re.search(r"\bto\s+(?:\w+\s+){1,8}(?:and|or)\s+$", before)
         and re.fullmatch(r"[a-z]+", verb.group(0).split()[0])
-        and verb.group(0).split()[0].lower() in ("deny", "reject", "accuse", "blame", "agree", "urge")
+        and verb.group(0).split()[0].lower()
+        in ("deny", "reject", "accuse", "blame", "agree", "urge")
     )
 
 
@@ -280,9 +302,7 @@ def _source(
     memory: Memory,
 ) -> Speaker | None:
     text = sentence.text
-    mentions = [
-        m for m in view.actors_in(sentence) if actors.canonical(m.actor).kind != "media"
-    ]
+    mentions = [m for m in view.actors_in(sentence) if actors.canonical(m.actor).kind != "media"]
     verb_at = sentence.start + verb.start()
     clause_start = max(text.rfind(";", 0, verb.start()), text.rfind(". ", 0, verb.start())) + 1
     before = text[clause_start : verb.start()]
@@ -311,7 +331,9 @@ def _source(
             and not governed(text, m.start - sentence.start)
         ]
         inside = text[
-            max(text.rfind("“", 0, verb.start()), text.rfind('"', 0, verb.start()), 0) : verb.start()
+            max(
+                text.rfind("“", 0, verb.start()), text.rfind('"', 0, verb.start()), 0
+            ) : verb.start()
         ]
         span = _syntax.subject_span(view.doc, verb_at)
         if span is not None and span[0] >= sentence.start:
@@ -358,10 +380,14 @@ def _source(
         found = national_body(phrase, view) or definite_actor(phrase, view, actors, span[0], memory)
         if found is not None:
             return found
-    return _source_by_window(view, sentence, verb, before, clause_start, mentions, lexicon, actors, memory)
+    return _source_by_window(
+        view, sentence, verb, before, clause_start, mentions, lexicon, actors, memory
+    )
 
 
-def _source_by_window(view, sentence, verb, before, clause_start, mentions, lexicon, actors, memory):  # type: ignore[no-untyped-def]
+def _source_by_window(
+    view, sentence, verb, before, clause_start, mentions, lexicon, actors, memory
+):  # type: ignore[no-untyped-def]
     """The subject without a parse: the last actor of the clause before the verb that is
     no preposition's object, else a pronoun's or a description's antecedent."""
     text = sentence.text
@@ -420,8 +446,10 @@ def _titled(view: ArticleView, name: str, before: int) -> Speaker | None:
         return None
     for mention in view.actors:
         gap = text[mention.end : at]
-        if 0 <= at - mention.end <= 50 and re.fullmatch(r"[\s\w’'.-]*", gap) and _TITLE_WORDS.search(
-            f"{mention.surface}{gap}"
+        if (
+            0 <= at - mention.end <= 50
+            and re.fullmatch(r"[\s\w’'.-]*", gap)
+            and _TITLE_WORDS.search(f"{mention.surface}{gap}")
         ):
             return mention.actor, f"{mention.surface}{gap}{name}".strip()
     return None
@@ -444,9 +472,7 @@ def _claimant(view, sentence, verb, actors, memory, passive):  # type: ignore[no
         m
         for m in groups
         if m.start < verb_at
-        and not re.search(
-            r",\s+(which|who|whom|whose)\b[^,]*$", text[: m.start - sentence.start]
-        )
+        and not re.search(r",\s+(which|who|whom|whose)\b[^,]*$", text[: m.start - sentence.start])
     ]
     if before_groups:
         return before_groups[-1].actor, speaker_phrase(text, before_groups[-1], sentence)
@@ -482,9 +508,12 @@ def _statement(
         kind = "AGREE"  # "vowed to keep the crossing open"
     if kind == "SUPPORT" and re.search(r"condolence|sympath|grief|sorrow", clause[:40]):
         return None
-    if kind == "CLAIM_RESPONSIBILITY" and re.match(r"claimed that", text[verb.start() :]):
-        if not lexicon.hostile.search(clause):
-            return None
+    if (
+        kind == "CLAIM_RESPONSIBILITY"
+        and re.match(r"claimed that", text[verb.start() :])
+        and not lexicon.hostile.search(clause)
+    ):
+        return None
     source = _source(view, sentence, kind, verb, lexicon, actors, memory)
     if source is None:
         return None
@@ -496,10 +525,14 @@ def _statement(
         and actors.ref(frame[0]).name != actors.ref(source[0]).name
     ):
         source = frame  # "the army's media wing stated that Pakistan reserves the right ..."
-    if kind == "ACCUSE" and actors.is_armed_group(source[0]) and re.match(
-        r"\s+that\s+(it|they|its\s+\w+)\s+(had\s+|have\s+|has\s+)?(launched|carried\s+out|"
-        r"conducted|attacked|fired|killed|targeted)",
-        text[verb.end() :],
+    if (
+        kind == "ACCUSE"
+        and actors.is_armed_group(source[0])
+        and re.match(
+            r"\s+that\s+(it|they|its\s+\w+)\s+(had\s+|have\s+|has\s+)?(launched|carried\s+out|"
+            r"conducted|attacked|fired|killed|targeted)",
+            text[verb.end() :],
+        )
     ):
         kind = "CLAIM_RESPONSIBILITY"  # "the group alleged that it had launched rockets"
     if kind == "REJECT" and memory.in_sentence is not None and memory.in_sentence.type == "ACCUSE":
@@ -509,8 +542,14 @@ def _statement(
         ):
             # "X accused Y of ..., a claim which has been denied by Z": Z rejects X
             return _record(
-                view, sentence, kind, verb, source,
-                ActorRef(name=accuser.name, country=accuser.country), actors, about,
+                view,
+                sentence,
+                kind,
+                verb,
+                source,
+                ActorRef(name=accuser.name, country=accuser.country),
+                actors,
+                about,
             )
     actor, _ = source
     found_target = None
@@ -538,9 +577,11 @@ def _statement(
             if mention.start >= sentence.start + verb.start():
                 break
             canonical = actors.canonical(mention.actor)
-            if actors.ref(mention.actor).name != own and (
-                canonical.kind == "state" or actors.is_armed_group(mention.actor)
-            ) and not governed(text, mention.start - sentence.start):
+            if (
+                actors.ref(mention.actor).name != own
+                and (canonical.kind == "state" or actors.is_armed_group(mention.actor))
+                and not governed(text, mention.start - sentence.start)
+            ):
                 found_target = actors.ref(mention.actor)
                 break
     if kind == "AGREE" and _VOWS.match(word) and punitive and found_target is None:

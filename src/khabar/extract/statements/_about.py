@@ -23,9 +23,7 @@ def _touching(incidents: Sequence[Incident], article_id: str, start: int, end: i
     best: tuple[int, int, str] | None = None
     for incident in incidents:
         hits = sum(
-            1
-            for e in incident.evidence
-            if e.article_id == article_id and start <= e.start < end
+            1 for e in incident.evidence if e.article_id == article_id and start <= e.start < end
         )
         if hits:
             reported = 1 if incident.sources and incident.sources[0].role == "report" else 0

@@ -34,7 +34,9 @@ _VICTIM = re.compile(
     r"\b(on|at|against|targeting|killed|killing|attacked|struck|hit|with)\s+(the\s+)?$",
     re.IGNORECASE,
 )
-_SELF_HOSTILE = re.compile(r"^([’']s?\s+(complicity|soil|territory|proxies|sanctuar)|-(backed|proxy|sponsored|funded))")
+_SELF_HOSTILE = re.compile(
+    r"^([’']s?\s+(complicity|soil|territory|proxies|sanctuar)|-(backed|proxy|sponsored|funded))"
+)
 
 
 _STATE_STRIKE = re.compile(
@@ -53,7 +55,11 @@ class Implicit:
 
 
 def _accused(
-    view: ArticleView, sentence: Sentence, speaker: Speaker, lexicon: StatementLexicon, actors: ActorDictionary
+    view: ArticleView,
+    sentence: Sentence,
+    speaker: Speaker,
+    lexicon: StatementLexicon,
+    actors: ActorDictionary,
 ) -> list[tuple[ActorRef, re.Match[str]]]:
     text = sentence.text
     own = actors.ref(speaker[0]).name
@@ -63,7 +69,11 @@ def _accused(
         if actors.canonical(mention.actor).kind in ("media", "igo", "person"):
             continue
         candidates.append(
-            (mention.start - sentence.start, mention.end - sentence.start, actors.ref(mention.actor))
+            (
+                mention.start - sentence.start,
+                mention.end - sentence.start,
+                actors.ref(mention.actor),
+            )
         )
     for national in NATIONAL_TARGET.finditer(text):
         ref = national_ref(national, view.demonyms, view.states, actors)

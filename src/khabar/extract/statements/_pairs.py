@@ -56,9 +56,12 @@ def coordinated(
         counts: dict[str, int] = {}
         for mention in view.actors:
             ref = actors.ref(mention.actor)
-            if mention.actor.kind in ("state", "organ", "person") and ref.country:
-                if actors.canonical(mention.actor).kind == "state":
-                    counts[ref.name] = counts.get(ref.name, 0) + 1
+            if (
+                mention.actor.kind in ("state", "organ", "person")
+                and ref.country
+                and actors.canonical(mention.actor).kind == "state"
+            ):
+                counts[ref.name] = counts.get(ref.name, 0) + 1
         top = sorted(counts, key=lambda name: -counts[name])[:2]
         found = [actors.lookup(name) for name in top]
         refs = [actors.ref(actor) for actor in found if actor is not None]
@@ -72,10 +75,14 @@ def coordinated(
         offset = mention.start - sentence.start
         if pair.start() <= offset < pair.end():
             ref = actors.ref(mention.actor)
-            if ref.country or actors.is_armed_group(mention.actor):
-                if all(r.name != ref.name for r in refs):
-                    refs.append(ref)
-    for national in re.finditer(r"\b([A-Z][a-z]+)\s+(?:[a-z]+\s+)?(?:[A-Z][a-z]+\s+){0,3}(?:[Mm]inister|[Pp]resident|[Aa]mbassador|[Ee]nvoy|delegation|officials?)\b", pair.group(1)):
+            if (ref.country or actors.is_armed_group(mention.actor)) and all(
+                r.name != ref.name for r in refs
+            ):
+                refs.append(ref)
+    for national in re.finditer(
+        r"\b([A-Z][a-z]+)\s+(?:[a-z]+\s+)?(?:[A-Z][a-z]+\s+){0,3}(?:[Mm]inister|[Pp]resident|[Aa]mbassador|[Ee]nvoy|delegation|officials?)\b",
+        pair.group(1),
+    ):
         iso2 = view.demonyms.get(national.group(1).casefold())
         if iso2 and iso2 in view.states:
             ref = actors.ref(view.states[iso2])
@@ -107,20 +114,33 @@ def resolve_replies(statements: list[Statement]) -> list[Statement]:
     for statement in statements:
         quote = statement.evidence[0].quote
         if statement.type == "REJECT" and statement.target is None:
-            if re.search(r"\b(reports?|media|news|rumou?rs?|speculation|hospital|toll)\b", quote, re.IGNORECASE):
-                pass  # a denial of media reports or of a toll has no actor for counterpart
-            elif claimant is not None and claimant.name != statement.source.name and re.search(
-                r"\b(claim|claims|claimed|taken|captured|truth|killed|figures?|statement|propaganda)\b",
+            if re.search(
+                r"\b(reports?|media|news|rumou?rs?|speculation|hospital|toll)\b",
                 quote,
+                re.IGNORECASE,
+            ):
+                pass  # a denial of media reports or of a toll has no actor for counterpart
+            elif (
+                claimant is not None
+                and claimant.name != statement.source.name
+                and re.search(
+                    r"\b(claim|claims|claimed|taken|captured|truth|killed|figures?|statement|propaganda)\b",
+                    quote,
+                )
             ):
                 statement = statement.model_copy(update={"target": claimant})
             elif statement.source.name in addressed:
-                statement = statement.model_copy(update={"target": addressed[statement.source.name]})
-        if statement.type == "THREATEN" and statement.target is None:
-            if re.search(r"\b(aggression|violation|sovereignty|incursion|provocation)\b", quote):
-                earlier = accused.get(statement.source.name)
-                if earlier is not None:
-                    statement = statement.model_copy(update={"target": earlier})
+                statement = statement.model_copy(
+                    update={"target": addressed[statement.source.name]}
+                )
+        if (
+            statement.type == "THREATEN"
+            and statement.target is None
+            and re.search(r"\b(aggression|violation|sovereignty|incursion|provocation)\b", quote)
+        ):
+            earlier = accused.get(statement.source.name)
+            if earlier is not None:
+                statement = statement.model_copy(update={"target": earlier})
         if statement.type == "AGREE" and statement.target is None:
             asker = requesters.get(statement.source.name)
             if asker is not None:  # "X urged Tajikistan to ...; Tajikistan pledged to do so"

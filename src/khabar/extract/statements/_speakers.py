@@ -23,9 +23,9 @@ __all__ = [
     "inside_quote",
     "national_body",
     "new_person",
+    "pronoun_actor",
     "speaker_of",
     "speaker_phrase",
-    "pronoun_actor",
     "surname_actor",
     "top_state",
 ]
@@ -213,7 +213,9 @@ def definite_actor(
         return None
     kinds = _KIND_OF.get(head)
     states = [s for s in (view.filed_state, top_state(view, actors)) if s is not None]
-    organ = re.search(r"(?:[a-z-]+\s+){0,2}" + re.escape(match.group(1)), match.group(0), re.IGNORECASE)
+    organ = re.search(
+        r"(?:[a-z-]+\s+){0,2}" + re.escape(match.group(1)), match.group(0), re.IGNORECASE
+    )
     for state in states if organ else ():
         # "the interior ministry" in a story from Pakistan: Pakistan's interior ministry
         named = actors.lookup(f"{state.name}'s {organ.group(0).strip()}", on=view.reference)
@@ -223,7 +225,9 @@ def definite_actor(
         # "the military": the army of the state the story is about
         for state in (view.filed_state, top_state(view, actors)):
             if state is not None:
-                army = actors.lookup(f"{state.name} military") or actors.lookup(f"{state.name} Army")
+                army = actors.lookup(f"{state.name} military") or actors.lookup(
+                    f"{state.name} Army"
+                )
                 if army is not None:
                     return army, match.group(0)
     for mention in reversed(earlier):
@@ -237,9 +241,7 @@ def definite_actor(
         words = f"{mention.surface} {actor.name} {' '.join(actor.aliases)}".casefold()
         if head in words:
             return actor, match.group(0)
-    if memory.last is not None and (
-        kinds is not None or not actors.is_armed_group(memory.last[0])
-    ):
+    if memory.last is not None and (kinds is not None or not actors.is_armed_group(memory.last[0])):
         return memory.last[0], match.group(0)
     return None
 
@@ -300,13 +302,22 @@ def speaker_of(
             if not re.search(r"[,;]|\b(that|who|which)\b", gap):
                 return before[-1].actor, speaker_phrase(text, before[-1], sentence)
         after = [m for m in mentions if at < m.start <= at + 40]
-        if after and re.match(r"\s*(?:the\s+|a\s+)?[^,.;]{0,30}$", text[speech.end() : after[0].start - sentence.start]):
-            if re.search(r"[”\",]\s*$", text[: speech.start()]):
-                return after[0].actor, speaker_phrase(text, after[0], sentence)
+        if (
+            after
+            and re.match(
+                r"\s*(?:the\s+|a\s+)?[^,.;]{0,30}$",
+                text[speech.end() : after[0].start - sentence.start],
+            )
+            and re.search(r"[”\",]\s*$", text[: speech.start()])
+        ):
+            return after[0].actor, speaker_phrase(text, after[0], sentence)
         pronoun = re.search(r"\b(he|she|they|it)\s+$", text[: speech.start()], re.IGNORECASE)
         if pronoun and (found := pronoun_actor(pronoun.group(1), memory)) is not None:
             return found
-        named = re.search(r"(?:^|[,.;”\"]\s*)((?:(?:Mr|Ms|Mrs|Dr)\.?\s+)?[A-Z][\w’'-]{2,})\s+$", text[: speech.start()])
+        named = re.search(
+            r"(?:^|[,.;”\"]\s*)((?:(?:Mr|Ms|Mrs|Dr)\.?\s+)?[A-Z][\w’'-]{2,})\s+$",
+            text[: speech.start()],
+        )
         if named and (found := surname_actor(named.group(1), view, at)) is not None:
             return found
         window = text[max(0, speech.start() - 60) : speech.start()]

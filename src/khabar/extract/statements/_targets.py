@@ -23,7 +23,9 @@ NATIONAL_TARGET = re.compile(
 )
 _STOP = re.compile(
     r"\s+and\s+(expressed|said|called|urged|vowed|added|offered|pledged|stressed|"
-    r"welcomed|assured|announced)\b|[;.]\s|,\s+(saying|adding|and said|while|\w+ing)\b|,\s+(which|who)\b|\b(that|which|who)\s+"
+    r"welcomed|assured|announced)\b|[;.]\s|,\s+(saying|adding|and said|while|\w+ing)\b|"
+    r",\s+(which|who)\b|"
+    r"\b(that|which|who)\s+"
     r"(claimed|said|alleged|reported|suggested|has|have|had|was|were|is|are)\b"
 )
 _VICTIM = re.compile(
@@ -67,7 +69,10 @@ def locative(text: str, offset: int) -> bool:
 
 
 def national_ref(
-    match: re.Match[str], demonyms: dict[str, str], states: dict[str, Actor], actors: ActorDictionary
+    match: re.Match[str],
+    demonyms: dict[str, str],
+    states: dict[str, Actor],
+    actors: ActorDictionary,
 ) -> ActorRef | None:
     iso2 = demonyms.get(match.group(1).casefold())
     if iso2 and iso2 in states:
@@ -103,7 +108,9 @@ def target(
             if verb_at < m.start < end
             and not (agent and agent[0] <= m.start < agent[1])
             and not locative(text, m.start - sentence.start)
-            and not _VICTIM.search(text[max(0, m.start - sentence.start - 30) : m.start - sentence.start])
+            and not _VICTIM.search(
+                text[max(0, m.start - sentence.start - 30) : m.start - sentence.start]
+            )
             and not (
                 kind == "ACCUSE"
                 and re.search(
@@ -113,7 +120,9 @@ def target(
             )
             and not (
                 kind == "REQUEST"
-                and _CRIME.search(text[max(0, m.start - sentence.start - 40) : m.start - sentence.start])
+                and _CRIME.search(
+                    text[max(0, m.start - sentence.start - 40) : m.start - sentence.start]
+                )
             )
             and not (
                 kind == "REJECT"
@@ -129,7 +138,7 @@ def target(
         candidates = [m for m in mentions if m.start < verb_at][:1] + candidates
     for mention in candidates:
         ref = actors.ref(mention.actor)
-        if ref.name != source_name and actors.canonical(mention.actor).kind != "media" or (
+        if (ref.name != source_name and actors.canonical(mention.actor).kind != "media") or (
             kind == "REJECT" and ref.name != source_name
         ):
             return ref
@@ -147,21 +156,24 @@ def target(
         and actors.ref(filed_state).name != source_name
     ):
         return actors.ref(filed_state)  # "denied police claims": the state's police
-    if (
-        kind == "THREATEN"
-        and re.search(
-            r"\battacks?\s+(on|against)\s+(the\s+)?(police|security\s+forces|army|military|"
-            r"government|state|soldiers)\b",
-            rest[:160],
-        )
+    if kind == "THREATEN" and re.search(
+        r"\battacks?\s+(on|against)\s+(the\s+)?(police|security\s+forces|army|military|"
+        r"government|state|soldiers)\b",
+        rest[:160],
     ):
         state = filed_state or next(
-            (states[m.actor.country] for m in mentions if m.actor.kind == "state" and m.actor.country in states),
+            (
+                states[m.actor.country]
+                for m in mentions
+                if m.actor.kind == "state" and m.actor.country in states
+            ),
             None,
         )
         if state is not None and actors.ref(state).name != source_name:
             return actors.ref(state)  # "its attacks on the police will continue"
-    if kind == "REJECT" and re.match(r"^\s+(the\s+|these\s+|such\s+)?(media\s+)?(reports?|rumou?rs?|speculation|news)\b", rest):
+    if kind == "REJECT" and re.match(
+        r"^\s+(the\s+|these\s+|such\s+)?(media\s+)?(reports?|rumou?rs?|speculation|news)\b", rest
+    ):
         return None
     end = clause_end(text, verb.end())
     for national in NATIONAL_TARGET.finditer(text, verb.end(), min(end, verb.end() + 100)):
