@@ -223,3 +223,20 @@ def test_arrest_with_nobody_named_has_a_null_actor(extractor):
     text = "The month also saw the arrest of a TTP commander, a member of the group's council."
     (arrest,) = made(extractor, text, kind="arrest")
     assert arrest.actor is None and arrest.count == 1
+
+
+def test_he_after_a_surname_in_the_same_sentence(extractor):
+    text = (
+        "Imran Khan leads the PTI. The spokesman was answering Khan's post, in which he "
+        "accused Field Marshal Asim Munir of rigging the vote."
+    )
+    found = triples(made(extractor, text, published=dt.date(2025, 12, 5)))
+    if extractor.info.statistical:  # the subject "he" comes from the parse
+        assert ("ACCUSE", "Imran Khan", "Pakistan Army") in found
+
+
+def test_a_quotations_third_party_subject_is_not_the_speaker(extractor):
+    text = "“The people stand with our leader, they stand with us,” Salman Akram Raja said."
+    found = triples(made(extractor, text, published=dt.date(2025, 12, 5)))
+    if extractor.info.statistical:
+        assert not [t for t in found if t[0] == "SUPPORT"]

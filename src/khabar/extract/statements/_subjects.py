@@ -24,6 +24,7 @@ from ._speakers import (
     pronoun_actor,
     speaker_of,
     speaker_phrase,
+    surname_actor,
     top_state,
 )
 
@@ -95,6 +96,10 @@ def source_of(
                 return own[-1].actor, speaker_phrase(text, own[-1], sentence)
             if (national := national_body(phrase, view)) is not None:
                 return national  # “The Afghan side also agreed ...,” the statement reads
+            if not PRONOUN.fullmatch(phrase.strip()) and re.search(r"[A-Za-z]", phrase):
+                return None  # “The people stand with him,” X said: the people, not X
+            if phrase.strip().casefold() in ("he", "she", "they", "it"):
+                return None  # a quotation's "they" are others, not the speaker
         elif (national := national_body(inside[-40:], view)) is not None:
             return national
         speaker = speaker_of(view, sentence, lexicon, actors, memory)
@@ -128,6 +133,17 @@ def source_of(
                 return memory.frame  # "the military said it expected ..."
             if earlier and word in ("they", "it"):
                 return earlier[-1].actor, earlier[-1].surface
+            people = [m for m in earlier if m.actor.kind == "person"]
+            if people and word in ("he", "she"):
+                return people[-1].actor, people[-1].surface
+            owner = re.findall(
+                r"\b([A-Z][a-z]+)[’']s\b", view.article.text[sentence.start : span[0]]
+            )
+            if owner and word in ("he", "she"):
+                # "Khan's post, in which he accused ...": the person named by surname
+                named = surname_actor(owner[-1], view, span[0])
+                if named is not None:
+                    return named
             return pronoun_actor(word, memory)
         found = national_body(phrase, view) or definite_actor(phrase, view, actors, span[0], memory)
         if found is not None:
