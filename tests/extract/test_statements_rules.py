@@ -240,3 +240,29 @@ def test_a_quotations_third_party_subject_is_not_the_speaker(extractor):
     found = triples(made(extractor, text, published=dt.date(2025, 12, 5)))
     if extractor.info.statistical:
         assert not [t for t in found if t[0] == "SUPPORT"]
+
+
+def test_rejected_accusation_answers_the_last_accuser(extractor):
+    text = (
+        "China urged Afghanistan to protect its workers. Tajikistan's foreign ministry "
+        "blamed Afghanistan for the drone strike. Afghanistan's defence ministry rejected "
+        "the accusation on Friday."
+    )
+    found = triples(made(extractor, text))
+    assert ("REJECT", "Afghanistan", "Tajikistan") in found
+
+
+def test_a_ministry_spokesman_is_not_a_groups_spokesman(extractor):
+    text = (
+        "The TTP spokesman claimed the raid in Tank. “The gunmen were trained in "
+        "Afghanistan,” Pakistan's interior ministry spokesman Asad Jadoon said. He called "
+        "on Kabul to act against the group."
+    )
+    found = triples(made(extractor, text, dateline="ISLAMABAD"))
+    assert ("REQUEST", "TTP", "Afghanistan") not in found
+    assert ("REQUEST", "Pakistan", "Afghanistan") in found
+
+
+def test_a_threat_to_a_nations_companies_targets_that_state(extractor):
+    text = "The BLA warned Chinese companies to leave Balochistan."
+    assert ("THREATEN", "BLA", "China") in triples(made(extractor, text))

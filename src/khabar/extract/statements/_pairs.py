@@ -111,10 +111,23 @@ def resolve_replies(statements: list[Statement]) -> list[Statement]:
         if statement.type == "CLAIM_RESPONSIBILITY" and claimant is None:
             claimant = _ref(statement)
     resolved: list[Statement] = []
+    last_accuser: dict[str, ActorRef] = {}
+    """actor -> who accused it most recently, for "rejected the accusation" """
+    for statement in statements:
+        if statement.type == "ACCUSE" and statement.target:
+            last_accuser[statement.target.name] = _ref(statement)
     for statement in statements:
         quote = statement.evidence[0].quote
         if statement.type == "REJECT" and statement.target is None:
-            if re.search(
+            if (
+                re.search(r"\b(accusations?|allegations?|charges?|blame)\b", quote, re.IGNORECASE)
+                and statement.source.name in last_accuser
+            ):
+                # "rejected the accusation": the last actor that accused it
+                statement = statement.model_copy(
+                    update={"target": last_accuser[statement.source.name]}
+                )
+            elif re.search(
                 r"\b(reports?|media|news|rumou?rs?|speculation|hospital|toll)\b",
                 quote,
                 re.IGNORECASE,

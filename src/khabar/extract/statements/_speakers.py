@@ -199,6 +199,11 @@ def definite_actor(
     if not match:
         return surname_actor(phrase, view, before)
     head = match.group(1).casefold()
+    qualifier = re.search(
+        r"([a-z-]+)\s+spokes(?:man|woman|person)\b", match.group(0), re.IGNORECASE
+    )
+    if head.startswith("spokes") and qualifier is not None:
+        head = qualifier.group(1).casefold()  # "ministry spokesman": the ministry's
     earlier = [m for m in view.actors if m.end <= before]
     if head in ("latter", "former"):
         distinct: list[ActorMention] = []
@@ -238,6 +243,8 @@ def definite_actor(
             ):
                 return actor, match.group(0)
             continue
+        if actors.is_armed_group(actor) and not head.startswith("spokes"):
+            continue  # "the ministry", "the embassy" are a state's organs
         words = f"{mention.surface} {actor.name} {' '.join(actor.aliases)}".casefold()
         if head in words:
             return actor, match.group(0)

@@ -124,6 +124,8 @@ def source_of(
             chosen = inside[-1]
             return chosen.actor, speaker_phrase(text, chosen, sentence)
         phrase = view.article.text[span[0] : span[1]]
+        if phrase.strip().casefold() in ("who", "which", "that"):
+            return None  # "separatist groups, who accuse ...": no actor the text names
         if PRONOUN.fullmatch(phrase.strip()):
             word = phrase.strip().casefold()
             if word in ("we", "i"):

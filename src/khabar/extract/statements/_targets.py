@@ -17,6 +17,7 @@ __all__ = ["NATIONAL_TARGET", "clause_end", "locative", "national_ref", "target"
 NATIONAL_TARGET = re.compile(
     r"\b([A-Z][a-z]+)(?:\s+|-)(?:[a-z]+\s+)?(terrorists|militants|nationals|citizens|"
     r"authorities|officials|government|forces|troops|side|elements|soil|territory|ambassador|"
+    r"companies|firms|investors|"
     r"embassy|envoy|consulate|counterpart|delegation|request|demand|proposal|offer|diplomats?|"
     r"charg[ée]|aircraft|jets|warplanes|drones|army|military|state|proxy|proxies|backed|"
     r"sponsored|intelligence|agencies|regime|interim government|leadership)\b"
