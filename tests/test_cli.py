@@ -148,9 +148,12 @@ def test_cli_extract_then_export_gives_incidents_with_evidence(runner, data_dir,
     assert "read 1 article(s): 1 incident(s)" in result.output
     again = invoke(runner, "extract", "--db", db_path)
     assert "read 0 article(s)" in again.output
-    (line,) = invoke(runner, "export", "--db", db_path, "--format", "jsonl").stdout.splitlines()
-    incident = json.loads(line)
-    assert incident["kind"] == "incident"
+    lines = invoke(runner, "export", "--db", db_path, "--format", "jsonl").stdout.splitlines()
+    records = [json.loads(line) for line in lines]
+    (incident,) = [r for r in records if r["kind"] == "incident"]
+    # the group's spokesman "said ... the group had carried out the attack": its claim
+    (claim,) = [r for r in records if r["kind"] == "statement"]
+    assert (claim["type"], claim["source"]["name"]) == ("CLAIM_RESPONSIBILITY", "TTP")
     assert incident["fatalities"]["best"] == 3
     assert incident["injured"]["best"] == 5
     assert incident["sources"][0]["file"] == "checkpoint.html"

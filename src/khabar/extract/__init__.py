@@ -113,9 +113,13 @@ class Extractor:
             reported = [i for i in incidents if i.sources[0].role == "report"]
             about = reported[0].id if reported else None
             statements = extract_statements(
-                view, lexicon=self.statement_lexicon, actors=self.actors, about=about
+                view,
+                lexicon=self.statement_lexicon,
+                actors=self.actors,
+                about=about,
+                incidents=incidents,
             )
-            arrests = extract_arrests(view, actors=self.actors, about=about)
+            arrests = extract_arrests(view, actors=self.actors, about=about, incidents=incidents)
             yield [*incidents, *statements, *arrests]
 
     def view(self, article: Article, doc) -> ArticleView:  # type: ignore[no-untyped-def]
@@ -150,6 +154,7 @@ class Extractor:
             country_names=self.gazetteer.country_names,
             states=states,
             filed_state=filed_state,
+            doc=doc,
         )
 
     def _states(self, on: dt.date | None) -> dict[str, Actor]:

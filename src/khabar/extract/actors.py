@@ -9,9 +9,10 @@ the actor it ``acts_for`` ("Foreign Office" -> "Pakistan", "ISPR" -> "Pakistan A
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -20,7 +21,7 @@ import yaml
 
 from ..records import ActorRef
 
-__all__ = ["Actor", "ActorDictionary", "load_actors"]
+__all__ = ["Actor", "ActorDictionary", "load_actors", "variants"]
 
 
 @dataclass(frozen=True)
@@ -37,8 +38,8 @@ class Actor:
     valid_to: dt.date | None = None
     role: str | None = None
     operates_in: tuple[str, ...] = ()
-    """countries where this branch of a global group acts for it (ISKP for the Islamic
-    State in Afghanistan and Pakistan)"""
+    """countries where this branch of a global group acts for it: "Islamic State" in a
+    story from (or a claim of an attack in) Afghanistan or Pakistan is ISKP"""
 
     def valid_on(self, day: dt.date | None) -> bool:
         if day is None:
@@ -89,15 +90,20 @@ class ActorDictionary:
             chain.append(actor)
         return chain
 
-    def branch_in(self, actor: Actor, country: str | None) -> Actor:
-        """The regional branch that acts for a global group in a country: an "Islamic
-        State" claim of an attack in Afghanistan is ISKP's. The actor itself otherwise."""
-        if not country:
+    def branch(self, actor: Actor, countries: Iterable[str]) -> Actor:
+        """The regional branch a global group's name stands for where the story happens
+        ("Islamic State" in a story from Kunduz or Peshawar is ISKP), else the actor."""
+        wanted = set(countries)
+        if not wanted:
             return actor
         for other in self.actors.values():
-            if other.parent == actor.id and country in other.operates_in:
+            if other.parent == actor.id and wanted.intersection(other.operates_in):
                 return other
         return actor
+
+    def branch_in(self, actor: Actor, country: str | None) -> Actor:
+        """``branch`` for the one country an attack happened in."""
+        return self.branch(actor, [country] if country else [])
 
     def is_armed_group(self, actor: Actor) -> bool:
         return actor.kind == "armed_group" or any(
@@ -161,9 +167,44 @@ def load_actors(path: Path | None = None) -> ActorDictionary:
                 raise ValueError(f"actors.yaml: {actor.id} refers to unknown actor {link!r}")
     names: dict[str, list[str]] = defaultdict(list)
     for actor in actors.values():
+        forms = {actor.name, *actor.aliases}
+        actor_variants = {v for form in forms for v in variants(form)} - forms
+        if actor_variants:
+            actor = actors[actor.id] = replace(
+                actor, aliases=actor.aliases + tuple(sorted(actor_variants))
+            )
         for form in {actor.name, *actor.aliases}:
-            names[form.casefold()].append(actor.id)
+            if actor.id not in names[form.casefold()]:
+                names[form.casefold()].append(actor.id)
     return ActorDictionary(actors=actors, names=dict(names))
+
+
+_CONNECTOR = re.compile(r"-(e|i)-", re.IGNORECASE)
+
+
+def variants(form: str) -> set[str]:
+    """The other ways news writes a name: curly or straight apostrophes ("Pakistan’s
+    Foreign Office"), and the Urdu and Persian connectors spelled -e-, -i- or not at all
+    ("Tehreek-e-Jihad", "Tehreek-i-Jihad", "Tehreek Jihad")."""
+    out = {form}
+    if "'" in form:
+        out.add(form.replace("'", "’"))
+    if "’" in form:
+        out.add(form.replace("’", "'"))
+    for written in list(out):
+        if _CONNECTOR.search(written):
+            out.add(_CONNECTOR.sub(" ", written))
+            out.add(
+                _CONNECTOR.sub(
+                    lambda m: "-e-" if m.group(1).lower() == "i" else m.group(0), written
+                )
+            )
+            out.add(
+                _CONNECTOR.sub(
+                    lambda m: "-i-" if m.group(1).lower() == "e" else m.group(0), written
+                )
+            )
+    return out
 
 
 def _date(value: object) -> dt.date | None:

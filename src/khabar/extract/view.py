@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 from ..records import Article
 from .actors import Actor
@@ -40,6 +41,8 @@ class ArticleView:
     """the state of the country the story was filed in (its dateline)"""
     memo: dict[object, object] = field(default_factory=dict)
     """what the extractors read once per sentence and ask for again (tolls)"""
+    doc: Any = None
+    """the spaCy Doc, for the parse where the model has one (None in hand-built views)"""
 
     def places_in(self, sentence: Sentence) -> list[PlaceMention]:
         return [p for p in self.places if sentence.start <= p.start < sentence.end]

@@ -1,0 +1,84 @@
+"""The statement lexicon (``data/statement_lexicon.yaml``) compiled once: reporting verbs
+by type, the cues of statements made without such a verb, and what cancels a statement."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+import yaml
+
+from ..timex import find_times
+from ..view import ArticleView, Sentence
+
+__all__ = ["ABOUT", "StatementLexicon", "load_statement_lexicon", "record_id", "said_on"]
+
+ABOUT = re.compile(
+    r"\b(attack|attacks|bombing|blast|explosion|killing|killings|assault|abduction|"
+    r"kidnapping|hijacking|strike|strikes|airstrikes?|incident|perpetrators|those behind|"
+    r"those responsible|attackers|bomber|victims|martyred|ambush|raid)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class StatementLexicon:
+    types: tuple[tuple[str, re.Pattern[str]], ...]
+    """reporting verbs and their nominal forms, by type, in order of precedence"""
+    implicit: tuple[tuple[str, re.Pattern[str]], ...]
+    """what a reported content says that makes it a statement without such a verb"""
+    hostile: re.Pattern[str]
+    """acts an accused actor does (attacking, harbouring, backing, firing from ...)"""
+    negated: re.Pattern[str]
+    hypothetical: re.Pattern[str]
+    speech: re.Pattern[str]
+    punitive: re.Pattern[str]
+    """what turns a vow or a promise into a threat ("will be brought to justice")"""
+
+
+def _whole(pattern: str) -> str:
+    # "accus(e|ed)" must take "accused" whole, or "accuse|d by" hides the passive.
+    if pattern.endswith(" ") or (pattern.endswith(")") and re.search(r"\(\?[!=]", pattern)):
+        return f"(?:{pattern})"
+    return f"(?:{pattern})(?![a-z])"
+
+
+def _alternation(patterns: list[str]) -> re.Pattern[str]:
+    return re.compile(r"\b(?:" + "|".join(_whole(p) for p in patterns) + r")", re.IGNORECASE)
+
+
+@lru_cache(maxsize=2)
+def load_statement_lexicon() -> StatementLexicon:
+    """Read and compile the lexicon once per process."""
+    raw = resources.files("khabar.data").joinpath("statement_lexicon.yaml").read_text("utf-8")
+    spec = yaml.safe_load(raw)
+    flags = re.IGNORECASE
+    return StatementLexicon(
+        types=tuple((kind, _alternation(patterns)) for kind, patterns in spec["types"].items()),
+        implicit=tuple(
+            (kind, _alternation(patterns)) for kind, patterns in spec["implicit"].items()
+        ),
+        hostile=_alternation(spec["hostile"]),
+        negated=re.compile(spec["negated"], flags),
+        hypothetical=re.compile(spec["hypothetical"]),
+        speech=re.compile(spec["speech"], flags),
+        punitive=_alternation(spec["punitive"]),
+    )
+
+
+def record_id(prefix: str, *parts: object) -> str:
+    seed = ":".join(str(p) for p in parts)
+    return f"{prefix}-" + hashlib.sha256(seed.encode()).hexdigest()[:16]
+
+
+def said_on(view: ArticleView, sentence: Sentence, verb: re.Match[str]):  # type: ignore[no-untyped-def]
+    """The date of the statement: a time expression right against its verb ("on
+    Thursday condemned", "said on Thursday")."""
+    for mention in find_times(sentence.text, reference=view.reference, today=view.today):
+        gap = min(abs(mention.start - verb.end()), abs(verb.start() - mention.end))
+        if gap <= 60 and mention.kind not in ("year", "year_adj", "month_year"):
+            return mention.span
+    return None
