@@ -26,6 +26,10 @@ SETS = {
         HERE.parent.parent / "shared" / "devset" / "gold.jsonl",
         HERE.parent.parent / "shared" / "devset" / "articles",
     ),
+    "devset-news": (
+        HERE.parent.parent / "shared" / "devset-news" / "gold.jsonl",
+        HERE.parent.parent / "shared" / "devset-news" / "articles",
+    ),
 }
 MODELS = ("auto", "blank")
 METRICS = ("incidents", "fields_all", "statements", "arrests")
