@@ -49,3 +49,22 @@ def test_taking_responsibility_is_a_claim(extractor):
 def test_a_passive_claim_by_nobody_named_gives_nothing():
     assert passive_claimant(" officials, who doubted it.") is None
     assert passive_claimant(" the Harkat al-Nasr (HAN) outfit.") == "Harkat al-Nasr"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Militants rammed an explosive laden truck into a police post in Zhob on Monday, "
+        "killing five policemen.",
+        "An attacker detonated himself at the gate of a court in Zhob on Monday, killing "
+        "five people.",
+        "A bomber set off his explosives-laden jacket at a market in Zhob on Monday, killing "
+        "five people.",
+    ],
+)
+def test_a_bomber_who_dies_in_his_own_blast_is_a_suicide_attack(extractor, sentence):
+    art = Article(
+        id=fingerprint(sentence), text=sentence, published=dt.date(2026, 5, 13), file="a.txt"
+    )
+    found = [r for r in extractor.extract(art) if r.kind == "incident"]
+    assert [r.suicide for r in found] == [True]
