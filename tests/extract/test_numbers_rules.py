@@ -112,3 +112,16 @@ def test_two_reports_of_one_toll_are_not_added():
 
 def test_a_stated_floor_is_the_best_figure():
     assert tolls("More than 30 people were injured in the blast.") == (None, 30)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "killed", "injured"),
+    [
+        ("Six villagers were killed and another 14 suffered injuries in the blast.", 6, 14),
+        ("Two guards died and 9 others sustained serious injuries.", 2, 9),
+        ("Three constables were killed and 5 received bullet wounds.", 3, 5),
+        ("The blast killed 4 people in 3 minutes.", 4, None),
+    ],
+)
+def test_suffering_or_sustaining_injuries_is_an_injury(sentence, killed, injured):
+    assert tolls(sentence) == (killed, injured)
