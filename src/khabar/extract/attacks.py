@@ -87,9 +87,16 @@ _REPORT_VERB = re.compile(
     re.IGNORECASE,
 )
 # Where an attack is said to come from is not where it happened.
+# Fire sent across a border lands in the place it names: "shells fired into Tajikistan",
+# "rockets landed in", "struck across the border into Paktika" are events there.
+_FIRED_INTO = re.compile(
+    r"\b(fired|firing|fires|shell(ed|ing|s)?|lobbed|rockets?|mortars?|missiles?|"
+    r"projectiles?|struck|strikes?|bomb(ed|ing)|raids?)\b[^.,;]{0,30}?\binto\s+(the\s+)?$",
+    re.IGNORECASE,
+)
 _ORIGIN = re.compile(
     r"\b(carried out from|planned and facilitated|planned in|orchestrated from|emanating "
-    r"from|operating from|based in|from across the border|sanctuar(y|ies)|facilitated in|"
+    r"from|operating from|based in|sanctuar(y|ies)|facilitated in|"
     r"launched from|trained in|hiding in)\b",
     re.IGNORECASE,
 )
@@ -519,9 +526,13 @@ def _read_event_places(view: ArticleView, sentence: Sentence) -> list[PlaceMenti
     found = []
     for mention in view.places_in(sentence):
         before = view.article.text[max(sentence.start, mention.start - 30) : mention.start]
-        if _NOT_EVENT_PLACE.search(before) or (cut is not None and mention.start > cut):
+        if cut is not None and mention.start > cut:
             continue
-        if (mention.start, mention.end) in actor_spans and not _LOCATIVE.search(before):
+        if _NOT_EVENT_PLACE.search(before) and not _FIRED_INTO.search(before):
+            continue
+        if (mention.start, mention.end) in actor_spans and not (
+            _LOCATIVE.search(before) or _FIRED_INTO.search(before)
+        ):
             continue  # "Beijing urged Islamabad": capitals acting
         found.append(mention)
     return found
@@ -966,13 +977,15 @@ def _location(
             floor = sentence.start + (min(m.start() for _, _, m in words) if words else 0)
         for mention in view.places_in(sentence):
             before = view.article.text[max(sentence.start, mention.start - 30) : mention.start]
-            if _NOT_EVENT_PLACE.search(before):
+            if _NOT_EVENT_PLACE.search(before) and not _FIRED_INTO.search(before):
                 continue
             if cut is not None and mention.start > cut:
                 continue
             if mention.start < floor:
                 continue
-            if (mention.start, mention.end) in actor_spans and not _LOCATIVE.search(before):
+            if (mention.start, mention.end) in actor_spans and not (
+                _LOCATIVE.search(before) or _FIRED_INTO.search(before)
+            ):
                 continue  # "Beijing urged Islamabad": capitals acting, not places
             candidates.append((mention, sentence))
     if not candidates:
