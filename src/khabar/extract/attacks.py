@@ -157,6 +157,12 @@ _COMBINED = re.compile(
     r"several (\w+ )?attacks|(both|these|the two|the three) (\w+ )?(attacks|incidents)\b)",
     re.IGNORECASE,
 )
+# A toll that refers back to the several attacks of the sentence before it.
+_TOGETHER = re.compile(
+    r"\b(in (all|total)|combined|altogether|the (attacks|incidents|blasts|violence)|"
+    r"these (attacks|incidents|blasts)|^(they|together they)\b)",
+    re.IGNORECASE,
+)
 _IN_ALL = re.compile(r"\b(in (all|total)|combined|altogether|the attacks)\b", re.IGNORECASE)
 _WEEKDAYS = "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
 _TARGET = re.compile(
@@ -685,7 +691,7 @@ def _incident(
             s,
             read_casualties(
                 ""
-                if _relayed(view, s, actors) or _combined(s, roundup=roundup)
+                if _relayed(view, s, actors) or _combined(s, roundup=roundup, view=view)
                 else _adoptable(s.text, lexicon),
                 lexicon=lexicon,
                 demonyms=gazetteer.demonyms,
@@ -871,10 +877,16 @@ _GROUP_SPEAKS = re.compile(
 )
 
 
-def _combined(sentence: Sentence, *, roundup: bool) -> bool:
+def _combined(sentence: Sentence, *, roundup: bool, view: ArticleView | None = None) -> bool:
     """Whether a sentence's toll is for several attacks together ("a series of incidents
-    that left 17 soldiers dead"; in a round-up, "in all, 38 died in the attacks")."""
-    return bool(_COMBINED.search(sentence.text) or (roundup and _IN_ALL.search(sentence.text)))
+    that left 17 soldiers dead"; in a round-up, "in all, 38 died in the attacks"; after
+    "militants carried out several attacks overnight.", "They killed 12 people in all")."""
+    if _COMBINED.search(sentence.text) or (roundup and _IN_ALL.search(sentence.text)):
+        return True
+    if view is None or sentence.index == 0:
+        return False
+    previous = view.sentences[sentence.index - 1]
+    return bool(_COMBINED.search(previous.text) and _TOGETHER.search(sentence.text))
 
 
 def _relayed(view: ArticleView, sentence: Sentence, actors: ActorDictionary) -> bool:
