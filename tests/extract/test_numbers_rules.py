@@ -124,3 +124,15 @@ def test_a_stated_floor_is_the_best_figure():
 )
 def test_no_one_killed_is_a_toll_of_zero_not_one(sentence):
     assert read(sentence).killed.best == 0
+
+
+    ("sentence", "killed", "injured"),
+    [
+        ("Six villagers were killed and another 14 suffered injuries in the blast.", 6, 14),
+        ("Two guards died and 9 others sustained serious injuries.", 2, 9),
+        ("Three constables were killed and 5 received bullet wounds.", 3, 5),
+        ("The blast killed 4 people in 3 minutes.", 4, None),
+    ],
+)
+def test_suffering_or_sustaining_injuries_is_an_injury(sentence, killed, injured):
+    assert tolls(sentence) == (killed, injured)

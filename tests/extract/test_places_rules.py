@@ -67,3 +67,39 @@ def test_an_event_over_two_provinces_has_only_its_country(extractor):
         "Warplanes struck houses in Kunar and Nangarhar provinces on Monday, killing nine people.",
     )
     assert (location.country, location.admin1, location.precision) == ("AF", None, "country")
+
+
+def _where(text):
+    import datetime as dt
+
+    from khabar.extract import ExtractOptions, Extractor
+    from khabar.ingest import fingerprint
+    from khabar.records import Article
+
+    ex = Extractor(ExtractOptions(model="blank"), today=dt.date(2026, 11, 22))
+    art = Article(id=fingerprint(text), text=text, published=dt.date(2026, 5, 13), file="a.txt")
+    return [r.location for r in ex.extract(art) if r.kind == "incident"]
+
+
+def test_fire_sent_into_a_country_is_an_event_there():
+    found = _where(
+        "Border troops fired mortar shells into Turkmenistan on Sunday, wounding two "
+        "farmers, officials said."
+    )
+    assert [(loc.country, loc.precision) for loc in found] == [("TM", "country")]
+
+
+def test_attackers_from_across_the_border_leave_the_event_place_standing():
+    found = _where(
+        "Militants attacked a check post from across the border on Sunday, killing three "
+        "soldiers in Bajaur."
+    )
+    assert [(loc.country, loc.admin2) for loc in found] == [("PK", "Bajaur")]
+
+
+def test_a_convoy_heading_into_a_country_does_not_put_the_event_there():
+    found = _where(
+        "Gunmen ambushed a convoy in Kurram on Sunday as it headed into Afghanistan, killing "
+        "three drivers."
+    )
+    assert [loc.admin2 for loc in found] == ["Kurram"]

@@ -259,3 +259,21 @@ def test_an_older_attack_named_in_passing_is_a_mention(extractor):
     assert (report.date.value, report.location.admin2) == ("2026-03-02", "Bannu")
     mention = next(i for i in found if i.sources[0].role == "mention")
     assert (mention.date.value, mention.location.place) == ("2014", "Peshawar")
+
+
+def test_a_toll_after_a_several_attacks_sentence_is_their_combined_total(extractor):
+    text = (
+        "Militants carried out several attacks on police posts in Tank district overnight.\n"
+        "They killed nine policemen in all, officials said on Tuesday."
+    )
+    found = incidents(extractor, text, published=dt.date(2026, 5, 13))
+    assert all(i.fatalities is None or i.fatalities.best != 9 for i in found)
+
+
+def test_a_toll_after_a_single_attack_sentence_stays_its_toll(extractor):
+    text = (
+        "Militants attacked a police post in Tank district overnight.\n"
+        "They killed nine policemen, officials said on Tuesday."
+    )
+    found = incidents(extractor, text, published=dt.date(2026, 5, 13))
+    assert [i.fatalities.best for i in found if i.fatalities] == [9]

@@ -87,9 +87,16 @@ _REPORT_VERB = re.compile(
     re.IGNORECASE,
 )
 # Where an attack is said to come from is not where it happened.
+# Fire sent across a border lands in the place it names: "shells fired into Tajikistan",
+# "rockets landed in", "struck across the border into Paktika" are events there.
+_FIRED_INTO = re.compile(
+    r"\b(fired|firing|fires|shell(ed|ing|s)?|lobbed|rockets?|mortars?|missiles?|"
+    r"projectiles?|struck|strikes?|bomb(ed|ing)|raids?)\b[^.,;]{0,30}?\binto\s+(the\s+)?$",
+    re.IGNORECASE,
+)
 _ORIGIN = re.compile(
     r"\b(carried out from|planned and facilitated|planned in|orchestrated from|emanating "
-    r"from|operating from|based in|from across the border|sanctuar(y|ies)|facilitated in|"
+    r"from|operating from|based in|sanctuar(y|ies)|facilitated in|"
     r"launched from|trained in|hiding in)\b",
     re.IGNORECASE,
 )
@@ -148,6 +155,12 @@ _CAME_AFTER = re.compile(
 _COMBINED = re.compile(
     r"\b(series of (\w+ )?(attacks|incidents|blasts)|separate (\w+ )?(attacks|incidents)|"
     r"several (\w+ )?attacks|(both|these|the two|the three) (\w+ )?(attacks|incidents)\b)",
+    re.IGNORECASE,
+)
+# A toll that refers back to the several attacks of the sentence before it.
+_TOGETHER = re.compile(
+    r"\b(in (all|total)|combined|altogether|the (attacks|incidents|blasts|violence)|"
+    r"these (attacks|incidents|blasts)|^(they|together they)\b)",
     re.IGNORECASE,
 )
 _IN_ALL = re.compile(r"\b(in (all|total)|combined|altogether|the attacks)\b", re.IGNORECASE)
@@ -519,9 +532,13 @@ def _read_event_places(view: ArticleView, sentence: Sentence) -> list[PlaceMenti
     found = []
     for mention in view.places_in(sentence):
         before = view.article.text[max(sentence.start, mention.start - 30) : mention.start]
-        if _NOT_EVENT_PLACE.search(before) or (cut is not None and mention.start > cut):
+        if cut is not None and mention.start > cut:
             continue
-        if (mention.start, mention.end) in actor_spans and not _LOCATIVE.search(before):
+        if _NOT_EVENT_PLACE.search(before) and not _FIRED_INTO.search(before):
+            continue
+        if (mention.start, mention.end) in actor_spans and not (
+            _LOCATIVE.search(before) or _FIRED_INTO.search(before)
+        ):
             continue  # "Beijing urged Islamabad": capitals acting
         found.append(mention)
     return found
@@ -674,7 +691,7 @@ def _incident(
             s,
             read_casualties(
                 ""
-                if _relayed(view, s, actors) or _combined(s, roundup=roundup)
+                if _relayed(view, s, actors) or _combined(s, roundup=roundup, view=view)
                 else _adoptable(s.text, lexicon),
                 lexicon=lexicon,
                 demonyms=gazetteer.demonyms,
@@ -860,10 +877,16 @@ _GROUP_SPEAKS = re.compile(
 )
 
 
-def _combined(sentence: Sentence, *, roundup: bool) -> bool:
+def _combined(sentence: Sentence, *, roundup: bool, view: ArticleView | None = None) -> bool:
     """Whether a sentence's toll is for several attacks together ("a series of incidents
-    that left 17 soldiers dead"; in a round-up, "in all, 38 died in the attacks")."""
-    return bool(_COMBINED.search(sentence.text) or (roundup and _IN_ALL.search(sentence.text)))
+    that left 17 soldiers dead"; in a round-up, "in all, 38 died in the attacks"; after
+    "militants carried out several attacks overnight.", "They killed 12 people in all")."""
+    if _COMBINED.search(sentence.text) or (roundup and _IN_ALL.search(sentence.text)):
+        return True
+    if view is None or sentence.index == 0:
+        return False
+    previous = view.sentences[sentence.index - 1]
+    return bool(_COMBINED.search(previous.text) and _TOGETHER.search(sentence.text))
 
 
 def _relayed(view: ArticleView, sentence: Sentence, actors: ActorDictionary) -> bool:
@@ -966,13 +989,15 @@ def _location(
             floor = sentence.start + (min(m.start() for _, _, m in words) if words else 0)
         for mention in view.places_in(sentence):
             before = view.article.text[max(sentence.start, mention.start - 30) : mention.start]
-            if _NOT_EVENT_PLACE.search(before):
+            if _NOT_EVENT_PLACE.search(before) and not _FIRED_INTO.search(before):
                 continue
             if cut is not None and mention.start > cut:
                 continue
             if mention.start < floor:
                 continue
-            if (mention.start, mention.end) in actor_spans and not _LOCATIVE.search(before):
+            if (mention.start, mention.end) in actor_spans and not (
+                _LOCATIVE.search(before) or _FIRED_INTO.search(before)
+            ):
                 continue  # "Beijing urged Islamabad": capitals acting, not places
             candidates.append((mention, sentence))
     if not candidates:

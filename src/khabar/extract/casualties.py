@@ -80,7 +80,8 @@ _DETERMINERS = {"a", "an", "their", "his", "her", "its", "the", "another"}
 # Only auxiliaries between a figure and the verb after it: that verb is the figure's own.
 _AUXILIARIES = re.compile(
     r"^\s*(?:(?:were|was|are|is|have|has|had|been|being|got|also|reportedly|all|later|"
-    r"critically|seriously|severely|badly|fatally|left|reported)\s+)*$",
+    r"critically|seriously|severely|badly|fatally|left|reported|"
+    r"suffered|sustained|received|(?:minor|serious|critical|severe|multiple|bullet|burn))\s+)*$",
     re.IGNORECASE,
 )
 # Right after a verb, a bare figure counts people: "killing 2 and injuring 14".
@@ -303,7 +304,8 @@ def _groups(
         if noun is None and nationality is None:
             # "... and two were killed": a bare figure before its (auxiliary and) verb
             rest = re.sub(
-                r"^\s*(?:(?:were|was|are|is|have|has|had|been|also|later)\s+)*",
+                r"^\s*(?:(?:were|was|are|is|have|has|had|been|also|later|suffered|sustained|"
+                r"received|minor|serious|critical|severe|multiple|bullet|burn)\s+)*",
                 "",
                 sentence[end:],
                 flags=re.IGNORECASE,

@@ -50,18 +50,26 @@ def find_perpetrator(
         for claim in _claims(sentence.text, lexicon):
             claimed_at = sentence.start + claim.start()
             groups = [m for m in view.actors_in(sentence) if actors.is_armed_group(m.actor)]
+            passive = claim.group(0).casefold().endswith(" by")
             before = [m for m in groups if m.start < claimed_at]
-            # The subject claims: "The PAFF, which officials call a front for JeM, claimed"
-            chosen = (
-                before[0]
-                if before
-                else min(groups, key=lambda m: abs(m.start - claimed_at), default=None)
-            )
+            after = [m for m in groups if m.start >= sentence.start + claim.end()]
+            # The subject claims: "The PAFF, which officials call a front for JeM, claimed";
+            # a passive claim names its agent after "by": "was claimed by the BLA".
+            if passive and after:
+                chosen = after[0]
+            elif before:
+                chosen = before[0]
+            else:
+                chosen = min(groups, key=lambda m: abs(m.start - claimed_at), default=None)
             if chosen is not None:
                 claimed_by = actors.ref(actors.branch_in(chosen.actor, country)).name
                 cite("perpetrator", sentence)
                 break
-            unknown = unknown_claimant(sentence.text[: claim.start()])
+            unknown = (
+                passive_claimant(sentence.text[claim.end() :])
+                if passive
+                else unknown_claimant(sentence.text[: claim.start()])
+            )
             if unknown:
                 claimed_by = unknown  # a group the dictionary does not know yet: kept
                 cite("perpetrator", sentence)
@@ -278,6 +286,22 @@ def unknown_claimant(before: str) -> str | None:
     """The named subject of a claim that no dictionary actor matched: "Jaish al-Fursan,
     a group linked to ..., claimed responsibility" keeps "Jaish al-Fursan"."""
     match = _CLAIMANT.match(before)
+    if not match or match.group(1).split()[0] in _NOT_CLAIMANTS:
+        return None
+    return match.group(1)
+
+
+_PASSIVE_CLAIMANT = re.compile(
+    rf"^\s*(?:the\s+)?((?:{_NAME_WORD}\s+){{0,4}}{_NAME_WORD})"
+    r"(?:\s+\([A-Z]{2,8}\))?(?:\s+(?:militant\s+|armed\s+|separatist\s+)?"
+    r"(?:group|organi[sz]ation|outfit|movement))?(?=[\s,.;)]|$)"
+)
+
+
+def passive_claimant(after: str) -> str | None:
+    """The named agent of a passive claim that no dictionary actor matched: "was
+    claimed by the Harkat al-Nasr group" keeps "Harkat al-Nasr"."""
+    match = _PASSIVE_CLAIMANT.match(after)
     if not match or match.group(1).split()[0] in _NOT_CLAIMANTS:
         return None
     return match.group(1)
