@@ -126,6 +126,7 @@ def test_no_one_killed_is_a_toll_of_zero_not_one(sentence):
     assert read(sentence).killed.best == 0
 
 
+@pytest.mark.parametrize(
     ("sentence", "killed", "injured"),
     [
         ("Six villagers were killed and another 14 suffered injuries in the blast.", 6, 14),
