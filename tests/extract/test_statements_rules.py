@@ -266,3 +266,29 @@ def test_a_ministry_spokesman_is_not_a_groups_spokesman(extractor):
 def test_a_threat_to_a_nations_companies_targets_that_state(extractor):
     text = "The BLA warned Chinese companies to leave Balochistan."
     assert ("THREATEN", "BLA", "China") in triples(made(extractor, text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Lt. Gen. Nadir Hamid Qasim, the army's spokesman, said the attack was planned in "
+        "Farland. Maj. Gen. Saleh Omar and Brig. Tariq Noor attended. Col. Amin spoke.",
+    ],
+)
+def test_abbreviated_titles_end_no_sentence(extractor, text):
+    doc = extractor.nlp(text)
+    starts = [s.text.split()[0] for s in doc.sents]
+    assert starts == ["Lt.", "Maj.", "Col."]
+
+
+def test_participle_speaks_for_the_clause_subject_and_answers_the_accuser(extractor):
+    # "X responded to allegations by Y, saying ...": X rejects Y, not Y itself
+    text = (
+        "The Pakistan Tehreek-e-Insaf (PTI) party on Monday responded to allegations by "
+        "Pakistan military spokesperson Maj. Gen. Omar Saleem Dar, saying that its leader "
+        "was not a traitor."
+    )
+    found = triples(made(extractor, text))
+    if extractor.info.statistical:
+        assert ("REJECT", "PTI", "Pakistan Army") in found
+    assert not any(source == "Pakistan Army" for _, source, _ in found)

@@ -51,6 +51,11 @@ __all__ = [
     "said_on",
 ]
 
+_ANSWERED = re.compile(
+    r"\b(allegations?|accusations?|charges?|claims?|remarks)\s+(made\s+|levelled\s+|leveled\s+)?"
+    r"by\s+(the\s+)?$",
+    re.IGNORECASE,
+)
 _VOWS = re.compile(r"^(vow|promis|pledg|assur|commit)", re.IGNORECASE)
 
 
@@ -363,6 +368,13 @@ def _statement(
             if mention.start >= sentence.start + verb.start():
                 break
             canonical = actors.canonical(mention.actor)
+            answered = _ANSWERED.search(
+                text[max(0, mention.start - sentence.start - 45) : mention.start - sentence.start]
+            )
+            if actors.ref(mention.actor).name != own and answered and canonical.kind != "media":
+                # "X responded to allegations by Y, saying ...": X rejects Y
+                found_target = actors.ref(mention.actor)
+                break
             if (
                 actors.ref(mention.actor).name != own
                 and (canonical.kind == "state" or actors.is_armed_group(mention.actor))

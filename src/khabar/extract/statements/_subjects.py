@@ -170,6 +170,15 @@ def _source_by_window(
     ]
     pronoun = PRONOUN.search(before[-25:])
     earlier = [m for m in mentions if m.start < verb_at]
+    if (
+        subjects
+        and re.search(r",\s*$", before)
+        and re.match(r"(saying|adding|stating)\b", verb.group(0))
+    ):
+        # "X responded to claims by Y, saying ...": the participle's speaker is the clause's
+        # subject, the first actor no preposition governs, not the last one before it
+        chosen = subjects[0]
+        return chosen.actor, speaker_phrase(text, chosen, sentence)
     if subjects and not pronoun:
         chosen = subjects[-1]  # the head of "Pakistan's military spokesperson"
         return chosen.actor, speaker_phrase(text, chosen, sentence)
