@@ -292,3 +292,28 @@ def test_participle_speaks_for_the_clause_subject_and_answers_the_accuser(extrac
     if extractor.info.statistical:
         assert ("REJECT", "PTI", "Pakistan Army") in found
     assert not any(source == "Pakistan Army" for _, source, _ in found)
+
+
+def test_a_countrys_people_are_no_speaker_nor_target(extractor):
+    text = (
+        "The Farland Justice Party said its leader backed a plan that the people of Pakistan "
+        "supported."
+    )
+    found = triples(made(extractor, text))
+    assert not any("Pakistan" in (source, target) for _, source, target in found)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hamid Rauf, the leader of the PTI, says his party was denied victory by the army.",
+        "The PTI said its leader was denied bail by the court on Monday.",
+    ],
+)
+def test_denied_a_thing_is_withheld_not_a_denial(extractor, text):
+    assert not [t for t in triples(made(extractor, text)) if t[0] == "REJECT"]
+
+
+def test_a_passive_denial_by_an_agent_still_rejects(extractor):
+    text = "The accusation was denied by the Taliban government on Monday."
+    assert [t[:2] for t in triples(made(extractor, text))] == [("REJECT", "Afghanistan")]

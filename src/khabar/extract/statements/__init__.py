@@ -17,6 +17,7 @@ statements and replies), ``_about`` (which incident).
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Sequence
 
@@ -56,6 +57,9 @@ _ANSWERED = re.compile(
     r"by\s+(the\s+)?$",
     re.IGNORECASE,
 )
+_POPULATION = re.compile(
+    r"\b(people|citizens|residents|population|public|masses)\s+(of|in)\s+(the\s+)?$", re.IGNORECASE
+)
 _VOWS = re.compile(r"^(vow|promis|pledg|assur|commit)", re.IGNORECASE)
 
 
@@ -76,6 +80,7 @@ def extract_statements(
             the one its sentence or paragraph refers to.
     """
     found: list[Statement] = []
+    view = _without_populations(view, actors)
     memory = Memory()
     closed_by = _quote_runs(view)
     previous: Sentence | None = None
@@ -264,6 +269,13 @@ def _cancelled(
         r"\b(ceasefire|truce|deal|terms|plan|arrangement|accord|mechanism|framework)\s+$", before
     ):
         return True  # "the ceasefire agreed with the government": a participle
+    if (
+        kind == "REJECT"
+        and re.match(r"den(ied|y)$", verb.group(0), re.IGNORECASE)
+        and re.search(r"\b(was|were|been|being|be|is|are|get|got)\s+$", before)
+        and re.match(r"\s+(?!by\b|that\b|in\b|on\b|as\b)[a-z]", text[verb.end() :])
+    ):
+        return True  # "his party was denied victory", "was denied bail": withheld, not denied
     if re.search(
         r"\b(our|their|its|his|her|my|your|repeated|these|those|such|previous)\s+$", before
     ):
@@ -396,6 +408,24 @@ def _statement(
         if actors.ref(frame[0]).name == found_target.name:
             return None
     return _record(view, sentence, kind, verb, source, found_target, actors, about)
+
+
+def _without_populations(view: ArticleView, actors: ActorDictionary) -> ArticleView:
+    """The view without the states named as a population ("the people of Pakistan
+    supported", "citizens of Iran"): a country's people are no government that speaks or
+    is spoken about."""
+    text = view.article.text
+    kept = [
+        m
+        for m in view.actors
+        if not (
+            actors.canonical(m.actor).kind == "state"
+            and _POPULATION.search(text[max(0, m.start - 30) : m.start])
+        )
+    ]
+    if len(kept) == len(view.actors):
+        return view
+    return dataclasses.replace(view, actors=kept)
 
 
 def _other_party(
