@@ -317,3 +317,32 @@ def test_denied_a_thing_is_withheld_not_a_denial(extractor, text):
 def test_a_passive_denial_by_an_agent_still_rejects(extractor):
     text = "The accusation was denied by the Taliban government on Monday."
     assert [t[:2] for t in triples(made(extractor, text))] == [("REJECT", "Afghanistan")]
+
+
+def test_ties_based_on_respect_accuse_nobody(extractor):
+    text = "Farland's foreign ministry said Farland and China maintain close ties based on trust."
+    assert not [t for t in triples(made(extractor, text)) if t[0] == "ACCUSE"]
+
+
+def test_militants_based_on_a_neighbours_soil_are_an_accusation(extractor):
+    text = "Pakistan's foreign ministry said the gunmen were based on Afghan soil."
+    assert ("ACCUSE", "Pakistan", "Afghanistan") in triples(made(extractor, text))
+
+
+def test_a_quoted_population_is_not_the_speaker(extractor):
+    text = (
+        "The army's spokesman spoke on Friday. “The people of Pakistan stand with Hamid "
+        "Rauf, they stand with the PTI,” the party's secretary-general, Omar Dar, told "
+        "reporters."
+    )
+    assert not [t for t in triples(made(extractor, text)) if t[1] == "Pakistan Army"]
+
+
+def test_a_possessor_is_not_the_participles_speaker(extractor):
+    # no parse needed: "X's party responded ..., saying": the party speaks, not X
+    text = (
+        "Former prime minister Hamid Rauf's Pakistan Tehreek-e-Insaf (PTI) party on Monday "
+        "responded to allegations by Pakistan military spokesperson Maj. Gen. Omar Saleem "
+        "Dar, saying that he was not a traitor."
+    )
+    assert ("REJECT", "PTI", "Pakistan Army") in triples(made(extractor, text))

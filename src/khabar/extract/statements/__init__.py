@@ -27,7 +27,14 @@ from ..view import ArticleView, Sentence
 from . import _syntax
 from ._about import about_of
 from ._implicit import implicit_statements
-from ._lexicon import ABOUT, StatementLexicon, load_statement_lexicon, record_id, said_on
+from ._lexicon import (
+    ABOUT,
+    StatementLexicon,
+    clause_start_before,
+    load_statement_lexicon,
+    record_id,
+    said_on,
+)
 from ._pairs import coordinated, resolve_replies
 from ._speakers import (
     QUOTE,
@@ -237,7 +244,7 @@ def _cancelled(
 ) -> bool:
     """A negated, hedged, hypothetical, questioned or embedded verb makes no statement."""
     text = sentence.text
-    clause_start = max(text.rfind(";", 0, verb.start()), text.rfind(". ", 0, verb.start())) + 1
+    clause_start = clause_start_before(text, verb.start())
     before = text[clause_start : verb.start()]
     passive = re.match(r"\s*by\b", text[verb.end() : verb.end() + 6])
     if lexicon.negated.search(before):
