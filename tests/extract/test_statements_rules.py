@@ -346,3 +346,26 @@ def test_a_possessor_is_not_the_participles_speaker(extractor):
         "Dar, saying that he was not a traitor."
     )
     assert ("REJECT", "PTI", "Pakistan Army") in triples(made(extractor, text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Farland's army spokesman Lt. Gen. Ahmed Sharif Chaudhry spoke on Friday about Imran "
+        "Khan. Chaudhry described Khan's campaign as a “national security threat.”",
+        "Pakistan's military spokesman on Friday branded Imran Khan's campaign a danger and "
+        "described Khan as a ‘traitor’.",
+    ],
+)
+def test_described_as_a_threat_accuses_the_person_named_by_surname(extractor, text):
+    assert ("ACCUSE", "Pakistan Army", "Imran Khan") in triples(made(extractor, text))
+
+
+def test_a_surname_after_a_comma_is_no_target(extractor):
+    # "condemn the attack, Baloch said": the speaker's surname is not whom she blames
+    text = (
+        "Foreign Office spokesperson Mumtaz Zahra Baloch spoke on Thursday. On the call for "
+        "the Taliban government to condemn the bombing, Baloch stressed the value of such "
+        "statements."
+    )
+    assert ("ACCUSE", "Afghanistan", "Pakistan") not in triples(made(extractor, text))

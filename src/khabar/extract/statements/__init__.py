@@ -45,6 +45,7 @@ from ._speakers import (
     national_body,
     speaker_of,
     speaker_phrase,
+    surname_actor,
 )
 from ._subjects import TITLE_WORDS, source_of
 from ._targets import NATIONAL_TARGET, target
@@ -378,6 +379,8 @@ def _statement(
             filed_state=view.filed_state,
             agent=_syntax.agent_span(view.doc, sentence.start + verb.start()),
         )
+    if found_target is None and kind in ("ACCUSE", "REJECT"):
+        found_target = _by_surname(view, sentence, verb, actor, actors)
     if found_target is None and kind in ("AGREE", "SUPPORT", "REQUEST"):
         found_target = _other_party(view, sentence, actor, actors, kind)
     if found_target is None and kind == "REJECT":
@@ -415,6 +418,26 @@ def _statement(
         if actors.ref(frame[0]).name == found_target.name:
             return None
     return _record(view, sentence, kind, verb, source, found_target, actors, about)
+
+
+def _by_surname(
+    view: ArticleView,
+    sentence: Sentence,
+    verb: re.Match[str],
+    actor: Actor,
+    actors: ActorDictionary,
+) -> ActorRef | None:
+    """ "described Khan's narrative as a threat", "accused Rauf of ...": a person named in
+    full earlier in the article, now by surname, in the verb's clause (up to a comma:
+    "condemn the attack, Baloch said" names the speaker, not the accused)."""
+    start = verb.start() + len(verb.group(0).split()[0])
+    clause = re.split(r"[,;:]", sentence.text[start : verb.end() + 60])[0]
+    own = actors.ref(actor).name
+    for word in re.finditer(r"(?<![\w.])[A-Z][a-z]{2,}(?=[’']s\b|\b)", clause):
+        found = surname_actor(word.group(0), view, sentence.start + start + word.start())
+        if found is not None and actors.ref(found[0]).name != own:
+            return actors.ref(found[0])
+    return None
 
 
 def _without_populations(view: ArticleView, actors: ActorDictionary) -> ArticleView:
