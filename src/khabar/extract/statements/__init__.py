@@ -17,6 +17,7 @@ statements and replies), ``_about`` (which incident).
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Sequence
 
@@ -26,7 +27,14 @@ from ..view import ArticleView, Sentence
 from . import _syntax
 from ._about import about_of
 from ._implicit import implicit_statements
-from ._lexicon import ABOUT, StatementLexicon, load_statement_lexicon, record_id, said_on
+from ._lexicon import (
+    ABOUT,
+    StatementLexicon,
+    clause_start_before,
+    load_statement_lexicon,
+    record_id,
+    said_on,
+)
 from ._pairs import coordinated, resolve_replies
 from ._speakers import (
     QUOTE,
@@ -37,6 +45,7 @@ from ._speakers import (
     national_body,
     speaker_of,
     speaker_phrase,
+    surname_actor,
 )
 from ._subjects import TITLE_WORDS, source_of
 from ._targets import NATIONAL_TARGET, target
@@ -51,6 +60,14 @@ __all__ = [
     "said_on",
 ]
 
+_ANSWERED = re.compile(
+    r"\b(allegations?|accusations?|charges?|claims?|remarks)\s+(made\s+|levelled\s+|leveled\s+)?"
+    r"by\s+(the\s+)?$",
+    re.IGNORECASE,
+)
+_POPULATION = re.compile(
+    r"\b(people|citizens|residents|population|public|masses)\s+(of|in)\s+(the\s+)?$", re.IGNORECASE
+)
 _VOWS = re.compile(r"^(vow|promis|pledg|assur|commit)", re.IGNORECASE)
 
 
@@ -71,6 +88,7 @@ def extract_statements(
             the one its sentence or paragraph refers to.
     """
     found: list[Statement] = []
+    view = _without_populations(view, actors)
     memory = Memory()
     closed_by = _quote_runs(view)
     previous: Sentence | None = None
@@ -227,7 +245,7 @@ def _cancelled(
 ) -> bool:
     """A negated, hedged, hypothetical, questioned or embedded verb makes no statement."""
     text = sentence.text
-    clause_start = max(text.rfind(";", 0, verb.start()), text.rfind(". ", 0, verb.start())) + 1
+    clause_start = clause_start_before(text, verb.start())
     before = text[clause_start : verb.start()]
     passive = re.match(r"\s*by\b", text[verb.end() : verb.end() + 6])
     if lexicon.negated.search(before):
@@ -259,6 +277,13 @@ def _cancelled(
         r"\b(ceasefire|truce|deal|terms|plan|arrangement|accord|mechanism|framework)\s+$", before
     ):
         return True  # "the ceasefire agreed with the government": a participle
+    if (
+        kind == "REJECT"
+        and re.match(r"den(ied|y)$", verb.group(0), re.IGNORECASE)
+        and re.search(r"\b(was|were|been|being|be|is|are|get|got)\s+$", before)
+        and re.match(r"\s+(?!by\b|that\b|in\b|on\b|as\b)[a-z]", text[verb.end() :])
+    ):
+        return True  # "his party was denied victory", "was denied bail": withheld, not denied
     if re.search(
         r"\b(our|their|its|his|her|my|your|repeated|these|those|such|previous)\s+$", before
     ):
@@ -354,6 +379,8 @@ def _statement(
             filed_state=view.filed_state,
             agent=_syntax.agent_span(view.doc, sentence.start + verb.start()),
         )
+    if found_target is None and kind in ("ACCUSE", "REJECT"):
+        found_target = _by_surname(view, sentence, verb, actor, actors)
     if found_target is None and kind in ("AGREE", "SUPPORT", "REQUEST"):
         found_target = _other_party(view, sentence, actor, actors, kind)
     if found_target is None and kind == "REJECT":
@@ -363,6 +390,13 @@ def _statement(
             if mention.start >= sentence.start + verb.start():
                 break
             canonical = actors.canonical(mention.actor)
+            answered = _ANSWERED.search(
+                text[max(0, mention.start - sentence.start - 45) : mention.start - sentence.start]
+            )
+            if actors.ref(mention.actor).name != own and answered and canonical.kind != "media":
+                # "X responded to allegations by Y, saying ...": X rejects Y
+                found_target = actors.ref(mention.actor)
+                break
             if (
                 actors.ref(mention.actor).name != own
                 and (canonical.kind == "state" or actors.is_armed_group(mention.actor))
@@ -384,6 +418,44 @@ def _statement(
         if actors.ref(frame[0]).name == found_target.name:
             return None
     return _record(view, sentence, kind, verb, source, found_target, actors, about)
+
+
+def _by_surname(
+    view: ArticleView,
+    sentence: Sentence,
+    verb: re.Match[str],
+    actor: Actor,
+    actors: ActorDictionary,
+) -> ActorRef | None:
+    """ "described Khan's narrative as a threat", "accused Rauf of ...": a person named in
+    full earlier in the article, now by surname, in the verb's clause (up to a comma:
+    "condemn the attack, Baloch said" names the speaker, not the accused)."""
+    start = verb.start() + len(verb.group(0).split()[0])
+    clause = re.split(r"[,;:]", sentence.text[start : verb.end() + 60])[0]
+    own = actors.ref(actor).name
+    for word in re.finditer(r"(?<![\w.])[A-Z][a-z]{2,}(?=[’']s\b|\b)", clause):
+        found = surname_actor(word.group(0), view, sentence.start + start + word.start())
+        if found is not None and actors.ref(found[0]).name != own:
+            return actors.ref(found[0])
+    return None
+
+
+def _without_populations(view: ArticleView, actors: ActorDictionary) -> ArticleView:
+    """The view without the states named as a population ("the people of Pakistan
+    supported", "citizens of Iran"): a country's people are no government that speaks or
+    is spoken about."""
+    text = view.article.text
+    kept = [
+        m
+        for m in view.actors
+        if not (
+            actors.canonical(m.actor).kind == "state"
+            and _POPULATION.search(text[max(0, m.start - 30) : m.start])
+        )
+    ]
+    if len(kept) == len(view.actors):
+        return view
+    return dataclasses.replace(view, actors=kept)
 
 
 def _other_party(

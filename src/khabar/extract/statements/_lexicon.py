@@ -11,10 +11,18 @@ from importlib import resources
 
 import yaml
 
+from ..nlp import TITLE_ABBREVIATIONS
 from ..timex import find_times
 from ..view import ArticleView, Sentence
 
-__all__ = ["ABOUT", "StatementLexicon", "load_statement_lexicon", "record_id", "said_on"]
+__all__ = [
+    "ABOUT",
+    "StatementLexicon",
+    "clause_start_before",
+    "load_statement_lexicon",
+    "record_id",
+    "said_on",
+]
 
 ABOUT = re.compile(
     r"\b(attack|attacks|bombing|blast|explosion|killing|killings|assault|abduction|"
@@ -22,6 +30,21 @@ ABOUT = re.compile(
     r"those responsible|attackers|bomber|victims|martyred|ambush|raid)\b",
     re.IGNORECASE,
 )
+
+
+_TITLE_END = re.compile(
+    r"(?:^|\s)(?:" + "|".join(re.escape(t) for t in TITLE_ABBREVIATIONS) + r")$"
+)
+
+
+def clause_start_before(text: str, end: int) -> int:
+    """Where the clause that ends at ``end`` starts: after the last ";" or ". ", but not
+    after the full stop of a title ("spokesperson Maj. Gen. Ahmed Dar, saying")."""
+    at = text.rfind(";", 0, end)
+    stop = text.rfind(". ", 0, end)
+    while stop >= 0 and _TITLE_END.search(text[max(0, stop - 12) : stop + 1]):
+        stop = text.rfind(". ", 0, stop)
+    return max(at, stop) + 1
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from ..actors import Actor, ActorDictionary
 from ..perpetrators import unknown_claimant
 from ..view import ArticleView, Sentence
 from . import _syntax
-from ._lexicon import StatementLexicon
+from ._lexicon import StatementLexicon, clause_start_before
 from ._pairs import BOTH_SIDES
 from ._speakers import (
     PRONOUN,
@@ -57,7 +57,7 @@ def source_of(
     text = sentence.text
     mentions = [m for m in view.actors_in(sentence) if actors.canonical(m.actor).kind != "media"]
     verb_at = sentence.start + verb.start()
-    clause_start = max(text.rfind(";", 0, verb.start()), text.rfind(". ", 0, verb.start())) + 1
+    clause_start = clause_start_before(text, verb.start())
     before = text[clause_start : verb.start()]
     passive = re.match(r"\s*by\b", text[verb.end() : verb.end() + 6])
     if kind == "CLAIM_RESPONSIBILITY":
@@ -88,6 +88,8 @@ def source_of(
                 text.rfind("“", 0, verb.start()), text.rfind('"', 0, verb.start()), 0
             ) : verb.start()
         ]
+        if re.match(r"[“\"]?\s*(the\s+)?(people|citizens|public|masses|nation)\b", inside, re.I):
+            return None  # “The people of X stand with him,” Y said: the people, not Y
         span = _syntax.subject_span(view.doc, verb_at)
         if span is not None and span[0] >= sentence.start:
             phrase = view.article.text[span[0] : span[1]]
@@ -170,6 +172,16 @@ def _source_by_window(
     ]
     pronoun = PRONOUN.search(before[-25:])
     earlier = [m for m in mentions if m.start < verb_at]
+    if (
+        subjects
+        and re.search(r",\s*$", before)
+        and re.match(r"(saying|adding|stating)\b", verb.group(0))
+    ):
+        # "X responded to claims by Y, saying ...": the participle's speaker is the clause's
+        # subject, the first actor no preposition governs, not the last one before it
+        heads = [m for m in subjects if not re.match(r"[’']s\b", text[m.end - sentence.start :])]
+        chosen = (heads or subjects)[0]  # "X's party responded": the party, not X
+        return chosen.actor, speaker_phrase(text, chosen, sentence)
     if subjects and not pronoun:
         chosen = subjects[-1]  # the head of "Pakistan's military spokesperson"
         return chosen.actor, speaker_phrase(text, chosen, sentence)

@@ -65,6 +65,9 @@ def subject_span(doc: Any, offset: int) -> tuple[int, int] | None:
         for child in verb.children:
             if child.dep_ == "nsubj":
                 return child.idx, child.idx + len(child.text)
+        if verb.dep_ == "advcl" and verb.head.pos_ in ("VERB", "AUX") and verb.head.i != verb.i:
+            # "the party responded to allegations by X, saying ...": the one who responded
+            return subject_span(doc, verb.head.idx)
     return None
 
 
