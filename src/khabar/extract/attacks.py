@@ -977,29 +977,14 @@ def _location(
     view: ArticleView, cluster: _Cluster, lexicon: Lexicon, gazetteer: Gazetteer
 ) -> tuple[Location | None, Sentence | None]:
     candidates: list[tuple[PlaceMention, Sentence]] = []
-    actor_spans = {(a.start, a.end) for a in view.actors}
     for sentence in cluster.sentences:
-        origin = _ORIGIN.search(sentence.text)
-        cut = sentence.start + origin.start() if origin else None
         # In a sentence about arrests, the attack's place follows the attack's words
         # ("arrested in Turbat ... over the bombing near Gwadar").
         floor = sentence.start
         if lexicon.not_reports.search(sentence.text):
             words = _triggers(sentence, lexicon)
             floor = sentence.start + (min(m.start() for _, _, m in words) if words else 0)
-        for mention in view.places_in(sentence):
-            before = view.article.text[max(sentence.start, mention.start - 30) : mention.start]
-            if _NOT_EVENT_PLACE.search(before) and not _FIRED_INTO.search(before):
-                continue
-            if cut is not None and mention.start > cut:
-                continue
-            if mention.start < floor:
-                continue
-            if (mention.start, mention.end) in actor_spans and not (
-                _LOCATIVE.search(before) or _FIRED_INTO.search(before)
-            ):
-                continue  # "Beijing urged Islamabad": capitals acting, not places
-            candidates.append((mention, sentence))
+        candidates += [(m, sentence) for m in _event_places(view, sentence) if m.start >= floor]
     if not candidates:
         return None, None
     places = [m.place for m, _ in candidates]
