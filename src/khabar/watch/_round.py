@@ -192,7 +192,7 @@ class Watcher:
             report.new_articles, report.extracted = summary.new, summary.extracted
             for p in changed:
                 self._after_ingest(p, summary.failures, report, now)
-        elif self.store.articles_to_extract():  # what an interrupted round left
+        elif self.store.ids_to_extract():  # what an interrupted round left
             summary = extract_into(self.store, self.extractor)
             report.extracted = summary.extracted
             resolve_into(self.store)
