@@ -9,7 +9,6 @@ from khabar.ingest._guards import (
     MAX_TAGS,
     check_html,
     html_shape,
-    nesting_depth,
 )
 
 PAGE = (
@@ -63,4 +62,4 @@ def test_a_page_without_closing_brackets_costs_one_pass():
 
 
 def test_nesting_depth_ignores_void_and_self_closing_tags():
-    assert nesting_depth(b"<div><p>a<br><img/><span>b</span></div>") == 2
+    assert html_shape(b"<div><p>a<br><img/><span>b</span></div>").depth == 2

@@ -3,7 +3,7 @@ import datetime as dt
 import pytest
 
 from khabar.errors import HtmlTooDeep, NoArticleText
-from khabar.ingest._guards import nesting_depth
+from khabar.ingest._guards import html_shape
 from khabar.ingest._html import declared_charset, extract_html, fragment_to_text
 
 
@@ -34,7 +34,7 @@ def test_extract_html_refuses_a_page_without_story_text():
 
 def test_nesting_depth_ignores_void_and_unclosed_paragraph_tags():
     html = b"<html><body><div><p>a<p>b<br><img src=x><div><span>c</span></div></div></body></html>"
-    assert nesting_depth(html) == 5
+    assert html_shape(html).depth == 5
 
 
 def test_declared_charset():

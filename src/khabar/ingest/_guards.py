@@ -35,7 +35,6 @@ __all__ = [
     "HtmlShape",
     "check_html",
     "html_shape",
-    "nesting_depth",
 ]
 
 MAX_TAGS = 50_000
@@ -135,11 +134,6 @@ def html_shape(
         if tags > max_tags or most > max_attributes or deepest > max_depth:
             break
     return HtmlShape(tags, most, deepest, _longest_line(html, MAX_LINE + 1))
-
-
-def nesting_depth(html: bytes, *, stop_at: int = MAX_DEPTH + 1) -> int:
-    """How deep the page's elements nest, counted by a scan of its tags."""
-    return html_shape(html, max_depth=stop_at - 1, max_tags=len(html)).depth
 
 
 def check_html(html: bytes) -> HtmlShape:
