@@ -11,6 +11,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from pgserver import location, pg_server, pg_url  # noqa: F401 (fixtures: both backends)
 from typer.testing import CliRunner
 
 DATA = Path(__file__).parent / "data"

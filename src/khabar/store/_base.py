@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from contextlib import AbstractContextManager
 from typing import Any, Protocol, runtime_checkable
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -221,5 +222,15 @@ class Store(Protocol):
     def start_run(self, command: str, meta: dict[str, Any]) -> str: ...
 
     def finish_run(self, run_id: str, meta: dict[str, Any]) -> None: ...
+
+    # -- concurrency -----------------------------------------------------------------
+
+    def lock(self, name: str) -> AbstractContextManager[None]:
+        """Held across processes for a read-then-write step (resolution): a no-op where
+        one process writes (DuckDB), an advisory lock on a server."""
+
+    def change_token(self) -> int:
+        """Raised by every write transaction, whichever process made it: poll it to
+        learn cheaply that the database changed."""
 
     def close(self) -> None: ...
