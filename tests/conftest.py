@@ -11,8 +11,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from pgserver import location, pg_server, pg_url  # noqa: F401 (fixtures: both backends)
 from typer.testing import CliRunner
+
+from pgserver import location, pg_server, pg_url  # noqa: F401 (fixtures: both backends)
 
 DATA = Path(__file__).parent / "data"
 REPO = Path(__file__).parent.parent
