@@ -317,8 +317,12 @@ def resolve_into(
         overrides = [Override(a, b, relation) for a, b, relation in store.overrides()]
         touched = {o.a for o in overrides} | {o.b for o in overrides}
         resolver = Resolver(options, overrides, actors=load_actors(), gazetteer=load_gazetteer())
+        # A stored decision holds only while no new mention comes before it: another
+        # process may store an article that sorts before mentions already decided.
+        replay = True
         for mention, published in mentions:
-            known = links.get(mention.id)
+            known = links.get(mention.id) if replay else None
+            replay = known is not None
             if known is not None and mention.id not in touched:
                 resolver.add(mention, published, known=Decision(mention.id, *known))
             else:

@@ -192,3 +192,18 @@ def test_hand_decisions_are_listed_and_removed_with_their_pairs(store):
     assert store.remove_decision(legacy.id) is not None
     assert store.overrides() == [] and store.hand_decisions() == []
     assert store.remove_decision("hd-none") is None
+
+
+def test_every_write_raises_the_change_token_that_other_connections_see(store, location):
+    start = store.change_token()
+    store.add_article(article(1))
+    assert store.change_token() == start + 1
+    store.count_articles()
+    store.list_articles(ArticleQuery())
+    assert store.change_token() == start + 1  # reads do not count
+    store.replace_records(article(1).id, [], extractor="t", model="m")
+    assert store.change_token() == start + 2
+    if "postgresql" in location:  # another process's view of the same database
+        with open_store(location) as other:
+            other.add_article(article(2))
+        assert store.change_token() == start + 3

@@ -145,7 +145,9 @@ class Store(Protocol):
 
     def incident_mentions(self) -> list[tuple[Incident, dt.date | None]]:
         """Every extracted incident with its article's publication date, in the order
-        the articles arrived (the order resolution reads them)."""
+        resolution reads them: by publication date (undated last), then article id. Not
+        by arrival: the same articles resolve the same whichever process stored them
+        first, and in whatever order."""
 
     def mentions_of(self, event_id: str) -> list[Incident]:
         """The extracted incidents resolution linked to one event, in arrival order."""

@@ -213,7 +213,7 @@ class SqlStore(WatchTables):
             rows = self._con.execute(
                 "SELECT r.body, a.published FROM records r JOIN articles a "
                 "ON r.article_id = a.id WHERE r.kind = 'incident' "
-                "ORDER BY a.first_seen, a.published NULLS LAST, a.id, r.id"
+                "ORDER BY a.published NULLS LAST, a.id, r.id"
             ).fetchall()
         return [(Incident.model_validate_json(body), published) for body, published in rows]
 
