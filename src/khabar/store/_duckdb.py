@@ -193,8 +193,9 @@ def _locked_message(location: str, pid: int, command: str) -> str:
         port = _option(words, "--port") or "8000"
         host = _option(words, "--host") or "127.0.0.1"
         return (
-            f"{location} is held by khabar serve (pid {pid}): read through its API "
-            f"instead, e.g. curl http://{host}:{port}/api/incidents, or stop it first"
+            f"{location} is held by khabar serve (pid {pid}): go through its API instead "
+            f"(e.g. curl http://{host}:{port}/api/incidents; POST /api/ingest adds "
+            "articles), or stop it first"
         )
     name = " ".join(words[:4]) + (" ..." if len(words) > 4 else "")
     return (
