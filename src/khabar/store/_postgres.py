@@ -72,6 +72,12 @@ class PostgresStore(SqlStore):
 
     def __init__(self, url: str, *, max_connections: int = 4, timeout: float = 10.0) -> None:
         self.location = redact(url)
+        try:  # one plain connection first: the pool would retry, then say less
+            extra = {} if "connect_timeout" in url else {"connect_timeout": max(1, int(timeout))}
+            psycopg.connect(url, **extra).close()  # type: ignore[arg-type]
+        except psycopg.Error as error:
+            reason = str(error).strip().splitlines()[0] if str(error).strip() else repr(error)
+            raise StoreError(f"cannot connect to {self.location}: {reason}") from error
         self._local = threading.local()
         self._con = _Connection(self)
         self._pool = ConnectionPool(
