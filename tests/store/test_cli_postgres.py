@@ -1,8 +1,13 @@
 """The CLI against PostgreSQL: --db takes a URL; a server that is not there says so."""
 
 import json
+import sys
+
+import pytest
 
 from khabar.cli import app
+from khabar.errors import UsageError
+from khabar.store import open_store
 
 STORY = (
     "Gunmen killed {n} policemen at a checkpoint near Dera Ismail Khan on Tuesday, "
@@ -29,6 +34,7 @@ def test_ingest_list_and_export_through_a_postgresql_url(runner, write, pg_url):
 
 
 def test_a_server_that_is_not_there_is_one_line(runner, tmp_path):
+    pytest.importorskip("psycopg", reason="PostgreSQL half skipped: psycopg is not installed")
     result = runner.invoke(
         app, ["articles", "--db", "postgresql://khabar:secret@127.0.0.1:1/none?connect_timeout=2"]
     )
@@ -37,3 +43,10 @@ def test_a_server_that_is_not_there_is_one_line(runner, tmp_path):
     assert "cannot connect to postgresql://khabar:***@127.0.0.1:1/none" in message
     assert "Connection refused" in message
     assert "secret" not in message
+
+
+def test_without_psycopg_a_url_asks_for_the_extra(monkeypatch):
+    monkeypatch.setitem(sys.modules, "psycopg", None)  # as if not installed
+    monkeypatch.delitem(sys.modules, "khabar.store._postgres", raising=False)
+    with pytest.raises(UsageError, match=r"pip install 'khabar\[postgres\]'"):
+        open_store("postgresql://khabar@127.0.0.1:1/none")
