@@ -769,6 +769,7 @@ def _incident(
         cite("date", date_sentence)
 
     location, location_sentence = _location(view, cluster, lexicon, gazetteer)
+    location = _district_as_named(view, location)
     if location_sentence is not None:
         cite("location", location_sentence)
 
@@ -997,6 +998,7 @@ def _location(
     # The sentences that tell the attack (a toll, a verb of the attack) anchor the place:
     # a later sentence's place counts only if it lies inside theirs ("the workshop on
     # the outskirts of Turbat where the car was fitted" is not the bombing's place).
+    named_inside = list(candidates)
     told = [(m, s) for m, s in candidates if _REPORT_VERB.search(s.text) and not m.container]
     if told:
         anchors = [m.place for m, _ in told]
@@ -1016,6 +1018,7 @@ def _location(
             -c[0].start,
         ),
     )
+    best_mention, best_sentence = _refined(view, best_mention, best_sentence, named_inside)
     best = best_mention.place
     spread = _several_provinces(best_sentence, gazetteer)
     if spread is not None and best.country == spread:
@@ -1068,6 +1071,54 @@ def _location(
         if towns:
             return towns[0].location(), best_sentence
     return best.location(), best_sentence
+
+
+_AREA_OF = re.compile(
+    r"^\s+(?:area|region|valley|tehsil|subdivision|district)\s+of\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+
+
+def _refined(
+    view: ArticleView,
+    best: PlaceMention,
+    sentence: Sentence,
+    candidates: list[tuple[PlaceMention, Sentence]],
+) -> tuple[PlaceMention, Sentence]:
+    """ "The Kalash region of Chitral", "the Daraban area of Dera Ismail Khan": a place
+    the text puts inside the chosen one is the more specific event place."""
+    text = view.article.text
+    for mention, where in candidates:
+        if mention.place.kind != "place" or mention.place.id == best.place.id:
+            continue
+        after = [m for m in view.places if mention.end < m.start <= mention.end + 30]
+        if (
+            after
+            and after[0].place.id == best.place.id
+            and _AREA_OF.match(text[mention.end : after[0].start])
+        ):
+            return mention, where
+    return best, sentence
+
+
+_PART_OF_DISTRICT = re.compile(r"^(?:Lower|Upper|Central)\s+(?P<whole>.+)$")
+
+
+def _district_as_named(view: ArticleView, location: Location | None) -> Location | None:
+    """A district split in parts ("Lower Chitral", "Lower South Waziristan") keeps the
+    name the article gives it: news still says "South Waziristan" and "Chitral district"
+    for the whole, and that is the district the text fixes; the part is named only when
+    the article names it."""
+    if location is None or not location.admin2:
+        return location
+    part = _PART_OF_DISTRICT.match(location.admin2)
+    if part is None:
+        return location
+    whole = part["whole"].casefold()
+    named = any(
+        m.surface.casefold() == whole or m.place.name.casefold() == whole for m in view.places
+    )
+    return location.model_copy(update={"admin2": part["whole"]}) if named else location
 
 
 _TWO_PROVINCES = re.compile(
