@@ -169,8 +169,8 @@ _TARGET = re.compile(
     r"\b(?:(?:attack|assault|bombing|strike|raid|ambush)s? (?:on|against)|"
     r"target(?:ed|ing|s)?(?!\s+of\b)|rammed\b.{0,60}?\binto|(?:opened fire|fired) (?:on|at|upon)|"
     r"(?:blew (?:himself|herself) up|exploded|detonated(?: \w+){0,3}?)\s+(?:at|near|outside|"
-    r"inside|in front of)|struck|stormed|ambushed|attacked|raided|bombed|hijacked|abducted|"
-    r"kidnapped|shot dead|gunned down|assassinated|hit)\s+"
+    r"inside|in front of)|struck|stormed|ambushed|attacked|raided|bombed|hijacked|"
+    r"(?<!the )(?:abducted|kidnapped)|shot dead|gunned down|assassinated|hit)\s+"
     rf"(?!(?:{_WEEKDAYS}|him|her|them|it|us|me)\b)"
     r"(?P<target>[^,.;:()“”\"]{3,90}?)"
     r"(?=\s+(?:near|in|at|as|when|while|after|before|during|killing|wounding|leaving|"
@@ -180,9 +180,32 @@ _TARGET = re.compile(
 
 
 _TARGET_PASSIVE = re.compile(
-    r"(?:^|,\s+|\bwhen\s+|\bafter\s+|\bas\s+)(?P<target>(?:a|an|the|two|three|four|their|his|"
+    r"(?:^|,\s+|:\s+|\bwhen\s+|\bafter\s+|\bas\s+)(?P<target>(?:a|an|the|two|three|four|their|his|"
     r"its)\s+[^,.;:()“”\"]{2,70}?)\s+(?:(?:was|were|had been|has been)\s+(?:targeted|"
     r"attacked|ambushed|hit|struck|stormed|bombed|raided)|came under (?:attack|fire))\b",
+    re.IGNORECASE,
+)
+
+
+# Where a blast went off names what it hit: "an explosion at a party rally", "a blast
+# happened at a mosque", "a suicide bombing near Shahwani Stadium", "the explosion
+# occurred on the second floor of the governor's office".
+_TARGET_SITE = re.compile(
+    r"\b(?:blast|explosion|bombing|bomb attack|suicide attack|attack)s?\s+"
+    r"(?:(?:happened|occurred|took place|went off)\s+(?:at|inside|outside|near|in front of|"
+    r"on|in)|at|inside|outside|near|in front of)\s+"
+    rf"(?!(?:{_WEEKDAYS}|January|February|March|April|May|June|July|August|September|"
+    r"October|November|December|Eid|Friday prayers|(?:the|a)\s+(?:\w+\s+)?(?:day|night|"
+    r"morning|evening|time|moment|hour|week))\b)"
+    r"(?P<target>(?:(?:a|an|the)\s+|[\w’']+[’']s\s+|(?=[A-Z]))[^,.;:()“”\"]{3,80}?)"
+    r"(?=\s+(?:in|at|near|on|as|when|while|after|before|during|killing|wounding|leaving|"
+    r"that|which|who|where|and \w+ed|late|early)\b|[,.;:()“”\"]|$)",
+    re.IGNORECASE,
+)
+# "the town of Termez": a place, not a target.
+_PLACE_OF = re.compile(
+    r"^(?:the\s+)?(?:\w+\s+)?(?:town|city|village|area|district|province|region|valley)"
+    r"\s+of\s+",
     re.IGNORECASE,
 )
 
@@ -1146,7 +1169,8 @@ def _target(
     # that refer to it ("talks regarding the attack on Chinese nationals"); the active
     # wording, then the passive ("a school bus was targeted", "came under attack").
     ordered = sorted(cluster.sentences, key=lambda s: not _REPORT_VERB.search(s.text))
-    for pattern in (_TARGET, _TARGET_PASSIVE):
+    # Last, where a blast went off ("an explosion at a rally").
+    for pattern in (_TARGET, _TARGET_PASSIVE, _TARGET_SITE):
         for sentence in ordered:
             for match in pattern.finditer(sentence.text):
                 target = _clean_target(match["target"], gazetteer)
@@ -1169,6 +1193,7 @@ def _clean_target(text: str, gazetteer: Gazetteer | None) -> str | None:
     if not target or re.match(r"^(by|with|at|in|of|on|to)\b", target, re.IGNORECASE):
         return None
     bare = re.sub(r"^(?:the|a|an)\s+", "", target, flags=re.IGNORECASE)
+    bare = _PLACE_OF.sub("", bare)
     if gazetteer is not None and any(
         not _SITE.search(p.name) and not _SITE.search(bare) for p in gazetteer.lookup(bare)
     ):
