@@ -277,3 +277,23 @@ def test_a_toll_after_a_single_attack_sentence_stays_its_toll(extractor):
     )
     found = incidents(extractor, text, published=dt.date(2026, 5, 13))
     assert [i.fatalities.best for i in found if i.fatalities] == [9]
+
+
+def test_rockets_fired_across_a_border_are_a_reported_attack(extractor):
+    text = (
+        "Rockets hit a border town in the south of the country from across the river.\n"
+        "On May 3, unknown men fired four 122 mm rockets at the town of Chaman, damaging "
+        "two houses."
+    )
+    (incident,) = reports(extractor, text, published=dt.date(2026, 5, 4))
+    assert (incident.event_type, incident.date.value) == ("other_attack", "2026-05-03")
+    assert incident.suicide is False
+
+
+def test_a_follow_ups_news_peg_does_not_date_the_attack(extractor):
+    text = (
+        "Police have registered a case over the abduction of nine road workers, it emerged "
+        "on Friday. The workers were abducted near Kalat on Wednesday evening by armed men."
+    )
+    (incident,) = incidents(extractor, text, published=dt.date(2026, 5, 9))
+    assert incident.date.value == "2026-05-06"

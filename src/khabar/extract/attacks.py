@@ -78,12 +78,13 @@ _STATEMENT_VERB = re.compile(
     # a follow-up's news peg: the hearing, the arrests, the funeral are not the attack
     r"indict(ed|s)|acquitt(ed|s)|convict(ed|s)|sentenc(ed|es)|charg(ed|es)|adjourn(ed|s)|"
     r"heard|arrest(ed|s)|detain(ed|s)|buried|laid to rest|mourn(ed|s)|protest(ed|s)|"
+    r"emerged|registered|lodged|filed|"
     r"rallied|held (a |the )?(funeral|hearing|prayers?))\b",
     re.IGNORECASE,
 )
 _REPORT_VERB = re.compile(
     r"\b(killed|killing|wounded|injured|exploded|detonated|rammed|opened fire|stormed|"
-    r"abducted|kidnapped|hijacked|shot|struck|targeted|died|dead)\b",
+    r"abducted|kidnapped|hijacked|shot|struck|targeted|died|dead|fired)\b",
     re.IGNORECASE,
 )
 # Where an attack is said to come from is not where it happened.
