@@ -110,12 +110,12 @@ def test_a_convoy_heading_into_a_country_does_not_put_the_event_there():
     [
         # news names the district before its split: that is the district the text fixes
         (
-            "Gunmen attacked a checkpost near Angoor Adda in South Waziristan on Friday, "
+            "Gunmen attacked a checkpost near Azam Warsak in South Waziristan on Friday, "
             "killing two soldiers.",
             "South Waziristan",
         ),
         (
-            "Gunmen attacked a checkpost near Angoor Adda in Lower South Waziristan on "
+            "Gunmen attacked a checkpost near Azam Warsak in Lower South Waziristan on "
             "Friday, killing two soldiers.",
             "Lower South Waziristan",
         ),
