@@ -297,3 +297,25 @@ def test_a_follow_ups_news_peg_does_not_date_the_attack(extractor):
     )
     (incident,) = incidents(extractor, text, published=dt.date(2026, 5, 9))
     assert incident.date.value == "2026-05-06"
+
+
+def test_two_attacks_in_one_sentence_are_two_incidents_and_their_toll_is_combined(extractor):
+    text = (
+        "Militants stormed a police station in Zhob on Tuesday, killing three policemen.\n"
+        "Earlier, militants made several attacks in the provinces of Balochistan and Khyber "
+        "Pakhtunkhwa. They ambushed a convoy in Kech district and remotely detonated a bomb "
+        "near the town of Tank. Officials said 11 soldiers were killed."
+    )
+    found = reports(extractor, text, published=dt.date(2026, 5, 13))
+    assert [i.location.admin2 for i in found] == ["Zhob", "Kech", "Tank"]
+    assert [i.event_type for i in found] == ["armed_assault", "armed_assault", "bombing"]
+    assert [i.fatalities.best if i.fatalities else None for i in found] == [3, None, None]
+    assert found[2].suicide is False  # "remotely detonated"
+
+
+def test_one_attack_told_with_two_verbs_stays_one(extractor):
+    text = (
+        "Gunmen stormed a checkpost in Zhob on Tuesday and opened fire on the guards, "
+        "killing two of them."
+    )
+    assert len(reports(extractor, text, published=dt.date(2026, 5, 13))) == 1

@@ -84,7 +84,7 @@ _STATEMENT_VERB = re.compile(
 )
 _REPORT_VERB = re.compile(
     r"\b(killed|killing|wounded|injured|exploded|detonated|rammed|opened fire|stormed|"
-    r"abducted|kidnapped|hijacked|shot|struck|targeted|died|dead|fired)\b",
+    r"abducted|kidnapped|hijacked|shot|struck|targeted|died|dead|fired|attacked|ambushed)\b",
     re.IGNORECASE,
 )
 # Where an attack is said to come from is not where it happened.
@@ -469,11 +469,21 @@ def _clusters(view: ArticleView, lexicon: Lexicon) -> list[_Cluster]:
     current = main
     pending = False  # "Earlier, militants made several attacks." opens the next one
     captions = _caption_lines(view.article.text)
-    for sentence in view.sentences:
+    for sentence in _told_apart(view, lexicon):
         if any(start <= sentence.start < end for start, end in captions):
             continue  # a photo caption describes a picture, not the event's facts
+        if view.memo.get(("after_two_attacks", sentence.index)) and not _event_places(
+            view, sentence
+        ):
+            continue  # "..., and bombed a van in Bannu. 17 died.": both attacks' toll
         statistics = _statistics(view, sentence, lexicon)
         if not _triggers(sentence, lexicon) and not _has_victims(sentence, lexicon, view):
+            if (
+                main.sentences
+                and _SEPARATE.search(sentence.text)
+                and _COMBINED.search(sentence.text)
+            ):
+                pending = True  # "Earlier, militants made several attacks in ..."
             if (
                 current.sentences
                 and not _SEPARATE.search(sentence.text)
@@ -515,12 +525,60 @@ def _clusters(view: ArticleView, lexicon: Lexicon) -> list[_Cluster]:
             )
             or _recalls(sentence, lexicon, view)
             or _elsewhere(view, current, sentence, lexicon)
+            or view.memo.get(("second_attack", sentence.index))
         ):
             pending = False
             current = _Cluster()
             extra.append(current)
         current.sentences.append(sentence)
     return [c for c in (main, *extra) if c.sentences]
+
+
+# "They ambushed a convoy in Gwadar and detonated a bomb near Dera Ismail Khan": two
+# attacks in one sentence, each with its own verb and place.
+_AND_ANOTHER_ACT = re.compile(
+    r",?\s+and\s+(?=(?:(?:then|later|also|\w+ly)\s+)?(?:attacked|detonated|ambushed|stormed|"
+    r"opened fire|fired|struck|bombed|targeted|blew up|abducted|kidnapped|raided|shelled|"
+    r"set off)\b)",
+    re.IGNORECASE,
+)
+
+
+def _told_apart(view: ArticleView, lexicon: Lexicon) -> list[Sentence]:
+    """The article's sentences, with a sentence that tells two attacks in different
+    places cut in two (each part a sentence of its own, numbered after the article's)."""
+    found = []
+    for sentence in view.sentences:
+        parts = _two_attacks(view, sentence, lexicon)
+        if not parts:
+            found.append(sentence)
+            continue
+        found += parts
+        view.memo[("second_attack", parts[1].index)] = True
+        view.memo[("after_two_attacks", sentence.index + 1)] = True
+    return found
+
+
+def _two_attacks(view: ArticleView, sentence: Sentence, lexicon: Lexicon) -> list[Sentence]:
+    joint = _AND_ANOTHER_ACT.search(sentence.text)
+    if joint is None or _REFERS_BACK.search(sentence.text, joint.end()):
+        return []
+    base = len(view.sentences) + 2 * sentence.index
+    first = Sentence(
+        base, sentence.start, sentence.start + joint.start(), sentence.text[: joint.start()]
+    )
+    second = Sentence(
+        base + 1, sentence.start + joint.end(), sentence.end, sentence.text[joint.end() :]
+    )
+    if not _triggers(first, lexicon) or not _triggers(second, lexicon):
+        return []
+    here = [m.place for m in _read_event_places(view, first)]
+    there = [m.place for m in _read_event_places(view, second)]
+    if not here or not there:
+        return []
+    if any(a.within(b) or b.within(a) for a in here for b in there):
+        return []  # one attack told twice ("stormed the post in Bannu and attacked ...")
+    return [first, second]
 
 
 _ANOTHER_ATTACK = re.compile(
@@ -908,7 +966,7 @@ def _combined(sentence: Sentence, *, roundup: bool, view: ArticleView | None = N
     "militants carried out several attacks overnight.", "They killed 12 people in all")."""
     if _COMBINED.search(sentence.text) or (roundup and _IN_ALL.search(sentence.text)):
         return True
-    if view is None or sentence.index == 0:
+    if view is None or sentence.index == 0 or sentence.index >= len(view.sentences):
         return False
     previous = view.sentences[sentence.index - 1]
     return bool(_COMBINED.search(previous.text) and _TOGETHER.search(sentence.text))
