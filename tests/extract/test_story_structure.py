@@ -319,3 +319,41 @@ def test_one_attack_told_with_two_verbs_stays_one(extractor):
         "killing two of them."
     )
     assert len(reports(extractor, text, published=dt.date(2026, 5, 13))) == 1
+
+
+def test_an_assault_followed_by_blasts_is_one_attack(extractor):
+    text = (
+        "Militants stormed an army camp in Kohat on Tuesday, killing nine soldiers.\n"
+        "The assault was followed by blasts, as the attackers carried out a suicide bombing "
+        "at the gate."
+    )
+    (incident,) = reports(extractor, text, published=dt.date(2026, 5, 13))
+    assert incident.suicide is True
+
+
+def test_a_separate_operation_with_its_own_toll_announces_no_next_attack(extractor):
+    text = (
+        "Militants stormed an army camp in Kohat on Tuesday, killing nine soldiers.\n"
+        "Separately, an operation in Kohat claimed the lives of two soldiers.\n"
+        "Later, the attackers rammed an explosives-laden car into the camp's gate."
+    )
+    found = reports(extractor, text, published=dt.date(2026, 5, 13))
+    assert found[0].suicide is True  # the ramming is the Kohat attack's, not a new one
+
+
+def test_potential_suicide_bombers_make_no_suicide_attack(extractor):
+    text = (
+        "Gunmen, including potential suicide bombers, attacked a police post in Tank on "
+        "Tuesday, officials said. Two policemen were killed."
+    )
+    (incident,) = reports(extractor, text, published=dt.date(2026, 5, 13))
+    assert incident.suicide is False
+
+
+def test_a_sponsor_named_after_backed_by_is_alleged(extractor):
+    text = (
+        "A blast killed six labourers in Kech on Monday. Officials blamed groups backed "
+        "by India for the attack."
+    )
+    (incident,) = reports(extractor, text, published=dt.date(2026, 5, 13))
+    assert "India" in [a.actor for a in incident.perpetrator.alleged]

@@ -148,7 +148,7 @@ _DISASTER = re.compile(
 _CAME_AFTER = re.compile(
     r"\b(came|comes|come|occurred|happened|took place)\s+(?:(?:just|only|barely|a|one|two|"
     r"three|four|five|several|few|\w+)\s+){0,2}(?:days?|weeks?|hours?|months?)?\s*after\b|"
-    r"\b(follows|followed|in the wake of)\b",
+    r"\b(follows|(?<!was )(?<!were )(?<!been )followed(?! by)|in the wake of)\b",
     re.IGNORECASE,
 )
 # A figure for several attacks together ("17 soldiers were killed in the attacks") is no
@@ -499,6 +499,7 @@ def _clusters(view: ArticleView, lexicon: Lexicon) -> list[_Cluster]:
             main.sentences
             and _SEPARATE.search(sentence.text)
             and not _REPORT_VERB.search(sentence.text)
+            and not _has_toll(sentence, lexicon, view)  # its own toll: it tells, not announces
         ):
             pending = True
         if statistics:

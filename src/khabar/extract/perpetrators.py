@@ -164,6 +164,8 @@ _STATE_DOER = re.compile(
 _SPONSOR = re.compile(
     r"\b([A-Z][a-z]+)-(?:backed|sponsored|funded|supported|proxy|proxies|sponsored)\b"
 )
+# "groups reportedly supported by India": the sponsor named after its verb.
+_SPONSOR_BY = re.compile(r"\b(?:supported|backed|sponsored|funded|financed)\s+by\s+([A-Z][a-z]+)\b")
 _BEHIND = re.compile(
     r"\b(?:behind the (?:attack|bombing|blast|assault)|responsible for the (?:attack|bombing|"
     r"blast|assault)|masterminds?|perpetrators? (?:were|was|are|is))\b",
@@ -185,6 +187,12 @@ def _named_doers(
     for sentence in story:
         for match in _SPONSOR.finditer(sentence.text):
             iso2 = view.demonyms.get(match.group(1).casefold())
+            state = view.states.get(iso2) if iso2 else None
+            if state is not None and iso2 != country:
+                found.append((actors.ref(state).name, sentence))
+        for match in _SPONSOR_BY.finditer(sentence.text):
+            name = match.group(1).casefold()
+            iso2 = next((c for c, n in view.country_names.items() if n.casefold() == name), None)
             state = view.states.get(iso2) if iso2 else None
             if state is not None and iso2 != country:
                 found.append((actors.ref(state).name, sentence))
