@@ -136,3 +136,12 @@ def test_the_x_area_of_y_is_the_more_specific_place(extractor):
         "van in the Domel area of Bannu, police said.",
     )
     assert location.place == "Domel"
+
+
+def test_a_capital_named_after_the_word_capital_is_the_place(extractor):
+    location = place_of(
+        extractor,
+        "Four guards were killed on Monday in a bombing near a ministry in the Afghan "
+        "capital Kabul, officials said.",
+    )
+    assert (location.place, location.admin1) == ("Kabul", "Kabul")

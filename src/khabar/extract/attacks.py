@@ -67,7 +67,9 @@ _NOT_EVENT_PLACE = re.compile(
     re.IGNORECASE,
 )
 _LOCATIVE = re.compile(
-    r"\b(in|at|near|outside|inside|of|on|around|across|within|from)\s+(the\s+)?$",
+    r"\b(in|at|near|outside|inside|of|on|around|across|within|from)\s+(the\s+)?$|"
+    # "in the Afghan capital Kabul", "the provincial capital, Quetta": the town itself
+    r"\bcapital,?\s+$",
     re.IGNORECASE,
 )
 _STATEMENT_VERB = re.compile(
