@@ -145,3 +145,12 @@ def test_a_capital_named_after_the_word_capital_is_the_place(extractor):
         "capital Kabul, officials said.",
     )
     assert (location.place, location.admin1) == ("Kabul", "Kabul")
+
+
+def test_a_town_in_a_province_named_like_its_capital_is_the_place(extractor):
+    location = place_of(
+        extractor,
+        "A bomb killed seven worshippers at a mosque in Dand-e Ghori in Baghlan on Friday. "
+        "Officials in Baghlan said the blast in Baghlan was the worst this year.",
+    )
+    assert (location.place, location.admin1) == ("Dand-e Ghori", "Baghlan")

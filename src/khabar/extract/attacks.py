@@ -1159,7 +1159,8 @@ def _location(
 
 
 _AREA_OF = re.compile(
-    r"^\s+(?:area|region|valley|tehsil|subdivision|district)\s+of\s+(?:the\s+)?$",
+    r"^\s+(?:area|region|valley|tehsil|subdivision|district)\s+of\s+(?:the\s+)?$|"
+    r"^\s+in\s+(?:the\s+)?$|^,\s+$",
     re.IGNORECASE,
 )
 
@@ -1170,11 +1171,16 @@ def _refined(
     sentence: Sentence,
     candidates: list[tuple[PlaceMention, Sentence]],
 ) -> tuple[PlaceMention, Sentence]:
-    """ "The Kalash region of Chitral", "the Daraban area of Dera Ismail Khan": a place
-    the text puts inside the chosen one is the more specific event place."""
+    """ "The Kalash region of Chitral", "the Daraban area of Dera Ismail Khan", "Pul-e
+    Khumri in Baghlan": a place the text puts inside the chosen one (of its province)
+    is the more specific event place."""
     text = view.article.text
     for mention, where in candidates:
-        if mention.place.kind != "place" or mention.place.id == best.place.id:
+        if (
+            mention.place.kind != "place"
+            or mention.place.id == best.place.id
+            or mention.place.admin1 != best.place.admin1
+        ):
             continue
         after = [m for m in view.places if mention.end < m.start <= mention.end + 30]
         if (
