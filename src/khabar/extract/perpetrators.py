@@ -76,6 +76,8 @@ def find_perpetrator(
                 break
         if claimed_by:
             break
+    if claimed_by is None:
+        claimed_by = _quoted_claim(view, sentences, actors, country, cite)
     if claimed_by is None and state_act:
         claimed_by = _state_claim(view, own, actors, cite)
     alleged: list[Allegation] = []
@@ -216,6 +218,38 @@ def _named_doers(
             if state is not None and iso2 != country:
                 found.append((actors.ref(state).name, sentence))
     return found
+
+
+# A group's spokesman quoted in the first person: "“We attacked the posts and killed six
+# soldiers,” the TTP spokesman said" claims the attack without the word "claim".
+_WE_DID = re.compile(
+    r"[“\"]\s*(?:[^”\"]{0,80}?\s)?[Ww]e\s+(?:have\s+|had\s+)?(?:\w+\s+)?(?:attacked|carried "
+    r"out|captured|killed|targeted|stormed|struck|ambushed|abducted|conducted)\b"
+)
+_SPOKESMAN_OF = re.compile(r"^[^.“”\"]{0,40}?\b(?:spokes(?:man|person)|said|says|statement)\b")
+
+
+def _quoted_claim(
+    view: ArticleView,
+    sentences: list[Sentence],
+    actors: ActorDictionary,
+    country: str | None,
+    cite,  # type: ignore[no-untyped-def]
+) -> str | None:
+    """The armed group whose spokesman says in the first person that it did the attack."""
+    text = view.article.text
+    for sentence in sentences:
+        quote = _WE_DID.search(sentence.text)
+        if quote is None:
+            continue
+        at = sentence.start + quote.start()
+        for mention in view.actors:
+            if not (at < mention.start < sentence.end + 60):
+                continue
+            if actors.is_armed_group(mention.actor) and _SPOKESMAN_OF.match(text[mention.end :]):
+                cite("perpetrator", sentence)
+                return actors.ref(actors.branch_in(mention.actor, country)).name
+    return None
 
 
 # A state announcing its own strike: "the military said it carried out strikes on ...".
