@@ -49,7 +49,11 @@ def find_perpetrator(
     for sentence in sentences:
         for claim in _claims(sentence.text, lexicon):
             claimed_at = sentence.start + claim.start()
-            groups = [m for m in view.actors_in(sentence) if actors.is_armed_group(m.actor)]
+            groups = [
+                m
+                for m in view.actors_in(sentence)
+                if actors.is_armed_group(m.actor) and not _unnamed(view.article.text, m)
+            ]
             passive = claim.group(0).casefold().endswith(" by")
             before = [m for m in groups if m.start < claimed_at]
             after = [m for m in groups if m.start >= sentence.start + claim.end()]
@@ -282,6 +286,18 @@ def _state_claim(
             cite("perpetrator", sentence)
             return actors.ref(speakers[-1].actor).name
     return None
+
+
+# "a Pakistani Taliban group", "an Islamic State faction": one group of that family,
+# unnamed; the claim is not the family's.
+_UNNAMED_AFTER = re.compile(r"^\s+(?:group|faction|splinter group|offshoot|outfit)\b")
+
+
+def _unnamed(text: str, mention) -> bool:  # type: ignore[no-untyped-def]
+    return bool(
+        re.search(r"\b(?:a|an)\s+$", text[max(0, mention.start - 4) : mention.start])
+        and _UNNAMED_AFTER.match(text[mention.end :])
+    )
 
 
 def _speaker(view: ArticleView, sentence: Sentence, actors: ActorDictionary) -> str | None:
