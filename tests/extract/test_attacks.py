@@ -218,12 +218,29 @@ def test_extract_a_claim_by_a_group_the_dictionary_lacks_is_kept(extractor):
         (
             "Gunmen killed two guards in Kalat on Monday. Hours later, videos of the "
             "abducted men appeared online.",
-            None,
+            "guards",
         ),
         # "the town of X" is where, not whom
         ("Rockets hit the border town of Chaman on Monday, killing two people.", None),
     ],
 )
 def test_the_target_is_what_the_attack_hit(extractor, text, target):
+    incident = only(extractor.extract(article(text, published=dt.date(2026, 3, 5))))
+    assert incident.target == target
+
+
+@pytest.mark.parametrize(
+    ("text", "target"),
+    [
+        ("Gunmen killed four Levies soldiers near Mastung on Monday.", "Levies soldiers"),
+        (
+            "Three Iranian border guards were killed near Mirjaveh on Monday.",
+            "Iranian border guards",
+        ),
+        # people in general are no target
+        ("Gunmen killed four people near Mastung on Monday.", None),
+    ],
+)
+def test_with_nothing_attacked_named_the_dead_are_the_target(extractor, text, target):
     incident = only(extractor.extract(article(text, published=dt.date(2026, 3, 5))))
     assert incident.target == target

@@ -869,7 +869,7 @@ def _incident(
         country=location.country if location else None,
         state_act=event_type in ("air_strike", "drone_strike", "clash", "other_attack"),
     )
-    target, target_sentence = _target(cluster, gazetteer)
+    target, target_sentence = _target(cluster, gazetteer, lexicon)
     if target_sentence is not None:
         cite("target", target_sentence)
 
@@ -1231,7 +1231,7 @@ def _several_provinces(sentence: Sentence, gazetteer: Gazetteer) -> str | None:
 
 
 def _target(
-    cluster: _Cluster, gazetteer: Gazetteer | None = None
+    cluster: _Cluster, gazetteer: Gazetteer | None = None, lexicon: Lexicon | None = None
 ) -> tuple[str | None, Sentence | None]:
     # Sentences that tell the attack first ("rammed ... into their convoy"), then those
     # that refer to it ("talks regarding the attack on Chinese nationals"); the active
@@ -1244,7 +1244,50 @@ def _target(
                 target = _clean_target(match["target"], gazetteer)
                 if target:
                     return target, sentence
+    if lexicon is not None:
+        # Nothing attacked is named: the people it killed ("five Iranian border guards
+        # were killed") are whom it hit.
+        victims = _victims_pattern(lexicon)
+        for sentence in ordered:
+            for match in victims.finditer(sentence.text):
+                noun = match["noun"] or match["noun2"]
+                if noun.casefold() not in _GENERIC_VICTIMS:
+                    return match["target"] or match["target2"], sentence
     return None, None
+
+
+_GENERIC_VICTIMS = {
+    "people",
+    "persons",
+    "person",
+    "individuals",
+    "others",
+    "other",
+    "lives",
+    "victims",
+    "men",
+    "man",
+    "women",
+    "members",
+    "children",
+    "boys",
+    "girls",
+}
+
+
+@lru_cache(maxsize=2)
+def _victims_pattern(lexicon: Lexicon) -> re.Pattern[str]:
+    number = r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\w+teen|\w+ty)"
+    noun = rf"(?P<noun>(?:{lexicon.victims}))"
+    target = rf"(?P<target>(?:(?-i:[A-Z])[\w-]*\s+){{0,2}}{noun})\b"
+    passive = target.replace("?P<target>", "?P<target2>").replace("?P<noun>", "?P<noun2>")
+    return re.compile(
+        rf"\b(?:killing|killed|martyring|martyred|claimed the lives of)\s+(?:at least\s+|some\s+|"
+        rf"nearly\s+|about\s+)?{number}\s+{target}|"
+        rf"\b{number}\s+{passive}"
+        rf"\s+(?:were|was|have been|had been)\s+(?:killed|martyred|shot dead|gunned down)\b",
+        re.IGNORECASE,
+    )
 
 
 _TARGET_TAIL = re.compile(
