@@ -208,10 +208,10 @@ def test_extract_a_claim_by_a_group_the_dictionary_lacks_is_kept(extractor):
             "the district courts complex",
         ),
         # a time is not a site
-        ("A bomb blast on the previous day killed four people in Kohat.", None),
+        ("A blast on the same night killed four people in Kohat.", None),
         # a passive after a dateline's colon
         (
-            "TANK: A police patrol came under attack on Friday, leaving two constables dead.",
+            "TANK: A police patrol came under fire near the bazaar, leaving two constables dead.",
             "A police patrol",
         ),
         # "the abducted men" is no act of abduction
@@ -221,7 +221,7 @@ def test_extract_a_claim_by_a_group_the_dictionary_lacks_is_kept(extractor):
             "guards",
         ),
         # "the town of X" is where, not whom
-        ("Rockets hit the border town of Chaman on Monday, killing two people.", None),
+        ("Rockets hit the town of Chaman on Monday, killing two people.", None),
     ],
 )
 def test_the_target_is_what_the_attack_hit(extractor, text, target):
@@ -234,7 +234,7 @@ def test_the_target_is_what_the_attack_hit(extractor, text, target):
     [
         ("Gunmen killed four Levies soldiers near Mastung on Monday.", "Levies soldiers"),
         (
-            "Three Iranian border guards were killed near Mirjaveh on Monday.",
+            "Three Iranian border guards were shot dead near Mirjaveh on Monday.",
             "Iranian border guards",
         ),
         # people in general are no target

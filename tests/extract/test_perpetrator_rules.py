@@ -89,6 +89,6 @@ def test_an_army_spokesman_saying_we_killed_them_claims_nothing(extractor):
 def test_a_claim_by_an_unnamed_group_of_a_family_names_no_group(extractor):
     text = (
         "A bomb exploded at a police checkpoint in Kalat on Monday, killing three policemen, "
-        "and a Pakistani Taliban group claimed responsibility."
+        "and an Islamic State faction later claimed the bombing."
     )
     assert claimant(extractor, text) is None

@@ -68,7 +68,7 @@ _NOT_EVENT_PLACE = re.compile(
 )
 _LOCATIVE = re.compile(
     r"\b(in|at|near|outside|inside|of|on|around|across|within|from)\s+(the\s+)?$|"
-    # "in the Afghan capital Kabul", "the provincial capital, Quetta": the town itself
+    # "in the Tajik capital Dushanbe", "the provincial capital, Peshawar": the town itself
     r"\bcapital,?\s+$",
     re.IGNORECASE,
 )
@@ -190,9 +190,9 @@ _TARGET_PASSIVE = re.compile(
 )
 
 
-# Where a blast went off names what it hit: "an explosion at a party rally", "a blast
-# happened at a mosque", "a suicide bombing near Shahwani Stadium", "the explosion
-# occurred on the second floor of the governor's office".
+# Where a blast went off names what it hit: "an explosion at a wedding", "a blast went
+# off inside a shrine", "a bombing outside Qayyum Stadium", "the explosion took place in
+# the court's waiting hall".
 _TARGET_SITE = re.compile(
     r"\b(?:blast|explosion|bombing|bomb attack|suicide attack|attack)s?\s+"
     r"(?:(?:happened|occurred|took place|went off)\s+(?:at|inside|outside|near|in front of|"
@@ -485,7 +485,7 @@ def _clusters(view: ArticleView, lexicon: Lexicon) -> list[_Cluster]:
                 and _SEPARATE.search(sentence.text)
                 and _COMBINED.search(sentence.text)
             ):
-                pending = True  # "Earlier, militants made several attacks in ..."
+                pending = True  # "Earlier, gunmen carried out several attacks across ..."
             if (
                 current.sentences
                 and not _SEPARATE.search(sentence.text)
@@ -1171,8 +1171,8 @@ def _refined(
     sentence: Sentence,
     candidates: list[tuple[PlaceMention, Sentence]],
 ) -> tuple[PlaceMention, Sentence]:
-    """ "The Kalash region of Chitral", "the Daraban area of Dera Ismail Khan", "Pul-e
-    Khumri in Baghlan": a place the text puts inside the chosen one (of its province)
+    """ "The Domel area of Bannu", "the Tirah valley of Khyber", "Nahrin in Baghlan": a
+    place the text puts inside the chosen one (of its province)
     is the more specific event place."""
     text = view.article.text
     for mention, where in candidates:
@@ -1237,7 +1237,7 @@ def _target(
     # that refer to it ("talks regarding the attack on Chinese nationals"); the active
     # wording, then the passive ("a school bus was targeted", "came under attack").
     ordered = sorted(cluster.sentences, key=lambda s: not _REPORT_VERB.search(s.text))
-    # Last, where a blast went off ("an explosion at a rally").
+    # Last, where a blast went off ("an explosion at a wedding").
     for pattern in (_TARGET, _TARGET_PASSIVE, _TARGET_SITE):
         for sentence in ordered:
             for match in pattern.finditer(sentence.text):
@@ -1301,7 +1301,7 @@ def _clean_target(text: str, gazetteer: Gazetteer | None) -> str | None:
     """A target as a noun phrase: no trailing time or clause ("security forces this
     year"), not a bare place ("Afghanistan") or an abstraction ("democracy")."""
     target = _TARGET_TAIL.sub("", text.strip(" \"'“”‘’")).strip()
-    if not target or re.match(r"^(by|with|at|in|of|on|to)\b", target, re.IGNORECASE):
+    if not target or re.match(r"^(by|with|at|in|of|on|to|near)\b", target, re.IGNORECASE):
         return None
     bare = re.sub(r"^(?:the|a|an)\s+", "", target, flags=re.IGNORECASE)
     bare = _PLACE_OF.sub("", bare)

@@ -102,8 +102,8 @@ _MORE = {"more", "other", "additional", "further"}
 _PLURAL_ONLY = {"people", "men", "women", "children", "personnel", "troops", "police", "staff"}
 # "an official said": the one who speaks is no victim.
 _SPEAKS = re.compile(r"^\s+(?:said|says|told|added|confirmed|stated)\b", re.IGNORECASE)
-# Attackers counted inside a total ("12 people, including six security personnel and six
-# assailants"): the clause after "including" that lists them.
+# Attackers counted inside a total ("15 people, including nine soldiers and four
+# gunmen"): the clause after "including" that lists them.
 _INCLUDING = re.compile(r"\bincluding\b[^.;:()]*$", re.IGNORECASE)
 
 
@@ -298,7 +298,7 @@ def _groups(
                 and index + 1 < len(words)
                 and words[index + 1][0].casefold() in ("them", "whom", "the", "these", "those")
             ):
-                continue  # "four of them Chinese engineers", "three of the freed workers"
+                continue  # "four of them Chinese engineers", "two of the rescued labourers"
             if word.casefold() in ("them", "whom") and index and words[index - 1][0] == "of":
                 continue
             if (
@@ -345,7 +345,7 @@ def _groups(
             continue
         before = sentence[max(0, start - 25) : start]
         if more or noun == "others":
-            # "12 attackers were killed while several others were injured": the others
+            # "troops shot dead 8 militants as a few others were wounded": the others
             # are more of the group just named.
             attacker = attacker or bool(groups and all(g.attacker for g in groups))
         groups.append(
@@ -428,8 +428,8 @@ def _sum(groups: list[_Group]) -> Count:
 def _less_attackers(
     sentence: str, total: Count, victims: list[_Group], attackers: list[_Group]
 ) -> Count:
-    """A total of people that lists attackers among them ("12 people, including six
-    security personnel and six assailants") less those attackers."""
+    """A total of people that lists attackers among them ("15 people, including nine
+    soldiers and four gunmen") less those attackers."""
     generic = [g for g in victims if g.generic and not g.subset]
     included = [g for g in attackers if _INCLUDING.search(sentence[: g.start])]
     if not generic or not included:

@@ -170,7 +170,7 @@ _STATE_DOER = re.compile(
 _SPONSOR = re.compile(
     r"\b([A-Z][a-z]+)-(?:backed|sponsored|funded|supported|proxy|proxies|sponsored)\b"
 )
-# "groups reportedly supported by India": the sponsor named after its verb.
+# "militants allegedly funded by X": the sponsor named after its verb.
 _SPONSOR_BY = re.compile(r"\b(?:supported|backed|sponsored|funded|financed)\s+by\s+([A-Z][a-z]+)\b")
 _BEHIND = re.compile(
     r"\b(?:behind the (?:attack|bombing|blast|assault)|responsible for the (?:attack|bombing|"
@@ -224,8 +224,8 @@ def _named_doers(
     return found
 
 
-# A group's spokesman quoted in the first person: "“We attacked the posts and killed six
-# soldiers,” the TTP spokesman said" claims the attack without the word "claim".
+# A group's spokesman quoted in the first person: "“We carried out the raid on the
+# camp,” a BLA spokesman said" claims the attack without the word "claim".
 _WE_DID = re.compile(
     r"[“\"]\s*(?:[^”\"]{0,80}?\s)?[Ww]e\s+(?:have\s+|had\s+)?(?:\w+\s+)?(?:attacked|carried "
     r"out|captured|killed|targeted|stormed|struck|ambushed|abducted|conducted)\b"
@@ -288,7 +288,7 @@ def _state_claim(
     return None
 
 
-# "a Pakistani Taliban group", "an Islamic State faction": one group of that family,
+# "an Islamic State faction", "a Baloch separatist group": one group of that family,
 # unnamed; the claim is not the family's.
 _UNNAMED_AFTER = re.compile(r"^\s+(?:group|faction|splinter group|offshoot|outfit)\b")
 
