@@ -167,3 +167,11 @@ def test_others_after_attackers_are_attackers():
     assert tolls("Troops killed 8 militants while several others were wounded.") == (None, None)
     # after a victim group, the others are victims
     assert tolls("The blast killed 4 guards and 2 attackers; 11 others were wounded.") == (4, 11)
+
+
+def test_a_list_after_including_is_of_the_dead():
+    sentence = (
+        "At least 9 people were killed, including six soldiers and three civilians, and 14 "
+        "others were injured in the ambush."
+    )
+    assert tolls(sentence) == (9, 14)

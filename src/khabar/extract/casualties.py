@@ -167,6 +167,17 @@ def read_casualties(
     injured: list[_Group] = []
     for group in groups:
         verb = _governing_verb(sentence, group, deaths, injuries)
+        listed = _INCLUDING.search(sentence[: group.start])
+        own = min((m.start() for m in (*deaths, *injuries) if m.start() >= group.end), default=None)
+        if (
+            listed
+            and any(g.end <= listed.start() for g in killed)
+            and not any(listed.start() < m.start() < group.start for m in (*deaths, *injuries))
+            and not (own is not None and _AUXILIARIES.match(sentence[group.end : own]))
+        ):
+            # "11 killed, including nine soldiers and two civilians, and 21 others
+            # injured": the list after "including" is of the dead.
+            verb = "death"
         if verb == "death":
             killed.append(group)
         elif verb == "injury":
