@@ -92,3 +92,11 @@ def test_a_claim_by_an_unnamed_group_of_a_family_names_no_group(extractor):
         "and an Islamic State faction later claimed the bombing."
     )
     assert claimant(extractor, text) is None
+
+
+def test_claiming_that_its_fighters_attacked_is_a_claim(extractor):
+    text = (
+        "Militants attacked an army camp in Zhob on Monday, killing two soldiers.\n"
+        "A BLA spokesman has claimed that its fighters stormed the camp at dawn."
+    )
+    assert claimant(extractor, text) == "BLA"

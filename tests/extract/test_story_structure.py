@@ -356,3 +356,17 @@ def test_a_sponsor_named_after_backed_by_is_alleged(extractor):
     )
     (incident,) = reports(extractor, text, published=dt.date(2026, 5, 13))
     assert "India" in [a.actor for a in incident.perpetrator.alleged]
+
+
+def test_an_attack_foiled_after_it_struck_is_reported(extractor):
+    text = (
+        "The army said on Sunday it foiled an attack on an air base in Sargodha, which left "
+        "two parked helicopters damaged."
+    )
+    found = incidents(extractor, text, published=dt.date(2026, 5, 13))
+    assert [i.location.place for i in found] == ["Sargodha"]
+
+
+def test_a_foiled_plot_is_no_attack(extractor):
+    text = "Police said on Sunday they foiled a plot to attack an air base in Sargodha."
+    assert incidents(extractor, text, published=dt.date(2026, 5, 13)) == []

@@ -506,7 +506,11 @@ def _clusters(view: ArticleView, lexicon: Lexicon) -> list[_Cluster]:
             pending = True
         if statistics:
             continue
-        if lexicon.not_reports.search(sentence.text) and not _has_toll(sentence, lexicon, view):
+        if (
+            lexicon.not_reports.search(sentence.text)
+            and not _has_toll(sentence, lexicon, view)
+            and not _FOILED_BUT_HIT.search(sentence.text)
+        ):
             continue  # arrests, plans; but "put the toll at 27 dead and said ... arrested"
         if _is_background(view, sentence, lexicon, has_main=bool(main.sentences)) or (
             main.sentences and _another_time(view, main, sentence)
@@ -582,6 +586,15 @@ def _two_attacks(view: ArticleView, sentence: Sentence, lexicon: Lexicon) -> lis
     if any(a.within(b) or b.within(a) for a in here for b in there):
         return []  # one attack told twice ("stormed the post in Bannu and attacked ...")
     return [first, second]
+
+
+# An attack foiled after it struck ("foiled an attack on the base, which left two
+# aircraft damaged", "the post came under attack, which was repulsed") happened.
+_FOILED_BUT_HIT = re.compile(
+    r"\b(came under|(?:was|were|been) damaged|damaging|left [^.;]{0,60}\bdamaged|"
+    r"repulsed|repelled)\b",
+    re.IGNORECASE,
+)
 
 
 _ANOTHER_ATTACK = re.compile(
