@@ -74,7 +74,7 @@ def test_actor_page_lists_and_links(client):
     response = client.get("/actors/TTP")
     assert response.status_code == 200
     page = response.text
-    assert '<h1>TTP <small>armed group · PK</small></h1>' in page
+    assert "<h1>TTP <small>armed group · PK</small></h1>" in page
     for table in ("claimed", "alleged", "said", "addressed"):
         assert f'id="{table}"' in page
     found = ok(client.get("/api/actors/TTP/activity"))
@@ -94,7 +94,7 @@ def test_actor_names_link_to_their_pages_across_the_dashboard(client):
 
 def test_actor_page_escapes_names_from_articles(writer):
     event = ok(writer.get("/api/incidents", params={"limit": 1}))["items"][0]["id"]
-    name = '<img src=x onerror="alert(1)">Front'
+    name = '<img src=x onerror="alert(1)">Front</b>'
     response = writer.post(
         f"/api/incidents/{event}/corrections", json={"field": "claimed_by", "value": name}
     )

@@ -93,9 +93,7 @@ def test_every_outline_label_lies_inside_its_outline(client):
                 else geometry["coordinates"]
             )
             label = next(
-                x
-                for x in labels
-                if x["kind"] == kind and x["name"] == feature["properties"][key]
+                x for x in labels if x["kind"] == kind and x["name"] == feature["properties"][key]
             )
             assert _inside((label["lon"], label["lat"]), polygons), label
 

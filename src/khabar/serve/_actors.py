@@ -1,6 +1,7 @@
 """Actor pages: what one actor claimed, what it is accused of, what it said and what was
 said to it, and all of that over time (``/api/actors/{name}/activity`` and ``/actors/{name}``).
 
+The name may hold a slash (names come from articles), so the routes take it as a path.
 An actor is matched by its canonical name (the dictionary's, or the name as recorded), so
 an alias or another case of the name finds the same records.
 """
@@ -20,7 +21,7 @@ from ._api import ActorSummary, CatalogDep, _known_parameters, get_actor, requir
 from ._catalog import Catalog, IncidentRow, Interval, period_of
 from ._pages import _can_read, _page
 
-__all__ = ["actor_pages", "actors_api", "activity_of"]
+__all__ = ["activity_of", "actor_pages", "actors_api"]
 
 actors_api = APIRouter(
     prefix="/api", dependencies=[Depends(require_read), Depends(_known_parameters)]
@@ -70,7 +71,7 @@ class Activity(BaseModel):
 
 
 @actors_api.get(
-    "/actors/{name}/activity",
+    "/actors/{name:path}/activity",
     response_model=Activity,
     tags=["actors"],
     responses={404: {"description": "unknown actor"}},
@@ -85,7 +86,7 @@ def actor_activity(
 
 
 @actor_pages.get(
-    "/actors/{name}", response_class=HTMLResponse, dependencies=[Depends(_can_read)]
+    "/actors/{name:path}", response_class=HTMLResponse, dependencies=[Depends(_can_read)]
 )
 def actor_page(name: str, request: Request) -> HTMLResponse:
     found = activity_of(request.app.state.catalog, name, "month")
@@ -117,14 +118,13 @@ def activity_of(cat: Catalog, name: str, interval: Interval) -> dict[str, Any]:
         if by:
             alleged.append((row, by))
     said = [s for s in cat.statements() if cat.canonical(s.source.name) == key]
-    addressed = [
-        s for s in cat.statements() if s.target and cat.canonical(s.target.name) == key
-    ]
+    addressed = [s for s in cat.statements() if s.target and cat.canonical(s.target.name) == key]
     newest = Catalog.sort_incidents
     claimed = newest(claimed, "-date")
     order = {row.id: i for i, row in enumerate(newest([r for r, _ in alleged], "-date"))}
     alleged.sort(key=lambda pair: order[pair[0].id])
-    reported = _reported(cat, [s for s in said + addressed if s.date is None or not s.date.earliest])
+    undated = [s for s in said + addressed if s.date is None or not s.date.earliest]
+    reported = _reported(cat, undated)
     series, left_out = _series(
         interval, claimed, [r for r, _ in alleged], said, addressed, reported
     )

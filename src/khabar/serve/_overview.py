@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from functools import lru_cache
 from importlib import resources
+from itertools import pairwise
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query
@@ -20,7 +21,7 @@ from pydantic import BaseModel, Field
 from ._api import CatalogDep, _known_parameters, require_read
 from ._catalog import GroupBy, IncidentFilter, IncidentRow, _groups
 
-__all__ = ["overview", "label_point", "totals"]
+__all__ = ["label_point", "overview", "totals"]
 
 overview = APIRouter(
     prefix="/api", dependencies=[Depends(require_read), Depends(_known_parameters)]
@@ -102,8 +103,14 @@ def _labels() -> tuple[Label, ...]:
     for props, polygons in _features("countries.geojson"):
         point = label_point(polygons)
         labels.append(
-            Label(name=props["name"], country=props["iso"], lat=point[1], lon=point[0],
-                  kind="country", min_zoom=3)  # fmt: skip
+            Label(
+                name=props["name"],
+                country=props["iso"],
+                lat=point[1],
+                lon=point[0],
+                kind="country",
+                min_zoom=3,
+            )
         )
     shown = {label.country for label in labels}
     stated = {
@@ -115,8 +122,14 @@ def _labels() -> tuple[Label, ...]:
         hint = stated.get((props["country"], props["admin1"]))
         point = hint if hint and _inside(hint, polygons) else label_point(polygons)
         labels.append(
-            Label(name=props["admin1"], country=props["country"], lat=point[1], lon=point[0],
-                  kind="admin1", min_zoom=4)  # fmt: skip
+            Label(
+                name=props["admin1"],
+                country=props["country"],
+                lat=point[1],
+                lon=point[0],
+                kind="admin1",
+                min_zoom=4,
+            )
         )
     seen: set[tuple[str, float, float]] = set()
     towns = sorted(
@@ -135,8 +148,15 @@ def _labels() -> tuple[Label, ...]:
         population = place.population or 0
         zoom = next(z for least, z in _TOWN_ZOOMS if population >= least)
         labels.append(
-            Label(name=place.name, country=place.country, lat=place.lat or 0.0,
-                  lon=place.lon or 0.0, kind="town", min_zoom=zoom, population=population)  # fmt: skip
+            Label(
+                name=place.name,
+                country=place.country,
+                lat=place.lat or 0.0,
+                lon=place.lon or 0.0,
+                kind="town",
+                min_zoom=zoom,
+                population=population,
+            )
         )
     return tuple(labels)
 
@@ -181,9 +201,10 @@ def label_point(polygons: list[list[Ring]]) -> tuple[float, float]:
 
 
 def _area(ring: Ring) -> float:
-    return sum(
-        ring[i][0] * ring[i + 1][1] - ring[i + 1][0] * ring[i][1] for i in range(len(ring) - 1)
-    ) / 2
+    return (
+        sum(ring[i][0] * ring[i + 1][1] - ring[i + 1][0] * ring[i][1] for i in range(len(ring) - 1))
+        / 2
+    )
 
 
 def _centroid(ring: Ring) -> tuple[float, float]:
@@ -191,7 +212,7 @@ def _centroid(ring: Ring) -> tuple[float, float]:
     if not area:
         return (ring[0][0], ring[0][1])
     cx = cy = 0.0
-    for (x0, y0), (x1, y1) in zip(ring, ring[1:], strict=False):
+    for (x0, y0), (x1, y1) in pairwise(ring):
         cross = x0 * y1 - x1 * y0
         cx += (x0 + x1) * cross
         cy += (y0 + y1) * cross
@@ -210,7 +231,7 @@ def _inside(point: tuple[float, float], polygons: list[list[Ring]]) -> bool:
     for rings in polygons:
         crossings = 0
         for ring in rings:
-            for (x0, y0), (x1, y1) in zip(ring, ring[1:], strict=False):
+            for (x0, y0), (x1, y1) in pairwise(ring):
                 if (y0 > y) != (y1 > y) and x < x0 + (y - y0) * (x1 - x0) / (y1 - y0):
                     crossings += 1
         if crossings % 2:
@@ -223,7 +244,7 @@ def _clearance(point: tuple[float, float], rings: list[Ring]) -> float:
     x, y = point
     nearest = float("inf")
     for ring in rings:
-        for (x0, y0), (x1, y1) in zip(ring, ring[1:], strict=False):
+        for (x0, y0), (x1, y1) in pairwise(ring):
             dx, dy = x1 - x0, y1 - y0
             t = ((x - x0) * dx + (y - y0) * dy) / (dx * dx + dy * dy) if dx or dy else 0.0
             t = max(0.0, min(1.0, t))

@@ -223,7 +223,9 @@ def _values(incident: Incident, evidence: list[Evidence]) -> list[dict[str, Any]
     }
     # Actor names link to their pages: (name, what follows it).
     actors: dict[str, list[tuple[str, str]]] = {
-        "claimed_by": [(perpetrator.claimed_by, "")] if perpetrator and perpetrator.claimed_by else [],
+        "claimed_by": [(perpetrator.claimed_by, "")]
+        if perpetrator and perpetrator.claimed_by
+        else [],
         "alleged": [(a.actor, f" (by {a.by})" if a.by else "") for a in perpetrator.alleged]
         if perpetrator
         else [],

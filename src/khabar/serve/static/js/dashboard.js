@@ -306,6 +306,13 @@
     }, function (g) { return filtered('event_type', g); }), { empty: 'No incident.' });
   }
 
+  function choosePeriod(period, kind) {
+    const range = bounds(period, kind);
+    form.elements.since.value = range[0];
+    form.elements.until.value = range[1];
+    load();
+  }
+
   // The download links export the incidents the filters select, in each format.
   function setDownloads(filters) {
     document.querySelectorAll('#downloads a[data-format]').forEach(function (link) {
