@@ -594,3 +594,16 @@ def test_actor_page_from_the_dashboard(sized: Page, server: str, width: int) -> 
     page.page.click("#addressed a.actor:has-text('Pakistan')")  # type: ignore[attr-defined]
     page.page.wait_for_selector("#actor[data-ready]")  # type: ignore[attr-defined]
     assert page.page.inner_text("h1").startswith("Pakistan")  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("width", [390])
+def test_every_page_fits_a_phone(sized: Page, server: str, width: int) -> None:
+    page = sized
+    incident = page.page.request.get(server + "/api/incidents?limit=1").json()["items"][0]  # type: ignore[attr-defined]
+    article = incident["sources"][0]["article_id"]
+    for path in ("/statements", "/articles", "/docs", f"/incidents/{incident['id']}",
+                 f"/articles/{article}"):  # fmt: skip
+        page.page.goto(server + path)  # type: ignore[attr-defined]
+        page.page.wait_for_load_state("load")  # type: ignore[attr-defined]
+        scroll, client = _overflow(page)
+        assert scroll <= client, f"{path}: {scroll - client} px of sideways scrolling"
