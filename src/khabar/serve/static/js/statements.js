@@ -62,10 +62,9 @@
     seeded(20240601, function () {
       cy.layout({ name: 'cose', animate: false, randomize: false, padding: 20, nodeRepulsion: 9000 }).run();
     });
+    // A node is an actor: a tap opens its page (claims, allegations, statements).
     cy.on('tap', 'node', function (event) {
-      const params = new URLSearchParams(window.location.search);
-      params.set('source', event.target.id());
-      window.location.search = params.toString();
+      window.location.href = K.actorHref(event.target.id());
     });
     // The positions, rounded, so a test (or a reader of the DOM) can see the layout hold.
     box.dataset.layout = cy.nodes().map(function (n) {
