@@ -418,6 +418,13 @@ def test_untrusted_text_never_runs_or_becomes_markup(page: Page, server: str) ->
     page.page.goto(server + "/statements")  # type: ignore[attr-defined]
     page.page.wait_for_selector("#network[data-ready]")  # type: ignore[attr-defined]
     _assert_inert(page)
+    # The hostile claimant's own page: its name is text in the heading, the charts draw.
+    page.page.goto(server + "/?q=__xss")  # type: ignore[attr-defined]
+    _loaded(page)
+    page.page.click("#incident-table a.actor:has-text('__xss')")  # type: ignore[attr-defined]
+    page.page.wait_for_selector("#actor[data-ready]")  # type: ignore[attr-defined]
+    assert "<script>" in page.page.inner_text("h1")  # type: ignore[attr-defined]
+    _assert_inert(page)
     assert len(pages_seen) == 2, "the hostile story should yield an incident page"
 
 
@@ -433,7 +440,7 @@ def _assert_inert(page: Page) -> None:
           jsLinks: document.querySelectorAll(
                      '[href^="javascript:" i], [src^="javascript:" i]').length,
           injected: Array.from(document.querySelectorAll('main img, main svg, main iframe'))
-                     .filter(e => e.id !== 'timeline' && !e.closest('#map')).length,
+                     .filter(e => !e.classList.contains('timeline') && !e.closest('#map')).length,
         })"""
     )
     assert state == {
@@ -444,3 +451,159 @@ def _assert_inert(page: Page) -> None:
         "jsLinks": 0,
         "injected": 0,
     }, state
+
+
+# -- layout: phone and desktop, labels, legend, axes, actor pages ----------------------
+
+
+@pytest.fixture
+def sized(browser: object, request: pytest.FixtureRequest) -> Iterator[Page]:
+    """A page at the width the test is parametrized with (390: a phone)."""
+    width = request.node.callspec.params["width"]
+    context = browser.new_context(  # type: ignore[attr-defined]
+        viewport={"width": width, "height": 844 if width < 600 else 950}
+    )
+    watched = Page(context.new_page(), request.node.name)
+    yield watched
+    context.close()
+    assert not watched.problems, "\n".join(watched.problems)
+
+
+def _overflow(page: Page) -> list[int]:
+    return page.page.evaluate(  # type: ignore[attr-defined]
+        "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+    )
+
+
+def _texts(page: Page, selector: str) -> list[str]:
+    return page.page.eval_on_selector_all(selector, "es => es.map(e => e.textContent)")  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("width", [390, 1400])
+def test_dashboard_fits_the_screen_with_labels_legend_and_axes(
+    sized: Page, server: str, width: int
+) -> None:
+    page = sized
+    page.page.goto(server + "/")  # type: ignore[attr-defined]
+    _loaded(page)
+    page.page.wait_for_selector("#map .map-label.label-admin1")  # type: ignore[attr-defined]
+    scroll, client = _overflow(page)
+    assert scroll <= client, f"{scroll - client} px of sideways scrolling at {width} px"
+
+    countries = _texts(page, "#map .map-label.label-country")
+    assert {"Pakistan", "Afghanistan"} <= set(countries)
+    assert len(_texts(page, "#map .map-label.label-admin1")) >= 3
+    legend = page.page.locator("#map-legend")  # type: ignore[attr-defined]
+    assert legend.count() == 1
+    if width < 600:
+        assert not legend.get_attribute("open"), "folded on a phone"
+        page.page.click("#map-legend summary")  # type: ignore[attr-defined]
+    items = _texts(page, "#map-legend li")
+    assert any("drone" in item for item in items) and any("shade" in item for item in items)
+
+    ticks = [int(t) for t in _texts(page, "#timeline .y-axis .tick")]
+    assert ticks[0] == 0 and ticks == sorted(ticks) and len(ticks) >= 2
+    tallest = max(
+        int(b)
+        for b in page.page.eval_on_selector_all(  # type: ignore[attr-defined]
+            "#timeline rect.bar", "bars => bars.map(b => b.dataset.value)"
+        )
+    )
+    assert ticks[-1] >= tallest
+    assert _texts(page, "#timeline .x-axis .tick.year"), "years under the periods"
+    months = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"}
+    assert set(_texts(page, "#timeline .x-axis .tick:not(.year)")) <= months
+    assert _texts(page, "#timeline .count"), "counts over the bars"
+    for chart in ("#by-admin1", "#by-actor", "#by-type"):
+        assert page.page.locator(f"{chart} li .fill").count() >= 1, chart  # type: ignore[attr-defined]
+    page.shot(f"{width}")
+    if width < 600:
+        page.page.locator("#timeline").scroll_into_view_if_needed()  # type: ignore[attr-defined]
+        page.shot(f"{width}-charts")
+
+
+def test_timeline_and_charts_toggle_between_incidents_and_fatalities(
+    page: Page, server: str
+) -> None:
+    page.page.goto(server + "/")  # type: ignore[attr-defined]
+    _loaded(page)
+    series = page.page.request.get(server + "/api/aggregates?interval=month").json()  # type: ignore[attr-defined]
+
+    def drawn() -> dict[str, int]:
+        return {
+            p: int(v)
+            for p, v in page.page.eval_on_selector_all(  # type: ignore[attr-defined]
+                "#timeline rect.bar", "bars => bars.map(b => [b.dataset.period, b.dataset.value])"
+            )
+            if int(v)
+        }
+
+    assert drawn() == {c["period"]: c["incidents"] for c in series["series"] if c["incidents"]}
+    page.page.select_option("#metric", "fatalities")  # type: ignore[attr-defined]
+    assert drawn() == {c["period"]: c["fatalities"] for c in series["series"] if c["fatalities"]}
+    assert _texts(page, "#timeline .unit") == ["killed"]
+    assert "killed" in page.page.get_attribute("#timeline", "aria-label").lower()  # type: ignore[attr-defined]
+    totals = page.page.request.get(server + "/api/aggregates/totals?by=event_type").json()  # type: ignore[attr-defined]
+    top = max(g["fatalities"] for g in totals["groups"])
+    assert str(top) == _texts(page, "#by-type li .value")[0]
+
+
+def test_zooming_in_names_towns(page: Page, server: str) -> None:
+    page.page.goto(server + "/")  # type: ignore[attr-defined]
+    _loaded(page)
+    page.page.wait_for_selector("#map .map-label")  # type: ignore[attr-defined]
+    before = set(_texts(page, "#map .map-label.label-town"))
+    for _ in range(2):
+        page.page.click("#map .leaflet-control-zoom-in")  # type: ignore[attr-defined]
+        page.page.wait_for_timeout(400)  # type: ignore[attr-defined]
+    after = set(_texts(page, "#map .map-label.label-town"))
+    assert len(after) > len(before), (before, after)
+    assert not _texts(page, "#map .map-label.label-country") or len(before) > 0
+
+
+def test_statements_network_keeps_its_layout_between_loads(page: Page, server: str) -> None:
+    layouts = []
+    for _ in range(2):
+        page.page.goto(server + "/statements")  # type: ignore[attr-defined]
+        page.page.wait_for_selector("#network[data-ready]")  # type: ignore[attr-defined]
+        layouts.append(page.page.get_attribute("#network", "data-layout"))  # type: ignore[attr-defined]
+    assert layouts[0] and layouts[0] == layouts[1]
+    positions = {item.split("@")[1] for item in layouts[0].split(";")}
+    assert len(positions) == len(layouts[0].split(";")), "no two nodes on one spot"
+
+
+@pytest.mark.parametrize("width", [390, 1400])
+def test_actor_page_from_the_dashboard(sized: Page, server: str, width: int) -> None:
+    page = sized
+    page.page.goto(server + "/")  # type: ignore[attr-defined]
+    _loaded(page)
+    page.page.click("#by-actor a:has-text('TTP')")  # type: ignore[attr-defined]
+    page.page.wait_for_selector("#actor[data-ready]")  # type: ignore[attr-defined]
+    assert page.page.url.endswith("/actors/TTP")  # type: ignore[attr-defined]
+    assert page.page.inner_text("h1").startswith("TTP")  # type: ignore[attr-defined]
+    for table in ("#claimed", "#alleged", "#said"):
+        linked = f"{table} tbody tr a[href^='/incidents/'], {table} tbody tr a[href^='/articles/']"
+        assert page.page.locator(linked).count() >= 1, table  # type: ignore[attr-defined]
+    assert page.page.locator("#actor-statements rect.bar:not([height='0'])").count() >= 1  # type: ignore[attr-defined]
+    assert page.page.locator("#actor-incidents rect.bar:not([height='0'])").count() >= 1  # type: ignore[attr-defined]
+    assert _texts(page, "#actor-incidents .y-axis .tick")[0] == "0"
+    scroll, client = _overflow(page)
+    assert scroll <= client, f"{scroll - client} px of sideways scrolling at {width} px"
+    page.shot(f"{width}")
+    # every actor name on it leads to that actor's page
+    page.page.click("#addressed a.actor:has-text('Pakistan')")  # type: ignore[attr-defined]
+    page.page.wait_for_selector("#actor[data-ready]")  # type: ignore[attr-defined]
+    assert page.page.inner_text("h1").startswith("Pakistan")  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("width", [390])
+def test_every_page_fits_a_phone(sized: Page, server: str, width: int) -> None:
+    page = sized
+    incident = page.page.request.get(server + "/api/incidents?limit=1").json()["items"][0]  # type: ignore[attr-defined]
+    article = incident["sources"][0]["article_id"]
+    for path in ("/statements", "/articles", "/docs", f"/incidents/{incident['id']}",
+                 f"/articles/{article}"):  # fmt: skip
+        page.page.goto(server + path)  # type: ignore[attr-defined]
+        page.page.wait_for_load_state("load")  # type: ignore[attr-defined]
+        scroll, client = _overflow(page)
+        assert scroll <= client, f"{path}: {scroll - client} px of sideways scrolling"

@@ -19,8 +19,10 @@ from ..errors import KhabarError
 from ..pipeline import khabar_version
 from ..settings import Settings
 from ..store import Store, open_store
+from ._actors import actor_pages, actors_api
 from ._api import router, writes
 from ._catalog import Catalog
+from ._overview import overview
 from ._pages import pages, render_error
 
 __all__ = ["build_app"]
@@ -222,9 +224,12 @@ def build_app(settings: Settings | None = None, *, store: Store | None = None) -
             ),
         }
 
+    app.include_router(overview)  # before router: /api/aggregates/totals
+    app.include_router(actors_api)
     app.include_router(router)
     app.include_router(writes)
     app.include_router(pages)
+    app.include_router(actor_pages)
     app.mount("/static/boundaries", StaticFiles(directory=Path(str(BOUNDARIES))), name="boundaries")
     app.mount("/static", StaticFiles(directory=Path(str(STATIC))), name="static")
     app.add_middleware(_Limits, max_body=settings.serve.max_body_bytes)

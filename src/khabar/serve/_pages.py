@@ -40,6 +40,7 @@ templates.env.autoescape = True  # every template, whatever its suffix
 templates.env.globals["event_types"] = get_args(EventType)
 templates.env.globals["statement_types"] = get_args(StatementType)
 templates.env.globals["correctable"] = CORRECTABLE
+templates.env.filters["actor_href"] = lambda name: "/actors/" + quote(str(name), safe="")
 templates.env.filters["as_text"] = lambda value: (
     value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
 )
@@ -220,6 +221,15 @@ def _values(incident: Incident, evidence: list[Evidence]) -> list[dict[str, Any]
         else None,
         "target": incident.target,
     }
+    # Actor names link to their pages: (name, what follows it).
+    actors: dict[str, list[tuple[str, str]]] = {
+        "claimed_by": [(perpetrator.claimed_by, "")]
+        if perpetrator and perpetrator.claimed_by
+        else [],
+        "alleged": [(a.actor, f" (by {a.by})" if a.by else "") for a in perpetrator.alleged]
+        if perpetrator
+        else [],
+    }
     rows = []
     for label, key, evidence_field in _FIELDS:
         rows.append(
@@ -227,6 +237,7 @@ def _values(incident: Incident, evidence: list[Evidence]) -> list[dict[str, Any]
                 "label": label,
                 "key": key,
                 "value": shown[key],
+                "actors": actors.get(key, []),
                 "evidence": [i for i, e in enumerate(evidence) if e.field == evidence_field],
             }
         )

@@ -36,5 +36,17 @@
     return '/incidents/' + encodeURIComponent(id);
   }
 
-  window.khabar = { el: el, svg: svg, getJSON: getJSON, incidentHref: incidentHref };
+  function actorHref(name) {
+    return '/actors/' + encodeURIComponent(name);
+  }
+
+  // An actor's name as a link to its page (the name is text, never markup).
+  function actorLink(name) {
+    return el('a', { href: actorHref(name), class: 'actor' }, name);
+  }
+
+  window.khabar = {
+    el: el, svg: svg, getJSON: getJSON, incidentHref: incidentHref,
+    actorHref: actorHref, actorLink: actorLink,
+  };
 })();

@@ -41,6 +41,78 @@
     });
   }).catch(function (error) { report('Outlines could not be loaded: ' + error.message); });
 
+  // Names on the map, from khabar's own data (no tile server): countries, provinces
+  // from zoom 5 and towns by population as one zooms in. A name that would overlap one
+  // drawn before it (countries first, then provinces, then the larger towns) is left out.
+  map.createPane('labels').style.zIndex = 450;
+  map.getPane('labels').style.pointerEvents = 'none';
+  const names = L.layerGroup().addTo(map);
+  let places = [];
+  K.getJSON('/api/map/labels').then(function (found) {
+    const rank = { country: 0, admin1: 1, town: 2 };
+    places = found.slice().sort(function (a, b) {
+      return rank[a.kind] - rank[b.kind] || (b.population || 0) - (a.population || 0);
+    });
+    placeNames();
+  }).catch(function (error) { report('Map labels could not be loaded: ' + error.message); });
+
+  function placeNames() {
+    names.clearLayers();
+    const zoom = map.getZoom();
+    const taken = [];
+    const free = function (box) {
+      return !taken.some(function (t) {
+        return box[0] < t[2] && t[0] < box[2] && box[1] < t[3] && t[1] < box[3];
+      });
+    };
+    places.forEach(function (p) {
+      if (zoom < p.min_zoom || (p.kind === 'country' && zoom > 7)) return;
+      const at = map.latLngToLayerPoint([p.lat, p.lon]);
+      const size = p.kind === 'country' ? 8.2 : p.kind === 'admin1' ? 6.2 : 6;
+      const w = p.name.length * size + 6;
+      const h = p.kind === 'country' ? 15 : 13;
+      const box = p.kind === 'town' ? [at.x - 3, at.y - h / 2, at.x + w + 6, at.y + h / 2]
+        : [at.x - w / 2, at.y - h / 2, at.x + w / 2, at.y + h / 2];
+      if (!free(box)) return;
+      taken.push(box);
+      const text = K.el('span', { class: 'map-label label-' + p.kind }, p.name);
+      names.addLayer(L.marker([p.lat, p.lon], {
+        pane: 'labels', interactive: false, keyboard: false,
+        icon: L.divIcon({ html: text, className: 'map-label-anchor', iconSize: [0, 0] }),
+      }));
+    });
+  }
+  map.on('zoomend', placeNames);
+
+  // What the marks mean, in a box that folds away on a narrow screen.
+  const legend = L.control({ position: 'bottomleft' });
+  legend.onAdd = function () {
+    const box = K.el('details', { class: 'map-legend', id: 'map-legend' });
+    if (document.getElementById('map').clientWidth >= 600) box.open = true;
+    box.appendChild(K.el('summary', {}, 'Legend'));
+    const list = K.el('ul');
+    const item = function (mark, text) {
+      const li = K.el('li');
+      li.appendChild(mark);
+      li.appendChild(document.createTextNode(text));
+      list.appendChild(li);
+    };
+    const dot = function (cls) { return K.el('span', { class: 'key incident-marker ' + cls }); };
+    item(dot('type-bombing'), 'bombing, assault, other attack');
+    item(dot('type-drone_strike'), 'drone or air strike');
+    item(dot('type-kidnapping'), 'kidnapping or hijacking');
+    item(dot('unknown'), 'toll not known');
+    item(K.el('span', { class: 'key sizes' }), 'larger: more killed');
+    item(K.el('span', { class: 'key incident-cluster' }, '3'), 'group: incidents (zoom in)');
+    item(K.el('span', { class: 'key shade' }), 'province shade: incidents shown');
+    item(K.el('span', { class: 'key label-country' }, 'Aa'), 'country · province · town');
+    box.appendChild(list);
+    L.DomEvent.disableClickPropagation(box);
+    L.DomEvent.disableScrollPropagation(box);
+    return box;
+  };
+  legend.addTo(map);
+
   function provinceKey(country, admin1) { return country + '/' + admin1; }
 
   function provinceStyle(feature) {
@@ -107,7 +179,11 @@
     box.appendChild(link);
     box.appendChild(K.el('div', {}, (p.date || 'undated') + ' · killed: ' +
       (p.fatalities === null ? 'unknown' : p.fatalities) + ' · sources: ' + p.sources));
-    if (p.claimed_by) box.appendChild(K.el('div', {}, 'claimed by ' + p.claimed_by));
+    if (p.claimed_by) {
+      const claim = K.el('div', {}, 'claimed by ');
+      claim.appendChild(K.actorLink(p.claimed_by));
+      box.appendChild(claim);
+    }
     m.bindPopup(box);
     return m;
   }
@@ -140,7 +216,10 @@
     const count = function (c) { return c && c.best !== null ? c.best : '–'; };
     tr.appendChild(K.el('td', { class: 'num' }, count(incident.fatalities)));
     tr.appendChild(K.el('td', { class: 'num' }, count(incident.injured)));
-    tr.appendChild(K.el('td', {}, (incident.perpetrator && incident.perpetrator.claimed_by) || ''));
+    const claimant = K.el('td');
+    const claimedBy = incident.perpetrator && incident.perpetrator.claimed_by;
+    if (claimedBy) claimant.appendChild(K.actorLink(claimedBy));
+    tr.appendChild(claimant);
     tr.appendChild(K.el('td', { class: 'num' }, incident.sources.length));
     return tr;
   }
@@ -158,31 +237,12 @@
   }
 
   const interval = document.getElementById('interval');
+  const metric = document.getElementById('metric');
   const DAY = 86400000;
+  let lastSeries = null;
+  let lastTotals = null;
 
   function isoDay(ms) { return new Date(ms).toISOString().slice(0, 10); }
-
-  // Every period from the first to the last (gaps drawn as empty bars), as the API
-  // names them: the Monday of a week, 2025-03, 2025-Q1.
-  function periodsBetween(first, last, kind) {
-    const out = [];
-    if (kind === 'week') {
-      for (let t = Date.parse(first); t <= Date.parse(last); t += 7 * DAY) out.push(isoDay(t));
-      return out;
-    }
-    const step = kind === 'quarter' ? 3 : 1;
-    const parse = function (p) {
-      const [y, rest] = p.split('-');
-      return [Number(y), kind === 'quarter' ? (Number(rest.slice(1)) - 1) * 3 + 1 : Number(rest)];
-    };
-    let [y, m] = parse(first);
-    const [ly, lm] = parse(last);
-    while (y < ly || (y === ly && m <= lm)) {
-      out.push(kind === 'quarter' ? y + '-Q' + ((m - 1) / 3 + 1) : y + '-' + String(m).padStart(2, '0'));
-      m += step; if (m > 12) { m -= 12; y += 1; }
-    }
-    return out;
-  }
 
   // The first and last day of a period.
   function bounds(period, kind) {
@@ -195,46 +255,55 @@
       y + '-' + String(lastMonth).padStart(2, '0') + '-' + String(lastDay).padStart(2, '0')];
   }
 
-  function yearStarts(period, kind, index) {
-    if (index === 0) return true;
-    if (kind === 'week') return period.slice(5, 7) === '01' && Number(period.slice(8)) <= 7;
-    return kind === 'quarter' ? period.endsWith('Q1') : period.endsWith('-01');
-  }
-
   function drawTimeline(result) {
+    lastSeries = result;
     const kind = result.interval;
-    timeline.replaceChildren();
-    const counts = {};
-    result.series.forEach(function (cell) { counts[cell.period] = cell; });
-    const periods = Object.keys(counts).sort();
+    const key = metric.value;
+    const unit = key === 'fatalities' ? 'killed' : 'incidents';
+    timeline.setAttribute('aria-label', (key === 'fatalities' ? 'People killed' : 'Incidents') + ' per ' + kind);
     timelineNote.textContent = result.left_out ?
       result.left_out + ' incident(s) whose date is not precise to one ' + kind + ' are not drawn.' : '';
-    if (!periods.length) {
-      timeline.appendChild(K.svg('text', { x: 8, y: 24, class: 'empty' }, 'No dated incidents.'));
-      return;
-    }
-    const all = periodsBetween(periods[0], periods[periods.length - 1], kind);
-    const width = timeline.clientWidth || 400;
-    const height = timeline.clientHeight || 160;
-    const top = Math.max.apply(null, all.map(function (p) { return counts[p] ? counts[p].incidents : 0; }));
-    const bar = (width - 20) / all.length;
-    all.forEach(function (period, i) {
-      const cell = counts[period];
-      const n = cell ? cell.incidents : 0;
-      const h = top ? (height - 30) * n / top : 0;
-      const rect = K.svg('rect', {
-        x: 10 + i * bar + Math.min(1, bar / 4), y: height - 20 - h,
-        width: Math.max(1, bar - Math.min(2, bar / 2)), height: h,
-        class: 'bar', 'data-period': period, tabindex: 0,
-      });
-      rect.appendChild(K.svg('title', {}, period + ': ' + n + ' incident(s), ' +
-        (cell ? cell.fatalities : 0) + ' killed'));
-      rect.addEventListener('click', function () { choosePeriod(period, kind); });
-      timeline.appendChild(rect);
-      if (yearStarts(period, kind, i)) {
-        timeline.appendChild(K.svg('text', { x: 10 + i * bar, y: height - 5, class: 'tick' }, period.slice(0, 4)));
-      }
+    K.charts.columns(timeline, result.series.map(function (cell) {
+      return {
+        period: cell.period, value: cell[key],
+        title: cell.incidents + ' incident(s), ' + cell.fatalities + ' killed, ' + cell.injured + ' injured',
+      };
+    }), {
+      kind: kind, unit: unit, empty: 'No dated incidents.',
+      onPick: function (period) { choosePeriod(period, kind); },
     });
+  }
+
+  // Totals by province, actor and type: each name leads on (a filter, or the actor's page).
+  function drawTotals(results, params) {
+    lastTotals = [results, params];
+    const key = metric.value;
+    const filtered = function (name, value) {
+      const query = new URLSearchParams(params);
+      query.set(name, value);
+      return '/?' + query;
+    };
+    const rows = function (result, label, href) {
+      return result.groups.filter(function (g) { return g.group !== null && g[key] > 0; })
+        .slice(0, 10).map(function (g) {
+          return {
+            label: label(g.group), value: g[key], href: href(g.group),
+            title: g.incidents + ' incident(s), ' + g.fatalities + ' killed, ' + g.injured + ' injured',
+          };
+        });
+    };
+    document.querySelectorAll('.chart-unit').forEach(function (e) {
+      e.textContent = key === 'fatalities' ? 'people killed' : 'incidents';
+    });
+    K.charts.bars(document.getElementById('by-admin1'), rows(results[0], function (g) {
+      const [country, admin1] = [g.slice(0, g.indexOf('/')), g.slice(g.indexOf('/') + 1)];
+      return admin1 + ' (' + country + ')';
+    }, function (g) { return filtered('admin1', g.slice(g.indexOf('/') + 1)); }), { empty: 'No province known.' });
+    K.charts.bars(document.getElementById('by-actor'), rows(results[1], function (g) { return g; },
+      K.actorHref), { empty: 'No actor known.' });
+    K.charts.bars(document.getElementById('by-type'), rows(results[2], function (g) {
+      return g.replace('_', ' ');
+    }, function (g) { return filtered('event_type', g); }), { empty: 'No incident.' });
   }
 
   function choosePeriod(period, kind) {
@@ -268,6 +337,9 @@
         K.getJSON('/api/incidents/points?' + unsorted),
         K.getJSON('/api/aggregates?interval=' + interval.value + '&' + unsorted),
         page(params, 0),
+        K.getJSON('/api/aggregates/totals?by=admin1&' + unsorted),
+        K.getJSON('/api/aggregates/totals?by=actor&' + unsorted),
+        K.getJSON('/api/aggregates/totals?by=event_type&' + unsorted),
       ]);
       if (ticket !== loading) return;
       const points = results[0];
@@ -276,6 +348,7 @@
       shadeProvinces(points.features);
       if (points.features.length) map.fitBounds(cluster.getBounds(), { padding: [30, 30], maxZoom: 7 });
       drawTimeline(results[1]);
+      drawTotals(results.slice(3), unsorted);
       status.textContent = results[2].total + ' incident(s) match; ' + points.features.length +
         ' on the map' + (points.unplaced ? ', ' + points.unplaced + ' without coordinates' : '') + '.';
       document.body.dataset.loaded = String(ticket);
@@ -287,6 +360,10 @@
   form.addEventListener('submit', function (event) { event.preventDefault(); load(); });
   form.querySelectorAll('select').forEach(function (s) { s.addEventListener('change', load); });
   interval.addEventListener('change', load);
+  metric.addEventListener('change', function () {
+    if (lastSeries) drawTimeline(lastSeries);
+    if (lastTotals) drawTotals(lastTotals[0], lastTotals[1]);
+  });
   more.addEventListener('click', function () {
     page(filters(), shown).catch(function (error) { report(error.message); });
   });
