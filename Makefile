@@ -24,7 +24,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 $(DEV_STAMP): $(STAMP) pyproject.toml
-	$(BIN)/python -m pip install --quiet -e '.[dev,nlp,parquet,report]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,nlp,parquet,report,postgres]'
 	touch $(DEV_STAMP)
 
 demo: install

@@ -253,22 +253,22 @@ def test_incident_filters_match_the_api(runner, demo_db):
     from khabar.serve import create_app
     from khabar.store import open_store
 
-    store = open_store(demo_db)
+    cases = [
+        (["--country", "Pakistan", "--type", "bombing"], "country=PK&event_type=bombing"),
+        (["--min-killed", "3", "--since", "2025-09-01"], "min_fatalities=3&since=2025-09-01"),
+        (["--victim-nationality", "Chinese"], "nationality=CN"),
+        (["--text", "convoy"], "q=convoy"),
+    ]
+    store = open_store(demo_db)  # the app holds the file: ask it first, then the CLI
     try:
         client = TestClient(create_app(store=store))
-        for cli, api in (
-            (["--country", "Pakistan", "--type", "bombing"], "country=PK&event_type=bombing"),
-            (["--min-killed", "3", "--since", "2025-09-01"], "min_fatalities=3&since=2025-09-01"),
-            (["--victim-nationality", "Chinese"], "nationality=CN"),
-            (["--text", "convoy"], "q=convoy"),
-        ):
-            answer = client.get(f"/api/incidents?{api}&limit=500").json()
-            assert {i["id"] for i in answer["items"]}
-            assert ids(jsonl(runner, demo_db, "incidents", *cli)) == {
-                i["id"] for i in answer["items"]
-            }, cli
+        answers = [client.get(f"/api/incidents?{api}&limit=500").json() for _, api in cases]
     finally:
         store.close()
+    for (cli, _), answer in zip(cases, answers, strict=True):
+        expected = {i["id"] for i in answer["items"]}
+        assert expected, cli
+        assert ids(jsonl(runner, demo_db, "incidents", *cli)) == expected, cli
 
 
 def test_statement_filters_since_until_about(runner, demo_db):

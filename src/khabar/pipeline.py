@@ -311,30 +311,36 @@ def resolve_into(
     Returns:
         (mentions, events).
     """
-    from .resolve import Decision, Override, Resolver, apply_corrections
-
-    mentions = store.incident_mentions()
-    links = {} if rebuild else store.resolution_links()
-    overrides = [Override(a, b, relation) for a, b, relation in store.overrides()]
-    touched = {o.a for o in overrides} | {o.b for o in overrides}
     from .extract.actors import load_actors
     from .extract.gazetteer import load_gazetteer
+    from .resolve import Decision, Override, Resolver, apply_corrections
 
-    resolver = Resolver(options, overrides, actors=load_actors(), gazetteer=load_gazetteer())
-    for done, (mention, published) in enumerate(mentions, 1):
-        known = links.get(mention.id)
-        if known is not None and mention.id not in touched:
-            resolver.add(mention, published, known=Decision(mention.id, *known))
-        else:
-            resolver.add(mention, published)
-        if on_mention:
-            on_mention(done, len(mentions))
-    events = resolver.reviewed(
-        apply_corrections(resolver.events(), store.corrections(), resolver.event_of)
-    )
-    store.save_resolution(
-        events, [(d.mention_id, d.event_id, d.score, d.reason) for d in resolver.decisions]
-    )
+    # Read and write under one lock: on a shared server, a resolution that read before
+    # another process's mentions were stored must not overwrite one that saw them.
+    with store.lock("resolve"):
+        mentions = store.incident_mentions()
+        links = {} if rebuild else store.resolution_links()
+        overrides = [Override(a, b, relation) for a, b, relation in store.overrides()]
+        touched = {o.a for o in overrides} | {o.b for o in overrides}
+        resolver = Resolver(options, overrides, actors=load_actors(), gazetteer=load_gazetteer())
+        # A stored decision holds only while no new mention comes before it: another
+        # process may store an article that sorts before mentions already decided.
+        replay = True
+        for done, (mention, published) in enumerate(mentions, 1):
+            known = links.get(mention.id) if replay else None
+            replay = known is not None
+            if known is not None and mention.id not in touched:
+                resolver.add(mention, published, known=Decision(mention.id, *known))
+            else:
+                resolver.add(mention, published)
+            if on_mention:
+                on_mention(done, len(mentions))
+        events = resolver.reviewed(
+            apply_corrections(resolver.events(), store.corrections(), resolver.event_of)
+        )
+        store.save_resolution(
+            events, [(d.mention_id, d.event_id, d.score, d.reason) for d in resolver.decisions]
+        )
     return len(mentions), len(events)
 
 

@@ -192,3 +192,55 @@ def test_extract_a_claim_by_a_group_the_dictionary_lacks_is_kept(extractor):
     )
     incident = only(extractor.extract(article(text, published=dt.date(2026, 3, 3))))
     assert incident.perpetrator.claimed_by == "Jaish al-Fursan"
+
+
+@pytest.mark.parametrize(
+    ("text", "target"),
+    [
+        # where the blast went off is what it hit
+        (
+            "At least six people were killed in an explosion at a wedding party in Zhob on Sunday.",
+            "a wedding party",
+        ),
+        (
+            "A blast took place inside the district courts complex in Mardan on Monday, "
+            "killing three lawyers.",
+            "the district courts complex",
+        ),
+        # a time is not a site
+        ("A blast on the same night killed four people in Kohat.", None),
+        # a passive after a dateline's colon
+        (
+            "TANK: A police patrol came under fire near the bazaar, leaving two constables dead.",
+            "A police patrol",
+        ),
+        # "the abducted men" is no act of abduction
+        (
+            "Gunmen killed two guards in Kalat on Monday. Hours later, videos of the "
+            "abducted men appeared online.",
+            "guards",
+        ),
+        # "the town of X" is where, not whom
+        ("Rockets hit the town of Chaman on Monday, killing two people.", None),
+    ],
+)
+def test_the_target_is_what_the_attack_hit(extractor, text, target):
+    incident = only(extractor.extract(article(text, published=dt.date(2026, 3, 5))))
+    assert incident.target == target
+
+
+@pytest.mark.parametrize(
+    ("text", "target"),
+    [
+        ("Gunmen killed four Levies soldiers near Mastung on Monday.", "Levies soldiers"),
+        (
+            "Three Iranian border guards were shot dead near Mirjaveh on Monday.",
+            "Iranian border guards",
+        ),
+        # people in general are no target
+        ("Gunmen killed four people near Mastung on Monday.", None),
+    ],
+)
+def test_with_nothing_attacked_named_the_dead_are_the_target(extractor, text, target):
+    incident = only(extractor.extract(article(text, published=dt.date(2026, 3, 5))))
+    assert incident.target == target

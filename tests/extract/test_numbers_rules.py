@@ -137,3 +137,41 @@ def test_no_one_killed_is_a_toll_of_zero_not_one(sentence):
 )
 def test_suffering_or_sustaining_injuries_is_an_injury(sentence, killed, injured):
     assert tolls(sentence) == (killed, injured)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "killed", "injured"),
+    [
+        # a partitive names its noun after "of the"
+        ("Later, two of the rescued labourers were injured in a second blast.", None, 2),
+        # "the staff" of a group counted before it is no extra victim
+        ("The bomb killed three members of the hotel staff and five others.", 8, None),
+        # a name after "the" is no person: "the National Highway"
+        ("A blast on the National Highway at Kalat on Monday killed four traders.", 4, None),
+        # the one who speaks is no victim
+        ("A patrol came under fire, an official said, leaving seven troops dead.", 7, None),
+        # school children are victims
+        ("The blast killed five schoolchildren and a driver.", 6, None),
+    ],
+)
+def test_who_is_counted_in_a_group(sentence, killed, injured):
+    assert tolls(sentence) == (killed, injured)
+
+
+def test_attackers_listed_in_a_total_are_taken_out_of_it():
+    sentence = "The raid claimed the lives of 15 people, including nine soldiers and six gunmen."
+    assert tolls(sentence) == (9, None)
+
+
+def test_others_after_attackers_are_attackers():
+    assert tolls("Troops killed 8 militants while several others were wounded.") == (None, None)
+    # after a victim group, the others are victims
+    assert tolls("The blast killed 4 guards and 2 attackers; 11 others were wounded.") == (4, 11)
+
+
+def test_a_list_after_including_is_of_the_dead():
+    sentence = (
+        "At least 9 people were killed, including six soldiers and three civilians, and 14 "
+        "others were injured in the ambush."
+    )
+    assert tolls(sentence) == (9, 14)

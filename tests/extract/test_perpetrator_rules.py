@@ -68,3 +68,35 @@ def test_a_bomber_who_dies_in_his_own_blast_is_a_suicide_attack(extractor, sente
     )
     found = [r for r in extractor.extract(art) if r.kind == "incident"]
     assert [r.suicide for r in found] == [True]
+
+
+def test_a_groups_spokesman_saying_we_did_it_claims_it(extractor):
+    text = (
+        "Militants attacked two border posts in Bajaur on Monday, killing three soldiers.\n"
+        "“We attacked the posts at dawn and took their weapons,” a TTP spokesman said."
+    )
+    assert claimant(extractor, text) == "TTP"
+
+
+def test_an_army_spokesman_saying_we_killed_them_claims_nothing(extractor):
+    text = (
+        "Militants attacked two border posts in Bajaur on Monday, killing three soldiers.\n"
+        "“We killed four of the attackers,” an army spokesman said."
+    )
+    assert claimant(extractor, text) is None
+
+
+def test_a_claim_by_an_unnamed_group_of_a_family_names_no_group(extractor):
+    text = (
+        "A bomb exploded at a police checkpoint in Kalat on Monday, killing three policemen, "
+        "and an Islamic State faction later claimed the bombing."
+    )
+    assert claimant(extractor, text) is None
+
+
+def test_claiming_that_its_fighters_attacked_is_a_claim(extractor):
+    text = (
+        "Militants attacked an army camp in Zhob on Monday, killing two soldiers.\n"
+        "A BLA spokesman has claimed that its fighters stormed the camp at dawn."
+    )
+    assert claimant(extractor, text) == "BLA"

@@ -103,3 +103,54 @@ def test_a_convoy_heading_into_a_country_does_not_put_the_event_there():
         "three drivers."
     )
     assert [loc.admin2 for loc in found] == ["Kurram"]
+
+
+@pytest.mark.parametrize(
+    ("text", "admin2"),
+    [
+        # news names the district before its split: that is the district the text fixes
+        (
+            "Gunmen attacked a checkpost near Azam Warsak in South Waziristan on Friday, "
+            "killing two soldiers.",
+            "South Waziristan",
+        ),
+        (
+            "Gunmen attacked a checkpost near Azam Warsak in Lower South Waziristan on "
+            "Friday, killing two soldiers.",
+            "Lower South Waziristan",
+        ),
+        (
+            "A landmine killed three herders near Garam Chashma on Sunday, officials said.",
+            "Lower Chitral",
+        ),
+    ],
+)
+def test_a_split_district_keeps_the_name_the_text_gives(extractor, text, admin2):
+    assert place_of(extractor, text).admin2 == admin2
+
+
+def test_the_x_area_of_y_is_the_more_specific_place(extractor):
+    location = place_of(
+        extractor,
+        "A roadside bomb killed three policemen in Bannu on Friday. The blast struck their "
+        "van in the Domel area of Bannu, police said.",
+    )
+    assert location.place == "Domel"
+
+
+def test_a_capital_named_after_the_word_capital_is_the_place(extractor):
+    location = place_of(
+        extractor,
+        "A car bomb outside a bank in the Tajik capital Dushanbe left four guards dead, "
+        "officials said.",
+    )
+    assert (location.place, location.country) == ("Dushanbe", "TJ")
+
+
+def test_a_town_in_a_province_named_like_its_capital_is_the_place(extractor):
+    location = place_of(
+        extractor,
+        "A bomb killed seven worshippers at a mosque in Dand-e Ghori in Baghlan on Friday. "
+        "Officials in Baghlan said the blast in Baghlan was the worst this year.",
+    )
+    assert (location.place, location.admin1) == ("Dand-e Ghori", "Baghlan")

@@ -277,3 +277,96 @@ def test_a_toll_after_a_single_attack_sentence_stays_its_toll(extractor):
     )
     found = incidents(extractor, text, published=dt.date(2026, 5, 13))
     assert [i.fatalities.best for i in found if i.fatalities] == [9]
+
+
+def test_rockets_fired_across_a_border_are_a_reported_attack(extractor):
+    text = (
+        "Rockets hit a border town in the south of the country from across the river.\n"
+        "Militants fired two 107 mm rockets at an army camp near Chaman on May 3, damaging "
+        "a wall."
+    )
+    (incident,) = reports(extractor, text, published=dt.date(2026, 5, 4))
+    assert (incident.event_type, incident.date.value) == ("other_attack", "2026-05-03")
+    assert incident.suicide is False
+
+
+def test_a_follow_ups_news_peg_does_not_date_the_attack(extractor):
+    text = (
+        "Police have registered a case over the abduction of nine road workers, it emerged "
+        "on Friday. The workers were abducted near Kalat on Wednesday evening by armed men."
+    )
+    (incident,) = incidents(extractor, text, published=dt.date(2026, 5, 9))
+    assert incident.date.value == "2026-05-06"
+
+
+def test_two_attacks_in_one_sentence_are_two_incidents_and_their_toll_is_combined(extractor):
+    text = (
+        "Militants stormed a police station in Zhob on Tuesday, killing three policemen.\n"
+        "Earlier, gunmen carried out several attacks across two provinces. They ambushed a "
+        "convoy in Kech district and later bombed a police van in Tank. Officials said 11 "
+        "soldiers were killed."
+    )
+    found = incidents(extractor, text, published=dt.date(2026, 5, 13))
+    assert [i.location.admin2 for i in found] == ["Zhob", "Kech", "Tank"]
+    assert [i.event_type for i in found] == ["armed_assault", "armed_assault", "bombing"]
+    assert [i.fatalities.best if i.fatalities else None for i in found] == [3, None, None]
+
+
+def test_one_attack_told_with_two_verbs_stays_one(extractor):
+    text = (
+        "Gunmen stormed a checkpost in Zhob on Tuesday and opened fire on the guards, "
+        "killing two of them."
+    )
+    assert len(reports(extractor, text, published=dt.date(2026, 5, 13))) == 1
+
+
+def test_an_assault_followed_by_blasts_is_one_attack(extractor):
+    text = (
+        "Militants stormed an army camp in Kohat on Tuesday, killing nine soldiers.\n"
+        "The raid was followed by an explosion when one attacker blew himself up at the "
+        "gate."
+    )
+    (incident,) = reports(extractor, text, published=dt.date(2026, 5, 13))
+    assert incident.suicide is True
+
+
+def test_a_separate_operation_with_its_own_toll_announces_no_next_attack(extractor):
+    text = (
+        "Militants stormed an army camp in Kohat on Tuesday, killing nine soldiers.\n"
+        "Separately, an operation in Kohat claimed the lives of three troops.\n"
+        "Later, the attackers rammed an explosives-laden car into the camp's gate."
+    )
+    found = reports(extractor, text, published=dt.date(2026, 5, 13))
+    assert found[0].suicide is True  # the ramming is the Kohat attack's, not a new one
+
+
+def test_would_be_suicide_bombers_make_no_suicide_attack(extractor):
+    text = (
+        "Gunmen and two would-be suicide bombers attacked a police post in Tank on "
+        "Tuesday, officials said. Two policemen were killed."
+    )
+    (incident,) = reports(extractor, text, published=dt.date(2026, 5, 13))
+    assert incident.suicide is False
+
+
+def test_a_sponsor_named_after_backed_by_is_alleged(extractor):
+    text = (
+        "A blast killed six labourers in Kech on Monday. Officials blamed militants funded "
+        "by India for the attack."
+    )
+    (incident,) = reports(extractor, text, published=dt.date(2026, 5, 13))
+    assert "India" in [a.actor for a in incident.perpetrator.alleged]
+
+
+def test_an_attack_foiled_after_it_struck_is_reported(extractor):
+    text = (
+        "The army said on Sunday it foiled an attack on an air base in Sargodha, which left "
+        "two parked helicopters damaged."
+    )
+    found = incidents(extractor, text, published=dt.date(2026, 5, 13))
+    assert [i.location.place for i in found] == ["Sargodha"]
+
+
+def test_a_foiled_plot_is_no_attack(extractor):
+    text = "Police said on Sunday they foiled a plot to attack an air base in Sargodha."
+    assert incidents(extractor, text, published=dt.date(2026, 5, 13)) == []

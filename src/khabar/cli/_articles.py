@@ -276,7 +276,7 @@ def articles(
         query = ArticleQuery(since=since, until=until, outlet=outlet, text=text, limit=limit)
     except ValueError as error:
         raise UsageError(f"bad filter: {error}") from error
-    with _store(settings) as store:
+    with _store(settings, read_only=True) as store:
         found = store.list_articles(query)
     if fmt is ListFormat.jsonl:
         for article in found:
@@ -332,7 +332,7 @@ def show(
     from ._show import RECORD_PREFIXES, show_record
 
     settings = _where(db)
-    with _store(settings) as store:
+    with _store(settings, read_only=True) as store:
         if article_id.startswith(RECORD_PREFIXES):
             show_record(store, article_id, fmt)
             return
@@ -426,7 +426,7 @@ def export(
 
     settings = _settings(db)
     wanted = formats.check_kind(fmt.value, kind and kind.value)
-    with _store(settings) as store:
+    with _store(settings, read_only=True) as store:
         if accounts:
             if kind is not None and kind is not RecordKind.incident:
                 raise UsageError("--accounts exports incident accounts only")

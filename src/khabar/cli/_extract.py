@@ -82,7 +82,7 @@ def statements(
     from ._incidents import _catalog
 
     settings = _where(db)
-    with _store(settings) as store:
+    with _store(settings, read_only=True) as store:
         if about and about.startswith("inc-"):
             about = store.resolution_links().get(about, (about,))[0]
         wanted = build_filter(

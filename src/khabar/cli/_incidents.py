@@ -177,7 +177,7 @@ def incidents(
         mentioned=mentioned or review,
     )
     settings = _where(db)
-    with _store(settings) as store:
+    with _store(settings, read_only=True) as store:
         found = [row.incident for row in _catalog(store, actor).filter_incidents(wanted)]
     found.sort(key=lambda e: ((e.date.value if e.date else None) or "", e.id), reverse=True)
     if fmt is ListFormat.jsonl:
@@ -335,7 +335,7 @@ def decisions(
     if ctx.invoked_subcommand is not None:
         return
     settings = _where(db)
-    with _store(settings) as store:
+    with _store(settings, read_only=True) as store:
         found = store.hand_decisions()
     if fmt is ListFormat.jsonl:
         for decision in found:

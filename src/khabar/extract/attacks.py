@@ -67,7 +67,9 @@ _NOT_EVENT_PLACE = re.compile(
     re.IGNORECASE,
 )
 _LOCATIVE = re.compile(
-    r"\b(in|at|near|outside|inside|of|on|around|across|within|from)\s+(the\s+)?$",
+    r"\b(in|at|near|outside|inside|of|on|around|across|within|from)\s+(the\s+)?$|"
+    # "in the Tajik capital Dushanbe", "the provincial capital, Peshawar": the town itself
+    r"\bcapital,?\s+$",
     re.IGNORECASE,
 )
 _STATEMENT_VERB = re.compile(
@@ -78,12 +80,13 @@ _STATEMENT_VERB = re.compile(
     # a follow-up's news peg: the hearing, the arrests, the funeral are not the attack
     r"indict(ed|s)|acquitt(ed|s)|convict(ed|s)|sentenc(ed|es)|charg(ed|es)|adjourn(ed|s)|"
     r"heard|arrest(ed|s)|detain(ed|s)|buried|laid to rest|mourn(ed|s)|protest(ed|s)|"
+    r"emerged|registered|lodged|filed|"
     r"rallied|held (a |the )?(funeral|hearing|prayers?))\b",
     re.IGNORECASE,
 )
 _REPORT_VERB = re.compile(
     r"\b(killed|killing|wounded|injured|exploded|detonated|rammed|opened fire|stormed|"
-    r"abducted|kidnapped|hijacked|shot|struck|targeted|died|dead)\b",
+    r"abducted|kidnapped|hijacked|shot|struck|targeted|died|dead|fired|attacked|ambushed)\b",
     re.IGNORECASE,
 )
 # Where an attack is said to come from is not where it happened.
@@ -147,7 +150,7 @@ _DISASTER = re.compile(
 _CAME_AFTER = re.compile(
     r"\b(came|comes|come|occurred|happened|took place)\s+(?:(?:just|only|barely|a|one|two|"
     r"three|four|five|several|few|\w+)\s+){0,2}(?:days?|weeks?|hours?|months?)?\s*after\b|"
-    r"\b(follows|followed|in the wake of)\b",
+    r"\b(follows|(?<!was )(?<!were )(?<!been )followed(?! by)|in the wake of)\b",
     re.IGNORECASE,
 )
 # A figure for several attacks together ("17 soldiers were killed in the attacks") is no
@@ -169,8 +172,8 @@ _TARGET = re.compile(
     r"\b(?:(?:attack|assault|bombing|strike|raid|ambush)s? (?:on|against)|"
     r"target(?:ed|ing|s)?(?!\s+of\b)|rammed\b.{0,60}?\binto|(?:opened fire|fired) (?:on|at|upon)|"
     r"(?:blew (?:himself|herself) up|exploded|detonated(?: \w+){0,3}?)\s+(?:at|near|outside|"
-    r"inside|in front of)|struck|stormed|ambushed|attacked|raided|bombed|hijacked|abducted|"
-    r"kidnapped|shot dead|gunned down|assassinated|hit)\s+"
+    r"inside|in front of)|struck|stormed|ambushed|attacked|raided|bombed|hijacked|"
+    r"(?<!the )(?:abducted|kidnapped)|shot dead|gunned down|assassinated|hit)\s+"
     rf"(?!(?:{_WEEKDAYS}|him|her|them|it|us|me)\b)"
     r"(?P<target>[^,.;:()“”\"]{3,90}?)"
     r"(?=\s+(?:near|in|at|as|when|while|after|before|during|killing|wounding|leaving|"
@@ -180,9 +183,32 @@ _TARGET = re.compile(
 
 
 _TARGET_PASSIVE = re.compile(
-    r"(?:^|,\s+|\bwhen\s+|\bafter\s+|\bas\s+)(?P<target>(?:a|an|the|two|three|four|their|his|"
+    r"(?:^|,\s+|:\s+|\bwhen\s+|\bafter\s+|\bas\s+)(?P<target>(?:a|an|the|two|three|four|their|his|"
     r"its)\s+[^,.;:()“”\"]{2,70}?)\s+(?:(?:was|were|had been|has been)\s+(?:targeted|"
     r"attacked|ambushed|hit|struck|stormed|bombed|raided)|came under (?:attack|fire))\b",
+    re.IGNORECASE,
+)
+
+
+# Where a blast went off names what it hit: "an explosion at a wedding", "a blast went
+# off inside a shrine", "a bombing outside Qayyum Stadium", "the explosion took place in
+# the court's waiting hall".
+_TARGET_SITE = re.compile(
+    r"\b(?:blast|explosion|bombing|bomb attack|suicide attack|attack)s?\s+"
+    r"(?:(?:happened|occurred|took place|went off)\s+(?:at|inside|outside|near|in front of|"
+    r"on|in)|at|inside|outside|near|in front of)\s+"
+    rf"(?!(?:{_WEEKDAYS}|January|February|March|April|May|June|July|August|September|"
+    r"October|November|December|Eid|Friday prayers|(?:the|a)\s+(?:\w+\s+)?(?:day|night|"
+    r"morning|evening|time|moment|hour|week))\b)"
+    r"(?P<target>(?:(?:a|an|the)\s+|[\w’']+[’']s\s+|(?=[A-Z]))[^,.;:()“”\"]{3,80}?)"
+    r"(?=\s+(?:in|at|near|on|as|when|while|after|before|during|killing|wounding|leaving|"
+    r"that|which|who|where|and \w+ed|late|early)\b|[,.;:()“”\"]|$)",
+    re.IGNORECASE,
+)
+# "the town of Termez": a place, not a target.
+_PLACE_OF = re.compile(
+    r"^(?:the\s+)?(?:\w+\s+)?(?:town|city|village|area|district|province|region|valley)"
+    r"\s+of\s+",
     re.IGNORECASE,
 )
 
@@ -445,11 +471,21 @@ def _clusters(view: ArticleView, lexicon: Lexicon) -> list[_Cluster]:
     current = main
     pending = False  # "Earlier, militants made several attacks." opens the next one
     captions = _caption_lines(view.article.text)
-    for sentence in view.sentences:
+    for sentence in _told_apart(view, lexicon):
         if any(start <= sentence.start < end for start, end in captions):
             continue  # a photo caption describes a picture, not the event's facts
+        if view.memo.get(("after_two_attacks", sentence.index)) and not _event_places(
+            view, sentence
+        ):
+            continue  # "..., and bombed a van in Bannu. 17 died.": both attacks' toll
         statistics = _statistics(view, sentence, lexicon)
         if not _triggers(sentence, lexicon) and not _has_victims(sentence, lexicon, view):
+            if (
+                main.sentences
+                and _SEPARATE.search(sentence.text)
+                and _COMBINED.search(sentence.text)
+            ):
+                pending = True  # "Earlier, gunmen carried out several attacks across ..."
             if (
                 current.sentences
                 and not _SEPARATE.search(sentence.text)
@@ -465,11 +501,16 @@ def _clusters(view: ArticleView, lexicon: Lexicon) -> list[_Cluster]:
             main.sentences
             and _SEPARATE.search(sentence.text)
             and not _REPORT_VERB.search(sentence.text)
+            and not _has_toll(sentence, lexicon, view)  # its own toll: it tells, not announces
         ):
             pending = True
         if statistics:
             continue
-        if lexicon.not_reports.search(sentence.text) and not _has_toll(sentence, lexicon, view):
+        if (
+            lexicon.not_reports.search(sentence.text)
+            and not _has_toll(sentence, lexicon, view)
+            and not _FOILED_BUT_HIT.search(sentence.text)
+        ):
             continue  # arrests, plans; but "put the toll at 27 dead and said ... arrested"
         if _is_background(view, sentence, lexicon, has_main=bool(main.sentences)) or (
             main.sentences and _another_time(view, main, sentence)
@@ -491,12 +532,69 @@ def _clusters(view: ArticleView, lexicon: Lexicon) -> list[_Cluster]:
             )
             or _recalls(sentence, lexicon, view)
             or _elsewhere(view, current, sentence, lexicon)
+            or view.memo.get(("second_attack", sentence.index))
         ):
             pending = False
             current = _Cluster()
             extra.append(current)
         current.sentences.append(sentence)
     return [c for c in (main, *extra) if c.sentences]
+
+
+# "They ambushed a convoy in Gwadar and detonated a bomb near Dera Ismail Khan": two
+# attacks in one sentence, each with its own verb and place.
+_AND_ANOTHER_ACT = re.compile(
+    r",?\s+and\s+(?=(?:(?:then|later|also|\w+ly)\s+)?(?:attacked|detonated|ambushed|stormed|"
+    r"opened fire|fired|struck|bombed|targeted|blew up|abducted|kidnapped|raided|shelled|"
+    r"set off)\b)",
+    re.IGNORECASE,
+)
+
+
+def _told_apart(view: ArticleView, lexicon: Lexicon) -> list[Sentence]:
+    """The article's sentences, with a sentence that tells two attacks in different
+    places cut in two (each part a sentence of its own, numbered after the article's)."""
+    found = []
+    for sentence in view.sentences:
+        parts = _two_attacks(view, sentence, lexicon)
+        if not parts:
+            found.append(sentence)
+            continue
+        found += parts
+        view.memo[("second_attack", parts[1].index)] = True
+        view.memo[("after_two_attacks", sentence.index + 1)] = True
+    return found
+
+
+def _two_attacks(view: ArticleView, sentence: Sentence, lexicon: Lexicon) -> list[Sentence]:
+    joint = _AND_ANOTHER_ACT.search(sentence.text)
+    if joint is None or _REFERS_BACK.search(sentence.text, joint.end()):
+        return []
+    base = len(view.sentences) + 2 * sentence.index
+    first = Sentence(
+        base, sentence.start, sentence.start + joint.start(), sentence.text[: joint.start()]
+    )
+    second = Sentence(
+        base + 1, sentence.start + joint.end(), sentence.end, sentence.text[joint.end() :]
+    )
+    if not _triggers(first, lexicon) or not _triggers(second, lexicon):
+        return []
+    here = [m.place for m in _read_event_places(view, first)]
+    there = [m.place for m in _read_event_places(view, second)]
+    if not here or not there:
+        return []
+    if any(a.within(b) or b.within(a) for a in here for b in there):
+        return []  # one attack told twice ("stormed the post in Bannu and attacked ...")
+    return [first, second]
+
+
+# An attack foiled after it struck ("foiled an attack on the base, which left two
+# aircraft damaged", "the post came under attack, which was repulsed") happened.
+_FOILED_BUT_HIT = re.compile(
+    r"\b(came under|(?:was|were|been) damaged|damaging|left [^.;]{0,60}\bdamaged|"
+    r"repulsed|repelled)\b",
+    re.IGNORECASE,
+)
 
 
 _ANOTHER_ATTACK = re.compile(
@@ -769,6 +867,7 @@ def _incident(
         cite("date", date_sentence)
 
     location, location_sentence = _location(view, cluster, lexicon, gazetteer)
+    location = _district_as_named(view, location)
     if location_sentence is not None:
         cite("location", location_sentence)
 
@@ -783,7 +882,7 @@ def _incident(
         country=location.country if location else None,
         state_act=event_type in ("air_strike", "drone_strike", "clash", "other_attack"),
     )
-    target, target_sentence = _target(cluster, gazetteer)
+    target, target_sentence = _target(cluster, gazetteer, lexicon)
     if target_sentence is not None:
         cite("target", target_sentence)
 
@@ -883,7 +982,7 @@ def _combined(sentence: Sentence, *, roundup: bool, view: ArticleView | None = N
     "militants carried out several attacks overnight.", "They killed 12 people in all")."""
     if _COMBINED.search(sentence.text) or (roundup and _IN_ALL.search(sentence.text)):
         return True
-    if view is None or sentence.index == 0:
+    if view is None or sentence.index == 0 or sentence.index >= len(view.sentences):
         return False
     previous = view.sentences[sentence.index - 1]
     return bool(_COMBINED.search(previous.text) and _TOGETHER.search(sentence.text))
@@ -997,6 +1096,7 @@ def _location(
     # The sentences that tell the attack (a toll, a verb of the attack) anchor the place:
     # a later sentence's place counts only if it lies inside theirs ("the workshop on
     # the outskirts of Turbat where the car was fitted" is not the bombing's place).
+    named_inside = list(candidates)
     told = [(m, s) for m, s in candidates if _REPORT_VERB.search(s.text) and not m.container]
     if told:
         anchors = [m.place for m, _ in told]
@@ -1016,6 +1116,7 @@ def _location(
             -c[0].start,
         ),
     )
+    best_mention, best_sentence = _refined(view, best_mention, best_sentence, named_inside)
     best = best_mention.place
     spread = _several_provinces(best_sentence, gazetteer)
     if spread is not None and best.country == spread:
@@ -1070,6 +1171,60 @@ def _location(
     return best.location(), best_sentence
 
 
+_AREA_OF = re.compile(
+    r"^\s+(?:area|region|valley|tehsil|subdivision|district)\s+of\s+(?:the\s+)?$|"
+    r"^\s+in\s+(?:the\s+)?$|^,\s+$",
+    re.IGNORECASE,
+)
+
+
+def _refined(
+    view: ArticleView,
+    best: PlaceMention,
+    sentence: Sentence,
+    candidates: list[tuple[PlaceMention, Sentence]],
+) -> tuple[PlaceMention, Sentence]:
+    """ "The Domel area of Bannu", "the Tirah valley of Khyber", "Nahrin in Baghlan": a
+    place the text puts inside the chosen one (of its province)
+    is the more specific event place."""
+    text = view.article.text
+    for mention, where in candidates:
+        if (
+            mention.place.kind != "place"
+            or mention.place.id == best.place.id
+            or mention.place.admin1 != best.place.admin1
+        ):
+            continue
+        after = [m for m in view.places if mention.end < m.start <= mention.end + 30]
+        if (
+            after
+            and after[0].place.id == best.place.id
+            and _AREA_OF.match(text[mention.end : after[0].start])
+        ):
+            return mention, where
+    return best, sentence
+
+
+_PART_OF_DISTRICT = re.compile(r"^(?:Lower|Upper|Central)\s+(?P<whole>.+)$")
+
+
+def _district_as_named(view: ArticleView, location: Location | None) -> Location | None:
+    """A district split in parts ("Lower Chitral", "Lower South Waziristan") keeps the
+    name the article gives it: news still says "South Waziristan" and "Chitral district"
+    for the whole, and that is the district the text fixes; the part is named only when
+    the article names it."""
+    if location is None or not location.admin2:
+        return location
+    part = _PART_OF_DISTRICT.match(location.admin2)
+    if part is None:
+        return location
+    whole = part["whole"].casefold()
+    named = any(
+        m.surface.casefold() == whole or m.place.name.casefold() == whole for m in view.places
+    )
+    return location.model_copy(update={"admin2": part["whole"]}) if named else location
+
+
 _TWO_PROVINCES = re.compile(
     r"\b([A-Z][\w-]+(?: [A-Z][\w-]+)?) and ([A-Z][\w-]+(?: [A-Z][\w-]+)?) provinces\b|"
     r"\bprovinces of ([A-Z][\w-]+(?: [A-Z][\w-]+)?) and ([A-Z][\w-]+(?: [A-Z][\w-]+)?)"
@@ -1089,19 +1244,63 @@ def _several_provinces(sentence: Sentence, gazetteer: Gazetteer) -> str | None:
 
 
 def _target(
-    cluster: _Cluster, gazetteer: Gazetteer | None = None
+    cluster: _Cluster, gazetteer: Gazetteer | None = None, lexicon: Lexicon | None = None
 ) -> tuple[str | None, Sentence | None]:
     # Sentences that tell the attack first ("rammed ... into their convoy"), then those
     # that refer to it ("talks regarding the attack on Chinese nationals"); the active
     # wording, then the passive ("a school bus was targeted", "came under attack").
     ordered = sorted(cluster.sentences, key=lambda s: not _REPORT_VERB.search(s.text))
-    for pattern in (_TARGET, _TARGET_PASSIVE):
+    # Last, where a blast went off ("an explosion at a wedding").
+    for pattern in (_TARGET, _TARGET_PASSIVE, _TARGET_SITE):
         for sentence in ordered:
             for match in pattern.finditer(sentence.text):
                 target = _clean_target(match["target"], gazetteer)
                 if target:
                     return target, sentence
+    if lexicon is not None:
+        # Nothing attacked is named: the people it killed ("five Iranian border guards
+        # were killed") are whom it hit.
+        victims = _victims_pattern(lexicon)
+        for sentence in ordered:
+            for match in victims.finditer(sentence.text):
+                noun = match["noun"] or match["noun2"]
+                if noun.casefold() not in _GENERIC_VICTIMS:
+                    return match["target"] or match["target2"], sentence
     return None, None
+
+
+_GENERIC_VICTIMS = {
+    "people",
+    "persons",
+    "person",
+    "individuals",
+    "others",
+    "other",
+    "lives",
+    "victims",
+    "men",
+    "man",
+    "women",
+    "members",
+    "children",
+    "boys",
+    "girls",
+}
+
+
+@lru_cache(maxsize=2)
+def _victims_pattern(lexicon: Lexicon) -> re.Pattern[str]:
+    number = r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\w+teen|\w+ty)"
+    noun = rf"(?P<noun>(?:{lexicon.victims}))"
+    target = rf"(?P<target>(?:(?-i:[A-Z])[\w-]*\s+){{0,2}}{noun})\b"
+    passive = target.replace("?P<target>", "?P<target2>").replace("?P<noun>", "?P<noun2>")
+    return re.compile(
+        rf"\b(?:killing|killed|martyring|martyred|claimed the lives of)\s+(?:at least\s+|some\s+|"
+        rf"nearly\s+|about\s+)?{number}\s+{target}|"
+        rf"\b{number}\s+{passive}"
+        rf"\s+(?:were|was|have been|had been)\s+(?:killed|martyred|shot dead|gunned down)\b",
+        re.IGNORECASE,
+    )
 
 
 _TARGET_TAIL = re.compile(
@@ -1115,9 +1314,10 @@ def _clean_target(text: str, gazetteer: Gazetteer | None) -> str | None:
     """A target as a noun phrase: no trailing time or clause ("security forces this
     year"), not a bare place ("Afghanistan") or an abstraction ("democracy")."""
     target = _TARGET_TAIL.sub("", text.strip(" \"'“”‘’")).strip()
-    if not target or re.match(r"^(by|with|at|in|of|on|to)\b", target, re.IGNORECASE):
+    if not target or re.match(r"^(by|with|at|in|of|on|to|near)\b", target, re.IGNORECASE):
         return None
     bare = re.sub(r"^(?:the|a|an)\s+", "", target, flags=re.IGNORECASE)
+    bare = _PLACE_OF.sub("", bare)
     if gazetteer is not None and any(
         not _SITE.search(p.name) and not _SITE.search(bare) for p in gazetteer.lookup(bare)
     ):

@@ -99,7 +99,12 @@ _INSTITUTION = re.compile(
 )
 _COUNTRY_ABBREVIATIONS = {"us": "US", "u.s": "US", "u.s.": "US", "usa": "US", "uk": "GB"}
 _MORE = {"more", "other", "additional", "further"}
-_PLURAL_ONLY = {"people", "men", "women", "children", "personnel", "troops", "police"}
+_PLURAL_ONLY = {"people", "men", "women", "children", "personnel", "troops", "police", "staff"}
+# "an official said": the one who speaks is no victim.
+_SPEAKS = re.compile(r"^\s+(?:said|says|told|added|confirmed|stated)\b", re.IGNORECASE)
+# Attackers counted inside a total ("15 people, including nine soldiers and four
+# gunmen"): the clause after "including" that lists them.
+_INCLUDING = re.compile(r"\bincluding\b[^.;:()]*$", re.IGNORECASE)
 
 
 @dataclass
@@ -162,6 +167,17 @@ def read_casualties(
     injured: list[_Group] = []
     for group in groups:
         verb = _governing_verb(sentence, group, deaths, injuries)
+        listed = _INCLUDING.search(sentence[: group.start])
+        own = min((m.start() for m in (*deaths, *injuries) if m.start() >= group.end), default=None)
+        if (
+            listed
+            and any(g.end <= listed.start() for g in killed)
+            and not any(listed.start() < m.start() < group.start for m in (*deaths, *injuries))
+            and not (own is not None and _AUXILIARIES.match(sentence[group.end : own]))
+        ):
+            # "11 killed, including nine soldiers and two civilians, and 21 others
+            # injured": the list after "including" is of the dead.
+            verb = "death"
         if verb == "death":
             killed.append(group)
         elif verb == "injury":
@@ -172,6 +188,9 @@ def read_casualties(
     result.killed = _total(victims)
     if result.killed is not None and _BOMBER_INCLUDED.search(sentence):
         result.killed = _minus_one(result.killed)
+    elif result.killed is not None:
+        listed = [g for g in groups if g.attacker and not any(g is i for i in injured)]
+        result.killed = _less_attackers(sentence, result.killed, victims, listed)
     for group in victims:
         if group.nationality and not group.superset:
             result.victims[group.nationality] = max(
@@ -288,9 +307,9 @@ def _groups(
             if (
                 word.casefold() == "of"
                 and index + 1 < len(words)
-                and words[index + 1][0] in ("them", "whom")
+                and words[index + 1][0].casefold() in ("them", "whom", "the", "these", "those")
             ):
-                continue  # "four of them Chinese engineers"
+                continue  # "four of them Chinese engineers", "two of the rescued labourers"
             if word.casefold() in ("them", "whom") and index and words[index - 1][0] == "of":
                 continue
             if (
@@ -326,7 +345,20 @@ def _groups(
             continue  # "the Chinese nationals": no figure
         if single and not _SINGULAR_DETERMINER.search(sentence[: end + 1]):
             continue
+        if (
+            single
+            and (
+                noun[:1].isupper()  # "the National Highway": a name, not a person
+                or re.search(r"\bof\s+$", sentence[max(0, start - 4) : start])  # "two of the staff"
+                or _SPEAKS.match(sentence[noun_end:])  # "an official said"
+            )
+        ):
+            continue
         before = sentence[max(0, start - 25) : start]
+        if more or noun == "others":
+            # "troops shot dead 8 militants as a few others were wounded": the others
+            # are more of the group just named.
+            attacker = attacker or bool(groups and all(g.attacker for g in groups))
         groups.append(
             _Group(
                 count=count,
@@ -402,6 +434,25 @@ def _sum(groups: list[_Group]) -> Count:
         best=add([g.count.best for g in groups]),
         high=add([g.count.high for g in groups]),
     )
+
+
+def _less_attackers(
+    sentence: str, total: Count, victims: list[_Group], attackers: list[_Group]
+) -> Count:
+    """A total of people that lists attackers among them ("15 people, including nine
+    soldiers and four gunmen") less those attackers."""
+    generic = [g for g in victims if g.generic and not g.subset]
+    included = [g for g in attackers if _INCLUDING.search(sentence[: g.start])]
+    if not generic or not included:
+        return total
+    less = sum(g.count.best or 0 for g in included)
+    if total.best is None or total.best <= less:
+        return total
+
+    def minus(value: int | None) -> int | None:
+        return None if value is None else max(value - less, 0)
+
+    return Count(low=minus(total.low), best=minus(total.best), high=minus(total.high))
 
 
 def _minus_one(count: Count) -> Count:

@@ -49,7 +49,11 @@ def find_perpetrator(
     for sentence in sentences:
         for claim in _claims(sentence.text, lexicon):
             claimed_at = sentence.start + claim.start()
-            groups = [m for m in view.actors_in(sentence) if actors.is_armed_group(m.actor)]
+            groups = [
+                m
+                for m in view.actors_in(sentence)
+                if actors.is_armed_group(m.actor) and not _unnamed(view.article.text, m)
+            ]
             passive = claim.group(0).casefold().endswith(" by")
             before = [m for m in groups if m.start < claimed_at]
             after = [m for m in groups if m.start >= sentence.start + claim.end()]
@@ -76,6 +80,8 @@ def find_perpetrator(
                 break
         if claimed_by:
             break
+    if claimed_by is None:
+        claimed_by = _quoted_claim(view, sentences, actors, country, cite)
     if claimed_by is None and state_act:
         claimed_by = _state_claim(view, own, actors, cite)
     alleged: list[Allegation] = []
@@ -164,6 +170,8 @@ _STATE_DOER = re.compile(
 _SPONSOR = re.compile(
     r"\b([A-Z][a-z]+)-(?:backed|sponsored|funded|supported|proxy|proxies|sponsored)\b"
 )
+# "militants allegedly funded by X": the sponsor named after its verb.
+_SPONSOR_BY = re.compile(r"\b(?:supported|backed|sponsored|funded|financed)\s+by\s+([A-Z][a-z]+)\b")
 _BEHIND = re.compile(
     r"\b(?:behind the (?:attack|bombing|blast|assault)|responsible for the (?:attack|bombing|"
     r"blast|assault)|masterminds?|perpetrators? (?:were|was|are|is))\b",
@@ -188,6 +196,12 @@ def _named_doers(
             state = view.states.get(iso2) if iso2 else None
             if state is not None and iso2 != country:
                 found.append((actors.ref(state).name, sentence))
+        for match in _SPONSOR_BY.finditer(sentence.text):
+            name = match.group(1).casefold()
+            iso2 = next((c for c, n in view.country_names.items() if n.casefold() == name), None)
+            state = view.states.get(iso2) if iso2 else None
+            if state is not None and iso2 != country:
+                found.append((actors.ref(state).name, sentence))
         if _BEHIND.search(sentence.text) and not _HYPOTHETICAL.search(sentence.text):
             for mention in view.actors_in(sentence):
                 if actors.is_armed_group(mention.actor):
@@ -208,6 +222,38 @@ def _named_doers(
             if state is not None and iso2 != country:
                 found.append((actors.ref(state).name, sentence))
     return found
+
+
+# A group's spokesman quoted in the first person: "“We carried out the raid on the
+# camp,” a BLA spokesman said" claims the attack without the word "claim".
+_WE_DID = re.compile(
+    r"[“\"]\s*(?:[^”\"]{0,80}?\s)?[Ww]e\s+(?:have\s+|had\s+)?(?:\w+\s+)?(?:attacked|carried "
+    r"out|captured|killed|targeted|stormed|struck|ambushed|abducted|conducted)\b"
+)
+_SPOKESMAN_OF = re.compile(r"^[^.“”\"]{0,40}?\b(?:spokes(?:man|person)|said|says|statement)\b")
+
+
+def _quoted_claim(
+    view: ArticleView,
+    sentences: list[Sentence],
+    actors: ActorDictionary,
+    country: str | None,
+    cite,  # type: ignore[no-untyped-def]
+) -> str | None:
+    """The armed group whose spokesman says in the first person that it did the attack."""
+    text = view.article.text
+    for sentence in sentences:
+        quote = _WE_DID.search(sentence.text)
+        if quote is None:
+            continue
+        at = sentence.start + quote.start()
+        for mention in view.actors:
+            if not (at < mention.start < sentence.end + 60):
+                continue
+            if actors.is_armed_group(mention.actor) and _SPOKESMAN_OF.match(text[mention.end :]):
+                cite("perpetrator", sentence)
+                return actors.ref(actors.branch_in(mention.actor, country)).name
+    return None
 
 
 # A state announcing its own strike: "the military said it carried out strikes on ...".
@@ -240,6 +286,18 @@ def _state_claim(
             cite("perpetrator", sentence)
             return actors.ref(speakers[-1].actor).name
     return None
+
+
+# "an Islamic State faction", "a Baloch separatist group": one group of that family,
+# unnamed; the claim is not the family's.
+_UNNAMED_AFTER = re.compile(r"^\s+(?:group|faction|splinter group|offshoot|outfit)\b")
+
+
+def _unnamed(text: str, mention) -> bool:  # type: ignore[no-untyped-def]
+    return bool(
+        re.search(r"\b(?:a|an)\s+$", text[max(0, mention.start - 4) : mention.start])
+        and _UNNAMED_AFTER.match(text[mention.end :])
+    )
 
 
 def _speaker(view: ArticleView, sentence: Sentence, actors: ActorDictionary) -> str | None:
