@@ -1,22 +1,31 @@
-# The two commands of the README: `make demo` and `make test`. Both install through
-# `make install`, which builds .venv/ at the repository root with khabar and its extras.
+# The two commands of the README: `make demo` and `make test`. `make install` builds
+# .venv/ at the repository root with khabar and the English model (what the demo runs);
+# `make install-dev` adds the optional features (parquet, report) and the test tools
+# (pytest, ruff, playwright to drive Debian's chromium, pandas...), which `make test` needs.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.khabar-installed
+DEV_STAMP := $(VENV)/.khabar-dev-installed
 DEMO_CORPUS := demo/corpus
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install demo test lint bench clean
+.PHONY: install install-dev demo test lint bench clean
 
 install: $(STAMP)
+
+install-dev: $(DEV_STAMP)
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev,nlp,postgres]'
+	$(BIN)/python -m pip install --quiet -e '.[nlp]'
 	touch $(STAMP)
+
+$(DEV_STAMP): $(STAMP) pyproject.toml
+	$(BIN)/python -m pip install --quiet -e '.[dev,nlp,parquet,report,postgres]'
+	touch $(DEV_STAMP)
 
 demo: install
 	$(BIN)/khabar ingest $(DEMO_CORPUS)
@@ -29,15 +38,15 @@ demo: install
 	@echo
 	$(BIN)/khabar serve --host $(HOST) --port $(PORT)
 
-test: install
+test: install-dev
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/pytest
 
-lint: install
+lint: install-dev
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
 
-bench: install
+bench: install-dev
 	$(BIN)/python benchmarks/ingest.py
 	$(BIN)/python benchmarks/memory.py
 	$(BIN)/python benchmarks/extract.py

@@ -147,7 +147,7 @@ def test_cli_extract_then_export_gives_incidents_with_evidence(runner, data_dir,
     assert result.exit_code == 0, result.output
     assert "read 1 article(s): 1 incident(s)" in result.output
     again = invoke(runner, "extract", "--db", db_path)
-    assert "read 0 article(s)" in again.output
+    assert "nothing new to read" in again.output
     lines = invoke(runner, "export", "--db", db_path, "--format", "jsonl").stdout.splitlines()
     records = [json.loads(line) for line in lines]
     (incident,) = [r for r in records if r["kind"] == "incident"]

@@ -5,6 +5,9 @@ an ingest summary or an API response can be searched for it::
 
     KhabarError                     K000
     ├── UsageError                  K001  bad option or argument (exit code 2)
+    ├── NotFound                    K002  no stored record has that id
+    ├── NoDatabase                  K003  no database at the path given
+    ├── MissingDependency           K004  an optional library a feature needs is missing
     ├── IngestError                 K100  one input could not become an Article
     │   ├── EmptyInput              K101
     │   ├── BinaryInput             K102
@@ -44,7 +47,10 @@ __all__ = [
     "InputTooLarge",
     "KhabarError",
     "MalformedInput",
+    "MissingDependency",
     "NoArticleText",
+    "NoDatabase",
+    "NotFound",
     "SchemaTooNew",
     "StoreError",
     "StoreLocked",
@@ -70,6 +76,18 @@ class KhabarError(Exception):
 
 class UsageError(KhabarError):
     code = "K001"
+
+
+class NotFound(KhabarError):
+    code = "K002"
+
+
+class NoDatabase(KhabarError):
+    code = "K003"
+
+
+class MissingDependency(KhabarError):
+    code = "K004"
 
 
 class IngestError(KhabarError):

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from pydantic import BaseModel, Field
 
 from .batch import BudgetedWorker, Late
-from .errors import DocumentTimeout, UsageError
+from .errors import DocumentTimeout, NotFound, UsageError
 from .ingest import Fetcher, IngestOptions, Reader, Source, discover
 from .records import Article, HandDecision, Incident, IngestFailure
 from .resolve import ResolveOptions
@@ -293,7 +293,11 @@ def _extract_each(
 
 
 def resolve_into(
-    store: Store, *, options: ResolveOptions | None = None, rebuild: bool = False
+    store: Store,
+    *,
+    options: ResolveOptions | None = None,
+    rebuild: bool = False,
+    on_mention: Callable[[int, int], None] | None = None,
 ) -> tuple[int, int]:
     """Resolve the stored incident mentions into events and store both.
 
@@ -301,6 +305,8 @@ def resolve_into(
     and only new mentions are decided; ``rebuild`` decides every mention again (the same
     result, since decisions depend only on the mentions before them). An analyst's
     overrides (merges, splits) and corrections of fields apply either way.
+
+    ``on_mention`` is called with (done, total) after each mention is decided.
 
     Returns:
         (mentions, events).
@@ -320,13 +326,15 @@ def resolve_into(
         # A stored decision holds only while no new mention comes before it: another
         # process may store an article that sorts before mentions already decided.
         replay = True
-        for mention, published in mentions:
+        for done, (mention, published) in enumerate(mentions, 1):
             known = links.get(mention.id) if replay else None
             replay = known is not None
             if known is not None and mention.id not in touched:
                 resolver.add(mention, published, known=Decision(mention.id, *known))
             else:
                 resolver.add(mention, published)
+            if on_mention:
+                on_mention(done, len(mentions))
         events = resolver.reviewed(
             apply_corrections(resolver.events(), store.corrections(), resolver.event_of)
         )
@@ -508,9 +516,14 @@ def revert_decision(store: Store, decision_id: str) -> tuple[HandDecision, int, 
         (the decision taken back, mentions, events).
     """
     matches = [d for d in store.hand_decisions() if d.id.startswith(decision_id)]
-    if len(matches) != 1:
-        what = "no hand decision" if not matches else "several hand decisions"
-        raise UsageError(f"{what} with an id starting {decision_id!r} (see khabar decisions)")
+    if not matches:
+        raise NotFound(
+            f"no hand decision with an id starting {decision_id!r} (see khabar decisions)"
+        )
+    if len(matches) > 1:
+        raise UsageError(
+            f"several hand decisions with an id starting {decision_id!r} (see khabar decisions)"
+        )
     removed = store.remove_decision(matches[0].id)
     assert removed is not None
     mentions, events = resolve_into(store, rebuild=True)

@@ -2,24 +2,24 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import logging
 import sys
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 
-from ..errors import KhabarError, UsageError
-from ..pipeline import (
-    khabar_version,
-)
-from ..settings import Settings
-from ..store import Store, is_server_url, open_store
+from ..errors import KhabarError, NoDatabase, UsageError
+
+if TYPE_CHECKING:  # the settings pull in every stage's options: imported when a command runs
+    from ..settings import Settings
+    from ..store import Store
 
 app = typer.Typer(
     name="khabar",
@@ -55,6 +55,13 @@ DocTimeoutOption = Annotated[
     ),
 ]
 
+QuietOption = Annotated[
+    bool,
+    typer.Option(
+        "--quiet", "-q", help="No progress bar (there is none when stderr is no terminal)."
+    ),
+]
+
 DbOption = Annotated[
     str | None,
     typer.Option(
@@ -77,7 +84,7 @@ def _handles_errors(command: F) -> F:
         try:
             return command(*args, **kwargs)
         except KhabarError as error:
-            err.print(f"error: {escape(str(error))}")
+            err.print(f"error: {escape(str(error))}", soft_wrap=True)  # one line
             code = next(code for kind, code in EXIT_CODES if isinstance(error, kind))
             raise typer.Exit(code) from error
 
@@ -85,6 +92,8 @@ def _handles_errors(command: F) -> F:
 
 
 def _settings(db: str | None, *, model: str | None = None, **ingest: Any) -> Settings:
+    from ..settings import Settings
+
     base = Settings()
     overrides: dict[str, Any] = {}
     if db:
@@ -100,8 +109,26 @@ def _settings(db: str | None, *, model: str | None = None, **ingest: Any) -> Set
         raise UsageError(str(error)) from error
 
 
+DEFAULT_DB = "khabar.duckdb"
+"""Settings().db's default, known here so that reading commands skip the settings."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Where:
+    """The one setting a reading command needs: the database (option, else KHABAR_DB,
+    which the option reads, else the default)."""
+
+    db: str
+
+
+def _where(db: str | None) -> Where:
+    return Where(db or DEFAULT_DB)
+
+
 def _version(value: bool) -> None:
     if value:
+        from ..pipeline import khabar_version
+
         out.print(f"khabar {khabar_version()}")
         raise typer.Exit()
 
@@ -141,15 +168,17 @@ class _store:
     file opens read-only and can be read while another reader holds it; when a writer
     (khabar serve) holds it, the error names that process and the way through its API."""
 
-    def __init__(self, settings: Settings, *, read_only: bool = False) -> None:
+    def __init__(self, settings: Settings | Where, *, read_only: bool = False) -> None:
         self.settings = settings
         self.read_only = read_only
         self.store: Store | None = None
 
     def __enter__(self) -> Store:
+        from ..store import is_server_url, open_store
+
         location = self.settings.db
         if location != ":memory:" and not is_server_url(location) and not Path(location).exists():
-            raise KhabarError(
+            raise NoDatabase(
                 f"no database at {location}: run `khabar ingest` first, or choose one "
                 "with --db or KHABAR_DB"
             )

@@ -10,23 +10,13 @@ import tempfile
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from ..errors import KhabarError, UsageError
-from ..ingest import Source
-from ..pipeline import (
-    IngestSummary,
-    account_records,
-    export_records,
-    ingest_into,
-)
-from ..records import Article
-from ..store import ArticleQuery, open_store
+from ..errors import NotFound, UsageError
 from ._app import (
     DbOption,
     DocTimeoutOption,
@@ -36,10 +26,18 @@ from ._app import (
     _handles_errors,
     _settings,
     _store,
+    _where,
     app,
     err,
     out,
 )
+
+if TYPE_CHECKING:  # the stages load when a command needs them, so --help starts at once
+    from rich.progress import Progress
+
+    from ..ingest import Source
+    from ..pipeline import IngestSummary
+    from ..records import Article
 
 # -- ingest ---------------------------------------------------------------------------
 
@@ -117,8 +115,20 @@ def ingest(
         doc_timeout=doc_timeout,
         follow_symlinks=follow_symlinks or None,
     )
+    from ..ingest import discover
+    from ..pipeline import ingest_into
+    from ..store import open_store
     from ._extract import _extractor  # the model loads only when extraction runs
 
+    # Inputs are checked before the model loads: nothing to read fails at once.
+    found = discover(inputs, follow_symlinks=settings.ingest.follow_symlinks)
+    if not found.sources and found.failures and not found.skipped:
+        out.print(f"nothing read: all {len(inputs)} input(s) failed (the model was not loaded)")
+        for failure in found.failures:
+            out.print(
+                f"  failed  {escape(failure.locator)}: [{failure.code}] {escape(failure.reason)}"
+            )
+        raise typer.Exit(1)
     extractor = _extractor(settings) if extract else None
     store = open_store(settings.db)
     try:
@@ -146,6 +156,14 @@ class _progress_bar:
     def __enter__(self) -> Callable[[Source | None, int], None] | None:
         if not self.enabled:
             return None
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+        )
+
         self.bar = Progress(
             TextColumn("ingest"),
             BarColumn(),
@@ -181,11 +199,7 @@ def _print_summary(summary: IngestSummary, db: str, total: int) -> None:
         f"The database holds {total} article(s)."
     )
     if summary.model:
-        found = ", ".join(f"{n} {kind}(s)" for kind, n in sorted(summary.records.items()))
-        out.print(
-            f"Extraction ({escape(summary.model)}) read {summary.extracted} article(s): "
-            f"{found or 'nothing found'}."
-        )
+        out.print(extraction_line(summary, total))
     if summary.resolved:
         mentions, events = summary.resolved
         out.print(f"Resolution: {mentions} incident mention(s) in {events} incident(s).")
@@ -200,6 +214,20 @@ def _print_summary(summary: IngestSummary, db: str, total: int) -> None:
         )
     for failure in summary.failures:
         out.print(f"  failed  {escape(failure.locator)}: [{failure.code}] {escape(failure.reason)}")
+
+
+def extraction_line(summary: IngestSummary, total: int | None = None) -> str:
+    """What extraction did, in words: a run with nothing new says that everything was
+    already read rather than "read 0 article(s): nothing found"."""
+    model = escape(summary.model or "-")
+    if summary.extracted == 0 and not summary.failures:
+        held = f"all {total} article(s) in the database" if total else "every stored article"
+        return f"Extraction ({model}): nothing new to read; {held} had been read already."
+    found = ", ".join(f"{n} {kind}(s)" for kind, n in sorted(summary.records.items()))
+    return (
+        f"Extraction ({model}) read {summary.extracted} article(s): "
+        f"{found or 'no incident, statement or arrest in them'}."
+    )
 
 
 # -- articles and show ----------------------------------------------------------------
@@ -236,11 +264,14 @@ def articles(
     text: Annotated[str | None, typer.Option(help="Title or text contains this.")] = None,
     limit: Annotated[int | None, typer.Option(help="Show at most this many.", min=1)] = None,
     fmt: Annotated[
-        ListFormat, typer.Option("--format", help="table for people, jsonl for scripts.")
+        ListFormat,
+        typer.Option("--format", case_sensitive=False, help="table for people, jsonl for scripts."),
     ] = ListFormat.table,
 ) -> None:
     """List stored articles, newest first (undated last)."""
-    settings = _settings(db)
+    from ..store import ArticleQuery
+
+    settings = _where(db)
     try:
         query = ArticleQuery(since=since, until=until, outlet=outlet, text=text, limit=limit)
     except ValueError as error:
@@ -280,24 +311,34 @@ def articles(
 @_handles_errors
 def show(
     article_id: Annotated[
-        str, typer.Argument(metavar="ID", help="An article id or its first characters.")
+        str,
+        typer.Argument(
+            metavar="ID",
+            help="Any id khabar prints (article, evt-, inc-, st-, ar-, hd-) or its first "
+            "characters.",
+        ),
     ],
     db: DbOption = None,
-    fmt: Annotated[ShowFormat, typer.Option("--format", help="text or json.")] = ShowFormat.text,
+    fmt: Annotated[
+        ShowFormat, typer.Option("--format", case_sensitive=False, help="text or json.")
+    ] = ShowFormat.text,
 ) -> None:
-    """Show one article (its metadata, every source it was read from, its text) or one
-    incident (its sources, why they were merged, the values they disagree on, and the
-    evidence behind each value)."""
-    settings = _settings(db)
-    with _store(settings, read_only=True) as store:
-        if article_id.startswith("evt-"):
-            from ._incidents import _show_event
+    """Show one article (its metadata, every source it was read from, its text), one
+    incident (its articles and sources, why they were merged, the values they disagree
+    on, and the evidence behind each value), or a statement, arrest or hand decision.
 
-            _show_event(store, article_id, fmt)
+    An account id (inc-, as extraction numbers one article's account) shows the
+    incident that holds it."""
+    from ._show import RECORD_PREFIXES, show_record
+
+    settings = _where(db)
+    with _store(settings, read_only=True) as store:
+        if article_id.startswith(RECORD_PREFIXES):
+            show_record(store, article_id, fmt)
             return
         found = store.find_articles(article_id)
         if not found:
-            raise KhabarError(f"no article with an id starting {article_id!r}")
+            raise NotFound(f"no article with an id starting {article_id!r}")
         if len(found) > 1:
             ids = ", ".join(article.id for article in found)
             raise UsageError(f"{article_id!r} is the start of several ids: {ids}")
@@ -350,6 +391,7 @@ def export(
         ExportFormat,
         typer.Option(
             "--format",
+            case_sensitive=False,
             help="jsonl: one record per line (EVAL.md); acled: ACLED's CSV columns "
             "(docs/codebooks.md); csv: one row per record; geojson; parquet; stix (2.1).",
         ),
@@ -360,7 +402,10 @@ def export(
     ] = None,
     kind: Annotated[
         RecordKind | None,
-        typer.Option(help="Only records of this kind (every kind in jsonl, else incidents)."),
+        typer.Option(
+            case_sensitive=False,
+            help="Only records of this kind (every kind in jsonl, else incidents).",
+        ),
     ] = None,
     accounts: Annotated[
         bool,
@@ -377,7 +422,7 @@ def export(
     (the same format plus `event`), to score extraction apart from merging.
     """
     from .. import export as formats
-    from ..pipeline import export_context
+    from ..pipeline import account_records, export_context, export_records
 
     settings = _settings(db)
     wanted = formats.check_kind(fmt.value, kind and kind.value)

@@ -2,36 +2,33 @@
 
 from __future__ import annotations
 
+import json
 import tempfile
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
 from rich.table import Table
 
 from ..errors import UsageError
-from ..pipeline import (
-    account_records,
-    export_records,
-    extract_into,
-    ingest_into,
-    resolve_into,
-)
-from ..settings import Settings
-from ..store import open_store
 from ._app import (
     DbOption,
     DocTimeoutOption,
     ListFormat,
     ModelOption,
+    QuietOption,
     _handles_errors,
     _settings,
     _store,
+    _where,
     app,
     out,
 )
+
+if TYPE_CHECKING:
+    from ..settings import Settings
 
 
 class StatementType(StrEnum):
@@ -55,41 +52,63 @@ def statements(
         str | None, typer.Option(help="Target actor (canonical name or alias, any case).")
     ] = None,
     kind: Annotated[
-        StatementType | None, typer.Option("--type", help="Statement type (PLOVER).")
+        StatementType | None,
+        typer.Option("--type", case_sensitive=False, help="Statement type (PLOVER)."),
+    ] = None,
+    since: Annotated[
+        str | None, typer.Option(help="Said on or after this day (YYYY-MM-DD).")
+    ] = None,
+    until: Annotated[
+        str | None, typer.Option(help="Said on or before this day (YYYY-MM-DD).")
+    ] = None,
+    about: Annotated[
+        str | None,
+        typer.Option(help="About this incident (an evt- id, or an inc- account id)."),
     ] = None,
     fmt: Annotated[
-        ListFormat, typer.Option("--format", help="table for people, jsonl for scripts.")
+        ListFormat,
+        typer.Option("--format", case_sensitive=False, help="table for people, jsonl for scripts."),
     ] = ListFormat.table,
 ) -> None:
     """List statements: who accused, rejected, requested, agreed, threatened, supported
-    or claimed what, against whom, with the sentence that says so."""
-    settings = _settings(db)
-    from ..extract.actors import load_actors
+    or claimed what, against whom, with the sentence that says so.
 
-    actors = load_actors()
+    The filters are those of GET /api/statements. `about` is the incident's evt- id, as
+    export and the API give it; jsonl adds `about_account`, the inc- id of the article's
+    account the statement was found beside.
+    """
+    from ..serve._catalog import StatementFilter
+    from ._filters import build_filter
+    from ._incidents import _catalog
 
-    def canonical(name: str | None) -> str | None:
-        if not name:
-            return None
-        actor = actors.lookup(name)
-        return (actors.canonical(actor).name if actor else name).casefold()
-
-    wanted_source, wanted_target = canonical(source), canonical(target)
+    settings = _where(db)
     with _store(settings, read_only=True) as store:
-        found = [
-            s
-            for s in store.iter_records("statement")
-            if (kind is None or s.type == kind.value)
-            and (wanted_source is None or s.source.name.casefold() == wanted_source)
-            and (
-                wanted_target is None
-                or (s.target is not None and s.target.name.casefold() == wanted_target)
-            )
-        ]
+        if about and about.startswith("inc-"):
+            about = store.resolution_links().get(about, (about,))[0]
+        wanted = build_filter(
+            StatementFilter,
+            {
+                "since": "--since",
+                "until": "--until",
+                "about": "--about",
+                "source": "--source",
+                "target": "--target",
+                "type": "--type",
+            },
+            source=source,
+            target=target,
+            type=[kind.value] if kind else None,
+            since=since,
+            until=until,
+            about=about,
+        )
+        found = _catalog(store, source, target).filter_statements(wanted)
+        accounts = {s.id: s.about for s in store.iter_records("statement")}
     found.sort(key=lambda s: ((s.date.value if s.date else "") or "", s.id), reverse=True)
     if fmt is ListFormat.jsonl:
         for statement in found:
-            out.out(statement.model_dump_json(), highlight=False)
+            row = statement.model_dump(mode="json") | {"about_account": accounts.get(statement.id)}
+            out.out(json.dumps(row, ensure_ascii=False, separators=(",", ":")), highlight=False)
         return
     table = Table(box=None, show_edge=False)
     for name, width in (("date", 10), ("type", 12), ("source", 14), ("target", 14)):
@@ -125,6 +144,7 @@ def extract_command(
     ] = False,
     model: ModelOption = None,
     doc_timeout: DocTimeoutOption = None,
+    quiet: QuietOption = False,
 ) -> None:
     """Extract incidents from stored articles that extraction has not read yet.
 
@@ -132,17 +152,24 @@ def extract_command(
     rule change). An article whose extraction overruns --doc-timeout is abandoned (K130)
     and stays unread, so the next run tries it again.
     """
+    from ..pipeline import extract_into, resolve_into
+    from ._progress import counter
+
     settings = _settings(db, model=model, doc_timeout=doc_timeout)
     with _store(settings) as store:
-        summary = extract_into(
-            store, _extractor(settings), every=every, doc_timeout=settings.ingest.doc_timeout
-        )
+        extractor = _extractor(settings)
+        with counter("extract", enabled=not quiet) as on_article:
+            summary = extract_into(
+                store,
+                extractor,
+                every=every,
+                doc_timeout=settings.ingest.doc_timeout,
+                on_article=on_article,
+            )
         summary.resolved = resolve_into(store)
-    found = ", ".join(f"{n} {kind}(s)" for kind, n in sorted(summary.records.items()))
-    out.print(
-        f"Extraction ({escape(summary.model or '-')}) read {summary.extracted} article(s): "
-        f"{found or 'nothing found'}."
-    )
+    from ._articles import extraction_line
+
+    out.print(extraction_line(summary))
     if summary.resolved:
         out.print(
             f"Resolution: {summary.resolved[0]} incident mention(s) in "
@@ -176,11 +203,15 @@ def eval_command(
         ),
     ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")] = False,
+    quiet: QuietOption = False,
 ) -> None:
     """Score extraction against gold: ingest the articles into a temporary database,
     extract, and print incident detection, per-field and statement/arrest P/R/F1."""
     from ..evaluate import load_gold, score
     from ..ingest import IngestOptions
+    from ..pipeline import account_records, export_records, ingest_into
+    from ..store import open_store
+    from ._progress import counter
 
     if not gold.is_file():
         raise UsageError(f"no gold file at {gold}")
@@ -195,12 +226,14 @@ def eval_command(
     with tempfile.TemporaryDirectory() as scratch:
         store = open_store(Path(scratch) / "eval.duckdb")
         try:
-            ingest_into(
-                store,
-                [str(articles_dir)],
-                options=IngestOptions(follow_feed_links=False),
-                extractor=extractor,
-            )
+            with counter("eval", enabled=not quiet) as on_done:
+                ingest_into(
+                    store,
+                    [str(articles_dir)],
+                    options=IngestOptions(follow_feed_links=False),
+                    on_source=_each_source(on_done),
+                    extractor=extractor,
+                )
             records = export_records(store)
             accounts = [account for account, _ in account_records(store)]
         finally:
@@ -234,6 +267,13 @@ def eval_command(
         misses=False,
         title="merged incidents" + (", every article's account" if per_article else ""),
     )
+
+
+def _each_source(on_done):  # type: ignore[no-untyped-def]
+    """ingest's callback (called first with no source and the total) as a counter."""
+    if on_done is None:
+        return None
+    return lambda source, total: on_done(None, total) if source is not None else None
 
 
 def _print_report(report, model: str, *, misses: bool, title: str) -> None:  # type: ignore[no-untyped-def]

@@ -43,7 +43,10 @@ def report(
     """Write a situation report: headline figures against the previous period, a map,
     incidents and killed over time, by province and by actor, the incidents with their
     sources, the notable statements. One HTML file; images inlined, nothing fetched."""
+    from .._extras import require
     from ..report import ReportOptions, build, parse_since, render
+
+    require("matplotlib", "report", "khabar report (its map and charts)")
     from ._articles import _write_atomically
 
     try:

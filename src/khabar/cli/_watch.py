@@ -10,7 +10,6 @@ import typer
 from rich.markup import escape
 
 from ..errors import UsageError
-from ..store import open_store
 from ._app import DbOption, ModelOption, _handles_errors, _settings, app, err, out
 
 
@@ -70,6 +69,8 @@ def watch(
     from ._extract import _extractor
 
     extractor = _extractor(settings)
+    from ..store import open_store
+
     store = open_store(settings.db)
 
     names = {feed.url: feed.name for feed in config.feed if feed.name}

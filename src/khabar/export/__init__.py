@@ -152,6 +152,10 @@ def write(
     }
     if fmt not in writers:
         raise UsageError(f"unknown export format {fmt!r}; khabar writes {', '.join(FORMATS)}")
+    if fmt == "parquet":
+        from .._extras import require
+
+        require("pyarrow", "parquet", "the parquet export")
     context = context or ExportContext()
     if kind is not None:
         context = dataclasses.replace(context, kind=kind)

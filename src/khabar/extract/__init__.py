@@ -14,30 +14,39 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..ingest._dates import date_in_url
 from ..records import Arrest, Article, Incident, Statement
-from .actors import Actor, load_actors
-from .arrests import extract_arrests
-from .attacks import extract_incidents
-from .entities import EntityFinder
-from .gazetteer import load_gazetteer
-from .lexicon import load_lexicon
-from .nlp import NlpInfo, load_nlp
-from .statements import extract_statements, load_statement_lexicon
-from .timex import find_anchor
-from .view import ArticleView, Sentence
+
+if TYPE_CHECKING:
+    from .actors import Actor
+    from .entities import EntityFinder
+    from .nlp import NlpInfo
+    from .view import ArticleView, Sentence
 
 __all__ = ["ExtractOptions", "Extractor", "NlpInfo", "Record"]
 
 Record = Incident | Statement | Arrest
 
 
+def __getattr__(name: str) -> Any:
+    # The rules load with the first Extractor, not on import: `khabar incidents` and
+    # `khabar --help` import this package (for ExtractOptions, the actor dictionary)
+    # without paying for every stage (docs/architecture.md, "A CLI that starts at once").
+    if name == "NlpInfo":
+        from .nlp import NlpInfo
+
+        return NlpInfo
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 def _sentences(doc) -> list[Sentence]:  # type: ignore[no-untyped-def]
     """The Doc's sentences, cut again at line breaks: a headline, a bullet or a
     paragraph never runs into the next one, whatever the segmenter thinks."""
+    from .view import Sentence
+
     text = doc.text
     pieces: list[tuple[int, int]] = []
     for sent in doc.sents:
@@ -57,6 +66,11 @@ def _sentences(doc) -> list[Sentence]:  # type: ignore[no-untyped-def]
 def _finder(model: str) -> EntityFinder:
     """Phrase matchers over tens of thousands of names take a second or two to build:
     once per process and model."""
+    from .actors import load_actors
+    from .entities import EntityFinder
+    from .gazetteer import load_gazetteer
+    from .nlp import load_nlp
+
     nlp, _ = load_nlp(model)
     return EntityFinder(nlp, load_gazetteer(), load_actors())
 
@@ -78,6 +92,12 @@ class Extractor:
     """Loads the model, dictionaries and matchers once; extracts from many articles."""
 
     def __init__(self, options: ExtractOptions | None = None, *, today: dt.date | None = None):
+        from .actors import load_actors
+        from .gazetteer import load_gazetteer
+        from .lexicon import load_lexicon
+        from .nlp import load_nlp
+        from .statements import load_statement_lexicon
+
         self.options = options or ExtractOptions()
         self.nlp, self.info = load_nlp(self.options.model)
         self.gazetteer = load_gazetteer()
@@ -104,6 +124,10 @@ class Extractor:
             yield from self._run(batch)
 
     def _run(self, batch: list[Article]) -> Iterator[list[Record]]:
+        from .arrests import extract_arrests
+        from .attacks import extract_incidents
+        from .statements import extract_statements
+
         docs = self.nlp.pipe([a.text for a in batch], batch_size=self.options.batch_size)
         for article, doc in zip(batch, docs, strict=True):
             view = self.view(article, doc)
@@ -123,6 +147,10 @@ class Extractor:
             yield [*incidents, *statements, *arrests]
 
     def view(self, article: Article, doc) -> ArticleView:  # type: ignore[no-untyped-def]
+        from ..ingest._dates import date_in_url
+        from .timex import find_anchor
+        from .view import ArticleView
+
         # The publication date, else a date in the address, else one the text fixes.
         reference = (
             article.published

@@ -142,7 +142,9 @@ def load_actors(path: Path | None = None) -> ActorDictionary:
     """Load and check the actor dictionary once per process."""
     source = Path(path) if path else resources.files("khabar.data").joinpath("actors.yaml")
     raw = source.read_text("utf-8") if source.is_file() else ""
-    spec = yaml.safe_load(raw) or {}
+    # libyaml's loader (same safe schema) reads the dictionary ten times faster than the
+    # pure-Python one: `khabar incidents` loads it to name actors.
+    spec = yaml.load(raw, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
     actors: dict[str, Actor] = {}
     for entry in spec.get("actors", []):
         actor = Actor(

@@ -7,12 +7,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-
-from spacy.matcher import PhraseMatcher
-from spacy.util import filter_spans
+from typing import TYPE_CHECKING
 
 from .actors import Actor, ActorDictionary
 from .gazetteer import Gazetteer, Place
+
+if TYPE_CHECKING:
+    from spacy.matcher import PhraseMatcher
 
 __all__ = ["ActorMention", "EntityFinder", "PlaceMention"]
 
@@ -60,10 +61,18 @@ class ActorMention:
     actor: Actor
 
 
+def _filter_spans(spans):  # type: ignore[no-untyped-def]
+    from spacy.util import filter_spans
+
+    return filter_spans(spans)
+
+
 class EntityFinder:
     """Phrase matchers for one spaCy vocabulary; build once, use for every article."""
 
     def __init__(self, nlp, gazetteer: Gazetteer, actors: ActorDictionary) -> None:  # type: ignore[no-untyped-def]
+        from spacy.matcher import PhraseMatcher  # spaCy loads with the model, not on import
+
         self.gazetteer = gazetteer
         self.actors = actors
         self._places = PhraseMatcher(nlp.vocab, attr="ORTH")
@@ -86,7 +95,7 @@ class EntityFinder:
         found: list[tuple[int, int, str, str | None]] = []
         containers: set[int] = set()
         sites: set[int] = set()
-        for span in filter_spans([doc[s:e] for _, s, e in self._places(doc)]):
+        for span in _filter_spans([doc[s:e] for _, s, e in self._places(doc)]):
             start, end = span.start_char, span.end_char
             if skip and start < skip[1] and skip[0] < end:
                 continue
@@ -158,7 +167,7 @@ class EntityFinder:
         return mentions
 
     def actors_in(self, doc, *, on: dt.date | None = None) -> list[ActorMention]:  # type: ignore[no-untyped-def]
-        spans = filter_spans([doc[s:e] for _, s, e in self._actors(doc)])
+        spans = _filter_spans([doc[s:e] for _, s, e in self._actors(doc)])
         mentions = []
         for span in spans:
             actor = self.actors.lookup(span.text, on=on)

@@ -626,7 +626,22 @@ class PostedArticle(BaseModel):
     """An article to ingest: its text (with optional metadata), a saved HTML page, or a
     URL to fetch. Exactly one of text, html and url-alone."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "text": "QUETTA: A roadside bomb killed two policemen on Monday ...",
+                    "title": "Bomb kills two policemen in Quetta",
+                    "outlet": "Example Times",
+                    "published": "2026-02-02",
+                    "url": "https://example.com/news/quetta-bomb",
+                },
+                {"url": "https://example.com/news/quetta-bomb"},
+                {"html": "<html><head><title>...</title></head><body>...</body></html>"},
+            ]
+        },
+    )
 
     url: HttpUrl | None = Field(
         None,
@@ -707,7 +722,9 @@ def ingest(posted: PostedArticle, request: Request, cat: CatalogDep) -> dict[str
 
 
 class MergeRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"other": "evt-60a3a65a7dab0841"}]}
+    )
     other: str = Field(description="the incident to merge into this one")
     force: bool = Field(
         False, description="merge even when the two are days apart or of other kinds (409)"
@@ -715,12 +732,28 @@ class MergeRequest(BaseModel):
 
 
 class SplitRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"article": "e4d5e4b22c2f24b3"}]}
+    )
     article: str = Field(min_length=4, description="id of the article whose account leaves")
 
 
 class CorrectionRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "field": "fatalities",
+                    "value": {"low": 4, "best": 5, "high": 5},
+                    "note": "the hospital's figure the next day",
+                    "author": "analyst",
+                    "evidence": {"article_id": "8423897194c42e75", "start": 120, "end": 180},
+                },
+                {"field": "claimed_by", "value": None, "note": "the claim was withdrawn"},
+            ]
+        },
+    )
     field: str = Field(
         description="event_type, suicide, date, location, fatalities, injured, target or claimed_by"
     )

@@ -233,4 +233,31 @@ def build_app(settings: Settings | None = None, *, store: Store | None = None) -
     app.mount("/static/boundaries", StaticFiles(directory=Path(str(BOUNDARIES))), name="boundaries")
     app.mount("/static", StaticFiles(directory=Path(str(STATIC))), name="static")
     app.add_middleware(_Limits, max_body=settings.serve.max_body_bytes)
+    _markdown_descriptions(app)
     return app
+
+
+def _markdown_descriptions(app: FastAPI) -> None:
+    """The reference at /docs renders descriptions as Markdown, where the docstrings'
+    ``code`` (reStructuredText) shows stray backticks: write it as `code`."""
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = _single_backticks(build())
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
+def _single_backticks(node: Any) -> Any:
+    if isinstance(node, dict):
+        return {
+            key: value.replace("``", "`")
+            if key == "description" and isinstance(value, str)
+            else _single_backticks(value)
+            for key, value in node.items()
+        }
+    if isinstance(node, list):
+        return [_single_backticks(item) for item in node]
+    return node
