@@ -35,10 +35,11 @@ __all__ = ["ExtractOptions", "Extractor", "NlpInfo", "Record"]
 Record = Incident | Statement | Arrest
 
 
-def _sentences(doc) -> list[Sentence]:  # type: ignore[no-untyped-def]
+def _sentences(doc, text: str | None = None) -> list[Sentence]:  # type: ignore[no-untyped-def]
     """The Doc's sentences, cut again at line breaks: a headline, a bullet or a
-    paragraph never runs into the next one, whatever the segmenter thinks."""
-    text = doc.text
+    paragraph never runs into the next one, whatever the segmenter thinks. ``text`` is
+    the Doc's text when the caller has it (``Doc.text`` joins every token anew)."""
+    text = doc.text if text is None else text
     pieces: list[tuple[int, int]] = []
     for sent in doc.sents:
         start = sent.start_char
@@ -140,13 +141,13 @@ class Extractor:
             filed = self.gazetteer.choose(article.dateline.split(",")[0].split("/")[0].title())
             if filed is not None:
                 countries.add(filed.country)
-        sentences = _sentences(doc)
+        sentences = _sentences(doc, article.text)
         states = self._states(reference)
         filed_state = states.get(next(iter(countries))) if countries else None
         return ArticleView(
             article=article,
             sentences=sentences,
-            places=self.finder.places(doc, skip=skip, countries=countries),
+            places=self.finder.places(doc, skip=skip, countries=countries, text=article.text),
             actors=self.finder.actors_in(doc, on=reference),
             reference=reference,
             today=self.today,
