@@ -906,8 +906,13 @@ def _relayed(view: ArticleView, sentence: Sentence, actors: ActorDictionary) -> 
 
 
 def _countries(view: ArticleView) -> dict[str, str]:
-    """Casefolded country name -> ISO code, for institutions named with their country."""
-    return {name.casefold(): code for code, name in view.country_names.items()}
+    """Casefolded country name -> ISO code, for institutions named with their country;
+    built once per article, not once per incident."""
+    found = view.memo.get("countries")
+    if found is None:
+        found = {name.casefold(): code for code, name in view.country_names.items()}
+        view.memo["countries"] = found
+    return found  # type: ignore[return-value]
 
 
 def _combine(counts: list[Count]) -> Count | None:
