@@ -244,3 +244,18 @@ def test_the_target_is_what_the_attack_hit(extractor, text, target):
 def test_with_nothing_attacked_named_the_dead_are_the_target(extractor, text, target):
     incident = only(extractor.extract(article(text, published=dt.date(2026, 3, 5))))
     assert incident.target == target
+
+
+def test_pipe_streams_many_batches_in_order_with_each_articles_own_records():
+    """One nlp.pipe reads the whole stream a batch at a time: every article gets its own
+    records, in order, as extracting it alone gives them."""
+    streaming = Extractor(ExtractOptions(model="blank", batch_size=2), today=TODAY)
+    texts = [
+        f"A roadside bomb killed {n} soldiers in Quetta on Monday, police said."
+        for n in ("two", "three", "four", "five", "six")
+    ]
+    articles = [article(text, published=dt.date(2025, 3, 5)) for text in texts]
+    piped = list(streaming.pipe(iter(articles)))
+    assert len(piped) == 5
+    assert [only(records).fatalities.best for records in piped] == [2, 3, 4, 5, 6]
+    assert piped == [streaming.extract(a) for a in articles]

@@ -16,7 +16,8 @@ def test_load_nlp_auto_takes_an_installed_model_or_falls_back():
     assert info.spacy_version
     if info.statistical:
         assert any(name.split("_", 1)[1] in info.name for name in MODEL_PACKAGES) or info.name
-        assert "ner" in nlp.pipe_names
+        assert "parser" in nlp.pipe_names  # subjects, agents, clauses (statements)
+        assert "ner" not in nlp.pipe_names  # unused: places and actors are matched phrases
     else:
         assert info.name == "blank_en"
 
@@ -24,3 +25,23 @@ def test_load_nlp_auto_takes_an_installed_model_or_falls_back():
 def test_load_nlp_refuses_a_model_that_is_not_installed():
     with pytest.raises(UsageError, match="not installed"):
         load_nlp("xx_no_such_model")
+
+
+def test_leaving_out_ner_changes_neither_tags_nor_parse():
+    """NER is not loaded because the tagger and parser do not listen to it: the parse
+    that statements read must be the same as with the full pipeline."""
+    import spacy
+
+    nlp, info = load_nlp("auto")
+    if not info.statistical:
+        pytest.skip("no statistical model installed")
+    full = spacy.load(nlp.meta["lang"] + "_" + nlp.meta["name"], exclude=["lemmatizer"])
+    text = (
+        "Gunmen on motorbikes opened fire on a police van in Tarnak on Monday, killing "
+        "three officers, a spokesman for the provincial governor said. The Interior "
+        "Ministry accused a banned group of planning the ambush."
+    )
+    ours, theirs = nlp(text), full(text)
+    assert [(t.tag_, t.dep_, t.head.i) for t in ours] == [
+        (t.tag_, t.dep_, t.head.i) for t in theirs
+    ]

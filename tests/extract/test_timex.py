@@ -72,3 +72,16 @@ def test_find_anchor_is_the_first_date_the_text_fixes():
 def test_find_times_reads_a_month_without_year_as_the_latest_such_month(text, value):
     ((_, got, precision, _, _),) = resolved(text, PUBLISHED)
     assert (got, precision) == (value, "month")
+
+
+def test_find_times_answers_again_from_its_cache_with_a_list_of_its_own():
+    """Attacks and statements both read a sentence's times: the second reading comes
+    from the cache, and a caller that changes its list changes nobody else's."""
+    text = "The convoy was ambushed on Tuesday, officials said on Wednesday."
+    first = find_times(text, reference=dt.date(2025, 3, 7), today=dt.date(2025, 3, 7))
+    first.clear()
+    again = find_times(text, reference=dt.date(2025, 3, 7), today=dt.date(2025, 3, 7))
+    assert [m.text for m in again] == ["Tuesday", "Wednesday"]
+    assert again[0].span.value == "2025-03-04"
+    other = find_times(text, reference=dt.date(2025, 3, 14), today=dt.date(2025, 3, 14))
+    assert other[0].span.value == "2025-03-11"  # another reference: read again

@@ -452,10 +452,18 @@ _PAST = re.compile(
 
 
 def _has_toll(sentence: Sentence, lexicon: Lexicon, view: ArticleView) -> bool:
+    # Asked again for every sentence of the cluster each time a sentence is weighed
+    # (``_elsewhere``): answered once per sentence.
+    key = ("has_toll", sentence.index)
+    if key in view.memo:
+        return view.memo[key]  # type: ignore[return-value]
     if lexicon.background.search(sentence.text):
-        return False
-    found = _tolls(sentence, lexicon, view)
-    return found.killed is not None or found.injured is not None
+        answer = False
+    else:
+        found = _tolls(sentence, lexicon, view)
+        answer = found.killed is not None or found.injured is not None
+    view.memo[key] = answer
+    return answer
 
 
 def _has_injured(sentence: Sentence, lexicon: Lexicon, view: ArticleView) -> bool:
@@ -654,7 +662,7 @@ def _elsewhere(view: ArticleView, cluster: _Cluster, sentence: Sentence, lexicon
     there = [
         m.place
         for s in cluster.sentences
-        if _REPORT_VERB.search(s.text)
+        if _reports(view, s)
         for m in _event_places(view, s)
         if not m.site
     ]
@@ -673,6 +681,15 @@ def _elsewhere(view: ArticleView, cluster: _Cluster, sentence: Sentence, lexicon
     here_admin2 = {p.admin2 for p in here if p.kind in ("admin2", "place") and p.admin2}
     there_admin2 = {p.admin2 for p in there if p.kind in ("admin2", "place") and p.admin2}
     return bool(here_admin2 and there_admin2) and here_admin2.isdisjoint(there_admin2)
+
+
+def _reports(view: ArticleView, sentence: Sentence) -> bool:
+    """Whether a sentence has a verb of the attack; read once per sentence (``_elsewhere``
+    asks it of the whole cluster for every sentence it weighs)."""
+    key = ("reports", sentence.index)
+    if key not in view.memo:
+        view.memo[key] = bool(_REPORT_VERB.search(sentence.text))
+    return view.memo[key]  # type: ignore[return-value]
 
 
 def _sentence_date(view: ArticleView, sentence: Sentence) -> DateSpan | None:
@@ -1005,8 +1022,13 @@ def _relayed(view: ArticleView, sentence: Sentence, actors: ActorDictionary) -> 
 
 
 def _countries(view: ArticleView) -> dict[str, str]:
-    """Casefolded country name -> ISO code, for institutions named with their country."""
-    return {name.casefold(): code for code, name in view.country_names.items()}
+    """Casefolded country name -> ISO code, for institutions named with their country;
+    built once per article, not once per incident."""
+    found = view.memo.get("countries")
+    if found is None:
+        found = {name.casefold(): code for code, name in view.country_names.items()}
+        view.memo["countries"] = found
+    return found  # type: ignore[return-value]
 
 
 def _combine(counts: list[Count]) -> Count | None:
@@ -1092,7 +1114,9 @@ def _location(
         return sum(1 for other in places if place.within(other) or other.within(place))
 
     countries = [p.country for p in places]
-    majority = max(set(countries), key=countries.count)
+    # On a tie the country named first wins: a set's order would change with the
+    # process's hash seed, and the same article would be placed differently run to run.
+    majority = max(dict.fromkeys(countries), key=countries.count)
     # The sentences that tell the attack (a toll, a verb of the attack) anchor the place:
     # a later sentence's place counts only if it lies inside theirs ("the workshop on
     # the outskirts of Turbat where the car was fitted" is not the bombing's place).

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import islice
 
 from ..records import Count
 from .lexicon import Lexicon
@@ -265,8 +266,10 @@ def _groups(
             continue
         stop = re.search(r"[,;:()]|(?<!\b[A-Z])\.(?![A-Z]\.)", sentence[end:])
         limit = end + stop.start() if stop else len(sentence)
-        words = [(m.group(0), m.start(), m.end()) for m in _WORD.finditer(sentence, end, limit)]
-        words = words[:6]
+        words = [
+            (m.group(0), m.start(), m.end())
+            for m in islice(_WORD.finditer(sentence, end, limit), 6)
+        ]
         nationality = None
         noun = None
         attacker = False
@@ -321,6 +324,9 @@ def _groups(
         if noun is None and nationality is None and more:
             noun = "others"  # "injuries to around 21 more"
         if noun is None and nationality is None:
+            word = sentence[start:end].strip().casefold()
+            if word in _DETERMINERS and word != "another":
+                continue  # "the wounded", "a dead end": no count
             # "... and two were killed": a bare figure before its (auxiliary and) verb
             rest = re.sub(
                 r"^\s*(?:(?:were|was|are|is|have|has|had|been|also|later|suffered|sustained|"
@@ -333,9 +339,6 @@ def _groups(
             after_verb = _VERB_BEFORE.search(sentence[max(0, start - 12) : start])
             if not (toll or after_verb or lexicon.death.match(rest) or lexicon.injury.match(rest)):
                 continue  # a figure of something else: minutes, vehicles, kilometres
-            word = sentence[start:end].strip().casefold()
-            if word in _DETERMINERS and word != "another":
-                continue  # "the wounded", "a dead end": no count
             noun = "people"  # "seven dead and 35 injured", "the death toll rose to 18"
             bare = True
         if noun is None and nationality is not None:

@@ -86,12 +86,14 @@ class EntityFinder:
         *,
         skip: tuple[int, int] | None = None,
         countries: set[str] | None = None,
+        text: str | None = None,
     ) -> list[PlaceMention]:
         """Place mentions, each resolved in the light of the others: the countries,
         provinces and districts the article names steer which "Panj" or "Khyber" it is.
         A kind word after the name ("Takhar province", "Zhob district") asks for that
-        kind. ``skip`` is the dateline's span (where the story was filed)."""
-        text = doc.text
+        kind. ``skip`` is the dateline's span (where the story was filed); ``text`` is the
+        Doc's text when the caller has it (``Doc.text`` joins every token anew)."""
+        text = doc.text if text is None else text
         found: list[tuple[int, int, str, str | None]] = []
         containers: set[int] = set()
         sites: set[int] = set()

@@ -9,6 +9,7 @@ sentences of their own ("The BLF claimed responsibility in a post on social medi
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from ..records import Allegation, Perpetrator
 from .actors import ActorDictionary
@@ -365,12 +366,17 @@ def passive_claimant(after: str) -> str | None:
     return match.group(1)
 
 
-def _claims(text: str, lexicon: Lexicon) -> list[re.Match[str]]:
+# Each incident of an article reads the article's sentences again: one scan each. Small
+# on purpose: it spares re-reading one article's sentences, not repeated articles.
+@lru_cache(maxsize=128)
+def _claims(text: str, lexicon: Lexicon) -> tuple[re.Match[str], ...]:
     """Claims of responsibility a sentence affirms: "No group had claimed the attack by
     Sunday, but on Monday ISKP claimed responsibility" affirms the second one."""
-    found = []
-    several = len(_ATTACK_NOUNS.findall(text)) > 1
+    found: list[re.Match[str]] = []
+    several: bool | None = None  # counted only when a sentence claims
     for claim in lexicon.claim.finditer(text):
+        if several is None:
+            several = len(_ATTACK_NOUNS.findall(text)) > 1
         clause = re.split(
             r"\bbut\b|;|\bhowever\b", text[max(0, claim.start() - 60) : claim.start()]
         )[-1]
@@ -381,7 +387,7 @@ def _claims(text: str, lexicon: Lexicon) -> list[re.Match[str]]:
             # the TTP claimed, and ...": the claim belongs to one of several attacks.
             continue
         found.append(claim)
-    return found
+    return tuple(found)
 
 
 _ATTACK_NOUNS = re.compile(

@@ -13,6 +13,7 @@ import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..records import DateSpan
 from .numbers import word_number
@@ -215,7 +216,13 @@ def find_times(
         reference: the publication date, or an anchor the text fixes; None when unknown.
         today: the latest date a weekday-fixed date may take (default: today).
     """
-    today = today or dt.date.today()
+    return list(_times(text, reference, today or dt.date.today()))
+
+
+# Attacks date a sentence and statements date its verb: one scan serves both. Small on
+# purpose: it spares re-reading one article's sentences, not repeated articles.
+@lru_cache(maxsize=128)
+def _times(text: str, reference: dt.date | None, today: dt.date) -> tuple[TimeMention, ...]:
     found: list[TimeMention] = []
     taken: list[tuple[int, int]] = []
     for kind, pattern in _PATTERNS:
@@ -227,7 +234,7 @@ def find_times(
                 continue
             taken.append((match.start(), match.end()))
             found.append(TimeMention(match.start(), match.end(), match.group(0), span, kind))
-    return sorted(found, key=lambda mention: mention.start)
+    return tuple(sorted(found, key=lambda mention: mention.start))
 
 
 def _resolve(
