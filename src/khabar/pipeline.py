@@ -6,14 +6,16 @@ stage, only the order of stages and the bookkeeping of a run.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
+from functools import partial
 from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, Field
 
-from .batch import BudgetedWorker, Late
-from .errors import DocumentTimeout, UsageError
+from .batch import Late, WorkerPool
+from .batch._rows import extract_each, late_failure
+from .errors import UsageError
 from .ingest import Fetcher, IngestOptions, Reader, Source, discover
 from .records import Article, HandDecision, Incident, IngestFailure
 from .resolve import ResolveOptions
@@ -21,7 +23,7 @@ from .store import ExportRecord, Store
 
 if TYPE_CHECKING:
     from .export import ExportContext
-    from .extract import Extractor, Record
+    from .extract import Extractor
 
 __all__ = [
     "IngestSummary",
@@ -98,6 +100,7 @@ def ingest_into(
     extractor: Extractor | None = None,
     fetcher: Fetcher | None = None,
     known: Callable[[str], bool] | None = None,
+    workers: int = 1,
 ) -> IngestSummary:
     """Read ``inputs`` and store every Article.
 
@@ -120,6 +123,9 @@ def ingest_into(
             It is closed at the end of the run.
         known: feed entries stored before, by locator; those that carry only a summary
             are not fetched again (see ``Reader``).
+        workers: processes that read sources and extract articles side by side (a
+            ``WorkerPool``); this process alone writes the store, in the order one
+            worker would, so the database is the same whatever the number.
 
     Returns:
         The counts of the run; the same run is also recorded in the store.
@@ -141,24 +147,26 @@ def ingest_into(
     batch: list[Article] = []
     with (
         Reader(options, fetcher=fetcher, known=known) as reader,
-        BudgetedWorker(reader.read, budget=options.doc_timeout) as worker,
+        WorkerPool(reader.read, workers=workers, budget=options.doc_timeout) as pool,
     ):
-        for source in sources:
-            for item in worker.run(source, budget=_reading_budget(source, options)):
-                if isinstance(item, Late):
-                    summary.failures.append(_late(source.locator, "reading", item))
-                    continue
+        budgets = partial(_reading_budget, options=options)
+        for source, items, late in pool.map(sources, budget_of=budgets):
+            for item in items:
                 if isinstance(item, IngestFailure):
                     summary.failures.append(item)
                     continue
                 batch.append(item)
                 if len(batch) >= batch_size:
                     _store_batch(store, summary, batch)
+            if late is not None:
+                summary.failures.append(late_failure(source.locator, "reading", late))
             if on_source:
                 on_source(source, len(sources))
     _store_batch(store, summary, batch)
     if extractor is not None:
-        extract_into(store, extractor, summary=summary, doc_timeout=options.doc_timeout)
+        extract_into(
+            store, extractor, summary=summary, doc_timeout=options.doc_timeout, workers=workers
+        )
         summary.resolved = resolve_into(store)
     store.finish_run(
         run_id,
@@ -180,18 +188,6 @@ def _reading_budget(source: Source, options: IngestOptions) -> float | None:
         return None
     online = source.kind == "url" or (source.path is None and source.url is not None)
     return options.doc_timeout + (options.timeout if online or source.kind == "feed" else 0)
-
-
-def _late(locator: str, stage: str, late: Late) -> IngestFailure:
-    after = f" after {late.items} item(s)" if late.items else ""
-    if late.died:
-        error = DocumentTimeout(f"{stage} was abandoned{after}: its worker process died")
-    else:
-        error = DocumentTimeout(
-            f"{stage} took longer than {late.budget:g} s and was abandoned{after} "
-            "(raise the budget with --doc-timeout)"
-        )
-    return IngestFailure(locator=locator, code=error.code, reason=error.message)
 
 
 def _store_batch(store: Store, summary: IngestSummary, batch: list[Article]) -> None:
@@ -217,6 +213,7 @@ def extract_into(
     summary: IngestSummary | None = None,
     on_article: Callable[[int, int], None] | None = None,
     doc_timeout: float | None = 20.0,
+    workers: int = 1,
 ) -> IngestSummary:
     """Run extraction over stored articles and store what it finds.
 
@@ -228,19 +225,23 @@ def extract_into(
         doc_timeout: seconds allowed to extract one article (None or 0: no limit); an
             article that overruns is abandoned with a K130 failure and stays unread, so
             the next ``khabar extract`` tries it again.
+        workers: processes extracting side by side, each with the budget; records are
+            stored by this process in the articles' order, as with one.
     """
     summary = summary or IngestSummary()
     ids = store.ids_to_extract(every=every)
     info = extractor.info
     summary.model = f"{info.name} {info.version}"
     done = 0
-    with BudgetedWorker(extractor.pipe, budget=doc_timeout) as worker:
-        for article, records in _extract_each(
-            worker, _pages(store, ids), extractor.options.batch_size
+    with WorkerPool(extractor.pipe, workers=workers, budget=doc_timeout) as pool:
+        for article, records in extract_each(
+            pool, _pages(store, ids), extractor.options.batch_size
         ):
             done += 1
             if isinstance(records, Late):
-                summary.failures.append(_late(article.locator or article.id, "extraction", records))
+                summary.failures.append(
+                    late_failure(article.locator or article.id, "extraction", records)
+                )
             else:
                 store.replace_records(
                     article.id, records, extractor=khabar_version(), model=summary.model
@@ -253,43 +254,11 @@ def extract_into(
     return summary
 
 
-def _batches(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:
-    batch: list[Article] = []
-    for article in articles:
-        batch.append(article)
-        if len(batch) == size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
 def _pages(store: Store, ids: list[str], size: int = 200) -> Iterator[Article]:
     """The articles of ``ids``, read from the store a page at a time: memory holds one
     page of texts, not the corpus."""
     for start in range(0, len(ids), size):
         yield from store.get_articles(ids[start : start + size])
-
-
-def _extract_each(
-    worker: BudgetedWorker[list[Article], list[Record]], articles: Iterable[Article], size: int
-) -> Iterator[tuple[Article, list[Record] | Late]]:
-    """Each article with its records, or ``Late`` when its extraction overran.
-
-    Articles go to the worker in batches (spaCy is faster on a batch); when a batch
-    overruns, the articles it had not finished are tried one by one, so that only the
-    one at fault is abandoned.
-    """
-    for batch in _batches(articles, size):
-        finished = 0
-        for records in worker.run(batch):
-            if isinstance(records, Late):
-                break
-            yield batch[finished], list(records)
-            finished += 1
-        for article in batch[finished:]:
-            results = list(worker.run([article]))
-            yield article, results[0] if len(results) == 1 else Late(worker.budget or 0, 0)
 
 
 def resolve_into(
