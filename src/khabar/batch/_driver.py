@@ -161,9 +161,7 @@ def _local_rows(
         WorkerPool(partial(read_unit, reader), workers=workers, budget=budget) as readers,
         WorkerPool(extractor.pipe, workers=workers, budget=budget) as extractors,
     ):
-        rows = read_rows(
-            units, pool=readers, budget_of=partial(reading_budget, options=ingest)
-        )
+        rows = read_rows(units, pool=readers, budget_of=partial(reading_budget, options=ingest))
         write_parquet(extract_rows(extractor, rows, pool=extractors), rows_dir)
 
 

@@ -50,9 +50,7 @@ def _extractor(options_json: str) -> Extractor:
     return _EXTRACTORS[options_json]
 
 
-def _read_partition(
-    frames: Iterator[pd.DataFrame], ingest_json: str
-) -> Iterator[pd.DataFrame]:
+def _read_partition(frames: Iterator[pd.DataFrame], ingest_json: str) -> Iterator[pd.DataFrame]:
     """mapInPandas: units -> rows before extraction."""
     import pandas as pd
 
@@ -69,9 +67,7 @@ def _read_partition(
                 lambda unit: read_unit(reader, unit), workers=1, budget=options.doc_timeout
             ) as pool:
                 rows = list(
-                    read_rows(
-                        units, pool=pool, budget_of=lambda u: reading_budget(u, options)
-                    )
+                    read_rows(units, pool=pool, budget_of=lambda u: reading_budget(u, options))
                 )
             yield pd.DataFrame(rows, columns=[name for name, _ in ROW_COLUMNS])
 

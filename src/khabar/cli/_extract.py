@@ -32,6 +32,7 @@ from ._app import (
     app,
     out,
 )
+from ._batch import WorkersOption, workers_or_default
 
 
 class StatementType(StrEnum):
@@ -125,6 +126,7 @@ def extract_command(
     ] = False,
     model: ModelOption = None,
     doc_timeout: DocTimeoutOption = None,
+    workers: WorkersOption = None,
 ) -> None:
     """Extract incidents from stored articles that extraction has not read yet.
 
@@ -135,7 +137,11 @@ def extract_command(
     settings = _settings(db, model=model, doc_timeout=doc_timeout)
     with _store(settings) as store:
         summary = extract_into(
-            store, _extractor(settings), every=every, doc_timeout=settings.ingest.doc_timeout
+            store,
+            _extractor(settings),
+            every=every,
+            doc_timeout=settings.ingest.doc_timeout,
+            workers=workers_or_default(workers),
         )
         summary.resolved = resolve_into(store)
     found = ", ".join(f"{n} {kind}(s)" for kind, n in sorted(summary.records.items()))
