@@ -6,7 +6,7 @@ stage, only the order of stages and the bookkeeping of a run.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from functools import partial
 from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING
@@ -24,6 +24,7 @@ from .store import ExportRecord, Store
 if TYPE_CHECKING:
     from .export import ExportContext
     from .extract import Extractor
+    from .resolve import Resolver
 
 __all__ = [
     "IngestSummary",
@@ -271,32 +272,68 @@ def resolve_into(
     result, since decisions depend only on the mentions before them). An analyst's
     overrides (merges, splits) and corrections of fields apply either way.
 
+    With a store that streams mentions (``iter_incident_mentions``), memory holds no
+    accounts: a first pass decides every mention keeping only each event's summary
+    (``Candidate``); a second pass reads the mentions again in the same order and
+    reconciles each event as soon as its last account has been read, so only events
+    whose accounts are still arriving (open windows) are held, and ``save_resolution``
+    writes them as they close. Both passes give exactly the events of the one-pass
+    path, which other stores keep.
+
     Returns:
         (mentions, events).
     """
+    from .extract.actors import load_actors
+    from .extract.gazetteer import load_gazetteer
     from .resolve import Decision, Override, Resolver, apply_corrections
 
-    mentions = store.incident_mentions()
+    stream = getattr(store, "iter_incident_mentions", None)
     links = {} if rebuild else store.resolution_links()
     overrides = [Override(a, b, relation) for a, b, relation in store.overrides()]
     touched = {o.a for o in overrides} | {o.b for o in overrides}
-    from .extract.actors import load_actors
-    from .extract.gazetteer import load_gazetteer
-
-    resolver = Resolver(options, overrides, actors=load_actors(), gazetteer=load_gazetteer())
+    resolver = Resolver(
+        options,
+        overrides,
+        actors=load_actors(),
+        gazetteer=load_gazetteer(),
+        keep_mentions=stream is None,
+    )
+    mentions = stream() if stream is not None else store.incident_mentions()
+    count = 0
     for mention, published in mentions:
+        count += 1
         known = links.get(mention.id)
         if known is not None and mention.id not in touched:
             resolver.add(mention, published, known=Decision(mention.id, *known))
         else:
             resolver.add(mention, published)
-    events = resolver.reviewed(
-        apply_corrections(resolver.events(), store.corrections(), resolver.event_of)
-    )
-    store.save_resolution(
-        events, [(d.mention_id, d.event_id, d.score, d.reason) for d in resolver.decisions]
-    )
-    return len(mentions), len(events)
+    del links
+    decided = [(d.mention_id, d.event_id, d.score, d.reason) for d in resolver.decisions]
+    if stream is None:
+        events = resolver.reviewed(
+            apply_corrections(resolver.events(), store.corrections(), resolver.event_of)
+        )
+        store.save_resolution(events, decided)
+        return count, len(events)
+    store.save_resolution(_closed_events(resolver, stream(), store.corrections()), decided)
+    return count, len(resolver.event_ids())
+
+
+def _closed_events(
+    resolver: Resolver, mentions: Iterable[tuple[Incident, object]], corrections: list
+) -> Iterator[Incident]:
+    """Each event reconciled once its last account (in resolution order) is read."""
+    last: dict[str, int] = {}
+    for index, decision in enumerate(resolver.decisions):
+        last[decision.event_id] = index
+    targets = resolver.correction_targets(corrections)
+    open_events: dict[str, list[Incident]] = {}
+    for index, (mention, _published) in enumerate(mentions):
+        event_id = resolver.decisions[index].event_id
+        assert resolver.decisions[index].mention_id == mention.id, "mentions changed"
+        open_events.setdefault(event_id, []).append(mention)
+        if last[event_id] == index:
+            yield resolver.close(event_id, open_events.pop(event_id), targets.get(event_id, ()))
 
 
 def export_records(store: Store, kind: str | None = None) -> list[ExportRecord]:

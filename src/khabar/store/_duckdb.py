@@ -6,7 +6,7 @@ import datetime as dt
 import hashlib
 import json
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -227,6 +227,30 @@ class DuckDBStore(WatchTables):
             ).fetchall()
         return [(Incident.model_validate_json(body), published) for body, published in rows]
 
+    def iter_incident_mentions(
+        self, *, page: int = 500
+    ) -> Iterator[tuple[Incident, dt.date | None]]:
+        """``incident_mentions`` a page at a time, on a cursor of its own (so that the
+        store can write while a caller reads): resolution holds one page, not all."""
+        with self._errors("read incident mentions"):
+            cursor = self._con.cursor()
+        try:
+            with self._errors("read incident mentions"):
+                cursor.execute(
+                    "SELECT r.body, a.published FROM records r JOIN articles a "
+                    "ON r.article_id = a.id WHERE r.kind = 'incident' "
+                    "ORDER BY a.first_seen, a.published NULLS LAST, a.id, r.id"
+                )
+            while True:
+                with self._errors("read incident mentions"):
+                    rows = cursor.fetchmany(page)
+                if not rows:
+                    return
+                for body, published in rows:
+                    yield Incident.model_validate_json(body), published
+        finally:
+            cursor.close()
+
     def mentions_of(self, event_id: str) -> list[Incident]:
         with self._errors("read an incident's mentions"):
             rows = self._con.execute(
@@ -245,14 +269,23 @@ class DuckDBStore(WatchTables):
         return {m: (e, s, r) for m, e, s, r in rows}
 
     def save_resolution(
-        self, events: list[Incident], links: list[tuple[str, str, float | None, str]]
+        self, events: Iterable[Incident], links: list[tuple[str, str, float | None, str]]
     ) -> None:
+        """``events`` may be an iterator (resolution reconciles an event when its last
+        account has been read): it is written 200 at a time, never held whole."""
         now = _now()
         with self._transaction("store the resolved incidents"):
             self._con.execute("DELETE FROM events")
             self._con.execute("DELETE FROM incident_links")
-            for start in range(0, len(events), 200):
-                chunk = events[start : start + 200]
+            chunk: list[Incident] = []
+            for event in events:
+                chunk.append(event)
+                if len(chunk) == 200:
+                    self._insert_many(
+                        "INSERT INTO events", [[e.id, e.model_dump_json(), now] for e in chunk]
+                    )
+                    chunk = []
+            if chunk:
                 self._insert_many(
                     "INSERT INTO events", [[e.id, e.model_dump_json(), now] for e in chunk]
                 )
