@@ -182,9 +182,7 @@ def queries(count: int, *, samples: int = 200) -> dict[str, tuple[float, float]]
         id="evt-TEMPLATE",
         event_type="bombing",
         date=DateSpan(value="2025-03-04", precision="day"),
-        location=Location(
-            place="PLACE", admin1="Balochistan", country="PK", precision="place"
-        ),
+        location=Location(place="PLACE", admin1="Balochistan", country="PK", precision="place"),
         sources=(SourceRef(article_id="ARTICLE"),),
     ).model_dump_json()
     with tempfile.TemporaryDirectory() as scratch:
