@@ -37,6 +37,7 @@ __all__ = [
     "khabar_version",
     "merge_events",
     "merge_warnings",
+    "record_writer",
     "repointed_records",
     "resolve_into",
     "revert_decision",
@@ -234,6 +235,7 @@ def extract_into(
     info = extractor.info
     summary.model = f"{info.name} {info.version}"
     done = 0
+    write = record_writer(store, model=summary.model)
     with WorkerPool(extractor.pipe, workers=workers, budget=doc_timeout) as pool:
         for article, records in extract_each(
             pool, _pages(store, ids), extractor.options.batch_size
@@ -244,15 +246,38 @@ def extract_into(
                     late_failure(article.locator or article.id, "extraction", records)
                 )
             else:
-                store.replace_records(
-                    article.id, records, extractor=khabar_version(), model=summary.model
-                )
+                write(article.id, records)
                 summary.extracted += 1
                 for record in records:
                     summary.records[record.kind] = summary.records.get(record.kind, 0) + 1
             if on_article:
                 on_article(done, len(ids))
+    write(None, None)
     return summary
+
+
+def record_writer(
+    store: Store, *, model: str | None, size: int = 50
+) -> Callable[[str | None, list | None], None]:
+    """A function storing an article's records; with a store that writes many articles
+    in one transaction (``replace_records_many``), ``size`` at a time (a killed run
+    loses at most those: they stay unread and the next run reads them again).
+    ``write(None, None)`` flushes."""
+    many = getattr(store, "replace_records_many", None)
+    pending: list[tuple[str, list]] = []
+
+    def write(article_id: str | None, records: list | None) -> None:
+        if many is None:
+            if article_id is not None and records is not None:
+                store.replace_records(article_id, records, extractor=khabar_version(), model=model)
+            return
+        if article_id is not None and records is not None:
+            pending.append((article_id, records))
+        if pending and (article_id is None or len(pending) >= size):
+            many(list(pending), extractor=khabar_version(), model=model)
+            pending.clear()
+
+    return write
 
 
 def _pages(store: Store, ids: list[str], size: int = 200) -> Iterator[Article]:

@@ -266,21 +266,23 @@ def _load(
 def _store(
     store: Store, pending: list[tuple[Article, str | None]], summary: BatchSummary, model: str
 ) -> None:
-    from ..pipeline import khabar_version
+    from ..pipeline import record_writer
 
     if not pending:
         return
     for is_new in store.add_articles([article for article, _ in pending]):
         summary.articles += 1
         summary.new += int(is_new)
+    write = record_writer(store, model=model, size=len(pending))
     for article, records in pending:
         if records is None:  # extraction overran: the article stays unread
             continue
         parsed = parse_records(records)
-        store.replace_records(article.id, parsed, extractor=khabar_version(), model=model)
+        write(article.id, parsed)
         summary.extracted += 1
         for record in parsed:
             summary.records[record.kind] = summary.records.get(record.kind, 0) + 1
+    write(None, None)
     pending.clear()
 
 
