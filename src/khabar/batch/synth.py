@@ -110,6 +110,30 @@ _TEMPLATES = [
         "of the victims.",
     ),
 ]
+# Background paragraphs, five to each story, as a news story's tail carries them: the
+# stories then run to about 1,500 characters, near the theatre's news (1,700).
+_BACKGROUND = [
+    "Militants have stepped up attacks on the police and paramilitary forces in "
+    "{province} over the past year, and officials say most of them are planned across "
+    "the border. Security analysts say the attacks have grown bolder since the ceasefire "
+    "collapsed.",
+    "The {group} has carried out several attacks in {province} this year, most of them "
+    "on checkpoints and convoys, and has warned civilians to stay away from security "
+    "installations.",
+    "Funeral prayers for the victims were offered on the following day, attended by "
+    "senior officials of the district administration and hundreds of residents.",
+    "The provincial government announced compensation for the families of the victims "
+    "and said that the wounded would be treated at the state's expense.",
+    "Traders in {district} said business had slowed since the start of the year, as "
+    "security checks on the main roads grew longer and several markets closed early.",
+    "A spokesman for the interior ministry said the attackers would be brought to "
+    "justice, and that security at public places across {province} had been raised.",
+    "Residents described hearing several explosions before dawn, followed by gunfire "
+    "that continued for more than an hour, and said that mobile phone service was "
+    "suspended across the area for the rest of the day.",
+    "Rights groups have urged the authorities to protect the workers of development "
+    "projects in the region, many of whom travel without escort on remote roads.",
+]
 _NUMBER_WORDS = ["Two", "Three", "Four", "Five", "Six", "Seven", "Eight", "Nine"]
 
 
@@ -162,9 +186,10 @@ def _article(rng: random.Random, n: int, start: dt.date, days: int) -> dict[str,
         "group": group,
         "nationality": rng.choice(["Chinese", "Pakistani", "Tajik", "Turkish"]),
     }
+    tail = "\n\n".join(p.format(**values) for p in rng.sample(_BACKGROUND, 5))
     return {
         "title": title.format(**values),
-        "text": body.format(**values) + f"\n\n(Report {n}.)",
+        "text": body.format(**values) + "\n\n" + tail + f"\n\n(Report {n}.)",
         "published": published.isoformat(),
         "outlet": outlet,
         "url": f"https://{domain}/news/{published:%Y/%m/%d}/{n}",
