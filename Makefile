@@ -15,7 +15,7 @@ install: $(STAMP)
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev,nlp,spark]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,nlp,postgres,spark]'
 	touch $(STAMP)
 
 demo: install

@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from pgserver import location, pg_server, pg_url  # noqa: F401 (fixtures: both backends)
+
 DATA = Path(__file__).parent / "data"
 REPO = Path(__file__).parent.parent
 DEVSET = REPO.parent / "shared" / "devset"

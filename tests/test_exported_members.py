@@ -30,6 +30,7 @@ def test_store_public_api():
         "FeedState",
         "QueuedAlert",
         "Store",
+        "is_server_url",
         "latest_version",
         "open_store",
     ]

@@ -21,7 +21,8 @@ an ingest summary or an API response can be searched for it::
     │   │   └── BlockedAddress      K112  private, loopback, link-local... address
     ├── DocumentTimeout             K130  reading or extracting one document ran out of time
     └── StoreError                  K200  the database refused or is corrupt
-        └── SchemaTooNew            K201
+        ├── SchemaTooNew            K201
+        └── StoreLocked             K202  another process holds the DuckDB file
 
 Errors of libraries (duckdb, httpx, lxml, warcio, yaml) are turned into these at the
 boundary of the module that calls them; nothing above that boundary catches a library's
@@ -46,6 +47,7 @@ __all__ = [
     "NoArticleText",
     "SchemaTooNew",
     "StoreError",
+    "StoreLocked",
     "UndecodableInput",
     "UnsupportedEncoding",
     "UnsupportedInput",
@@ -136,3 +138,7 @@ class StoreError(KhabarError):
 
 class SchemaTooNew(StoreError):
     code = "K201"
+
+
+class StoreLocked(StoreError):
+    code = "K202"

@@ -313,34 +313,41 @@ def resolve_into(
     from .resolve import Decision, Override, Resolver, apply_corrections
 
     stream = getattr(store, "iter_incident_mentions", None)
-    links = {} if rebuild else store.resolution_links()
-    overrides = [Override(a, b, relation) for a, b, relation in store.overrides()]
-    touched = {o.a for o in overrides} | {o.b for o in overrides}
-    resolver = Resolver(
-        options,
-        overrides,
-        actors=load_actors(),
-        gazetteer=load_gazetteer(),
-        keep_mentions=stream is None,
-    )
-    mentions = stream() if stream is not None else store.incident_mentions()
-    count = 0
-    for mention, published in mentions:
-        count += 1
-        known = links.get(mention.id)
-        if known is not None and mention.id not in touched:
-            resolver.add(mention, published, known=Decision(mention.id, *known))
-        else:
-            resolver.add(mention, published)
-    del links
-    decided = [(d.mention_id, d.event_id, d.score, d.reason) for d in resolver.decisions]
-    if stream is None:
-        events = resolver.reviewed(
-            apply_corrections(resolver.events(), store.corrections(), resolver.event_of)
+    # Read and write under one lock: on a shared server, a resolution that read before
+    # another process's mentions were stored must not overwrite one that saw them.
+    with store.lock("resolve"):
+        links = {} if rebuild else store.resolution_links()
+        overrides = [Override(a, b, relation) for a, b, relation in store.overrides()]
+        touched = {o.a for o in overrides} | {o.b for o in overrides}
+        resolver = Resolver(
+            options,
+            overrides,
+            actors=load_actors(),
+            gazetteer=load_gazetteer(),
+            keep_mentions=stream is None,
         )
-        store.save_resolution(events, decided)
-        return count, len(events)
-    store.save_resolution(_closed_events(resolver, stream(), store.corrections()), decided)
+        mentions = stream() if stream is not None else store.incident_mentions()
+        count = 0
+        # A stored decision holds only while no new mention comes before it: another
+        # process may store an article that sorts before mentions already decided.
+        replay = True
+        for mention, published in mentions:
+            count += 1
+            known = links.get(mention.id) if replay else None
+            replay = known is not None
+            if known is not None and mention.id not in touched:
+                resolver.add(mention, published, known=Decision(mention.id, *known))
+            else:
+                resolver.add(mention, published)
+        del links
+        decided = [(d.mention_id, d.event_id, d.score, d.reason) for d in resolver.decisions]
+        if stream is None:
+            events = resolver.reviewed(
+                apply_corrections(resolver.events(), store.corrections(), resolver.event_of)
+            )
+            store.save_resolution(events, decided)
+            return count, len(events)
+        store.save_resolution(_closed_events(resolver, stream(), store.corrections()), decided)
     return count, len(resolver.event_ids())
 
 

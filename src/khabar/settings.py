@@ -24,7 +24,8 @@ class Settings(BaseSettings):
 
     db: str = Field(
         "khabar.duckdb",
-        description="the database: a DuckDB file path (created when missing)",
+        description="the database: a DuckDB file path (created when missing), or a "
+        "postgresql://user:password@host:port/name URL (the postgres extra)",
     )
     ingest: IngestOptions = Field(
         default_factory=IngestOptions,

@@ -36,6 +36,16 @@ def test_resolve_incremental_ingest_equals_rebuild(runner, tmp_path):
     assert result.exit_code == 0, result.output
     assert partition(db) == incremental
     assert len(incremental) < sum(len(g) for g in incremental)  # something merged
+    # The other way round (the later-published half first, as a second process on a
+    # shared database might store it): the same incidents. A stored decision is
+    # replayed only while no newly stored mention sorts before it.
+    reverse = tmp_path / "reverse.duckdb"
+    for folder in (second, first):
+        result = runner.invoke(
+            app, ["ingest", "--db", str(reverse), str(folder), "--no-follow-links"]
+        )
+        assert result.exit_code == 0, result.output
+    assert partition(reverse) == incremental
 
 
 def test_resolve_hand_merge_and_split_survive_rebuild_and_reextraction(runner, db_path):

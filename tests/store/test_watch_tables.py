@@ -23,21 +23,21 @@ def queued(alert_id, notifier="desk"):
     )
 
 
-def test_feed_state_round_trips_and_is_replaced(db_path):
-    with open_store(db_path) as store:
+def test_feed_state_round_trips_and_is_replaced(location):
+    with open_store(location) as store:
         store.save_feed_state(FeedState(url="https://e.org/f", etag='"a"', errors=2))
         store.save_feed_state(FeedState(url="https://e.org/f", etag='"b"'))
-    with open_store(db_path) as store:  # another process, the same file
+    with open_store(location) as store:  # another process, the same file
         [state] = store.feed_states().values()
         assert (state.etag, state.errors) == ('"b"', 0)
 
 
-def test_marks_and_outbox_survive_a_reopen_in_order(db_path):
-    with open_store(db_path) as store:
+def test_marks_and_outbox_survive_a_reopen_in_order(location):
+    with open_store(location) as store:
         store.start_watchlist("w", [mark("evt-0", alerts=0)])
         store.queue_alerts([mark(figures={"fatalities": [4, 4, 4]})], [queued("a"), queued("b")])
         store.queue_alerts([], [queued("c", notifier="mail")])
-    with open_store(db_path) as store:
+    with open_store(location) as store:
         assert store.started_watchlists() == {"w"}
         marks = store.alert_marks()
         assert marks[("w", "evt-0")].alerts == 0
@@ -54,8 +54,8 @@ def test_marks_and_outbox_survive_a_reopen_in_order(db_path):
         assert store.alert_marks()[("w", "evt-1")].alerts == 2
 
 
-def test_source_locators_of_one_feed(db_path):
-    with open_store(db_path) as store:
+def test_source_locators_of_one_feed(location):
+    with open_store(location) as store:
         for locator in ("https://e.org/f_1#a", "https://e.org/f_1#b#1", "https://e.org/fx1#c"):
             store.add_article(Article(id=locator[-3:], text="t " + locator, locator=locator))
         # "_" is a LIKE wildcard: it must match itself only.

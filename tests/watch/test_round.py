@@ -69,12 +69,12 @@ def test_what_the_database_held_is_not_news_unless_backfill(tmp_path, feed_serve
             assert len(collect.sent) == expected
 
 
-def test_garbage_feed_fails_and_rests_while_the_others_are_read(tmp_path, feed_server, extractor):
+def test_garbage_feed_fails_and_rests_while_the_others_are_read(location, feed_server, extractor):
     feed_server.serve("/junk.xml", b"\x00\x01 not a feed \xff" * 50)
     feed_server.serve("/wire.xml", rss(("n1", "2026-11-16", BOMBING)))
     now = dt.datetime(2026, 11, 16, 10, 0)
     cfg = config([feed_server.url("/junk.xml"), feed_server.url("/wire.xml")], backoff="10m")
-    with open_store(tmp_path / "w.duckdb") as store:
+    with open_store(location) as store:
         collect = Collect()
         report = watcher(store, cfg, extractor, collect, clock=lambda: now).run_round()
         junk = feed_server.url("/junk.xml")
@@ -136,14 +136,14 @@ def summaries(server, *names: str) -> bytes:
 
 
 def test_feed_of_summaries_fetches_each_page_once_and_retries_a_failed_one(
-    tmp_path, feed_server, extractor
+    location, feed_server, extractor
 ):
     serve = feed_server.serve
     serve("/p1", page(BOMBING), content_type="text/html")
     serve("/p2", status=503)
     serve("/feed.xml", summaries(feed_server, "p1", "p2"))
     cfg = config([feed_server.url("/feed.xml")])
-    with open_store(tmp_path / "w.duckdb") as store:
+    with open_store(location) as store:
         collect = Collect()
         first = watcher(store, cfg, extractor, collect).run_round()
         assert first.feeds[feed_server.url("/feed.xml")] == "partial"

@@ -19,7 +19,7 @@ from ..pipeline import (
     khabar_version,
 )
 from ..settings import Settings
-from ..store import Store, open_store
+from ..store import Store, is_server_url, open_store
 
 app = typer.Typer(
     name="khabar",
@@ -60,7 +60,8 @@ DbOption = Annotated[
     typer.Option(
         "--db",
         envvar="KHABAR_DB",
-        help="DuckDB file to use (created when missing). Default: ./khabar.duckdb.",
+        help="DuckDB file to use (created when missing), or a postgresql://user@host/name "
+        "URL. Default: ./khabar.duckdb.",
         show_default=False,
     ),
 ]
@@ -136,18 +137,23 @@ class ShowFormat(StrEnum):
 
 
 class _store:
-    def __init__(self, settings: Settings) -> None:
+    """The database of a command. ``read_only``: the command only reads, so a DuckDB
+    file opens read-only and can be read while another reader holds it; when a writer
+    (khabar serve) holds it, the error names that process and the way through its API."""
+
+    def __init__(self, settings: Settings, *, read_only: bool = False) -> None:
         self.settings = settings
+        self.read_only = read_only
         self.store: Store | None = None
 
     def __enter__(self) -> Store:
         location = self.settings.db
-        if location != ":memory:" and not Path(location).exists():
+        if location != ":memory:" and not is_server_url(location) and not Path(location).exists():
             raise KhabarError(
                 f"no database at {location}: run `khabar ingest` first, or choose one "
                 "with --db or KHABAR_DB"
             )
-        self.store = open_store(location)
+        self.store = open_store(location, read_only=self.read_only)
         return self.store
 
     def __exit__(self, *exc: object) -> None:

@@ -252,7 +252,7 @@ def articles(
         query = ArticleQuery(since=since, until=until, outlet=outlet, text=text, limit=limit)
     except ValueError as error:
         raise UsageError(f"bad filter: {error}") from error
-    with _store(settings) as store:
+    with _store(settings, read_only=True) as store:
         found = store.list_articles(query)
     if fmt is ListFormat.jsonl:
         for article in found:
@@ -296,7 +296,7 @@ def show(
     incident (its sources, why they were merged, the values they disagree on, and the
     evidence behind each value)."""
     settings = _settings(db)
-    with _store(settings) as store:
+    with _store(settings, read_only=True) as store:
         if article_id.startswith("evt-"):
             from ._incidents import _show_event
 
@@ -388,7 +388,7 @@ def export(
 
     settings = _settings(db)
     wanted = formats.check_kind(fmt.value, kind and kind.value)
-    with _store(settings) as store:
+    with _store(settings, read_only=True) as store:
         if accounts:
             if kind is not None and kind is not RecordKind.incident:
                 raise UsageError("--accounts exports incident accounts only")

@@ -76,7 +76,7 @@ def statements(
         return (actors.canonical(actor).name if actor else name).casefold()
 
     wanted_source, wanted_target = canonical(source), canonical(target)
-    with _store(settings) as store:
+    with _store(settings, read_only=True) as store:
         found = [
             s
             for s in store.iter_records("statement")

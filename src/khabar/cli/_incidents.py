@@ -90,7 +90,7 @@ def incidents(
     if ctx.invoked_subcommand is not None:
         return
     settings = _settings(db)
-    with _store(settings) as store:
+    with _store(settings, read_only=True) as store:
         found = [
             e
             for e in store.iter_events()
@@ -215,7 +215,7 @@ def decisions(
     if ctx.invoked_subcommand is not None:
         return
     settings = _settings(db)
-    with _store(settings) as store:
+    with _store(settings, read_only=True) as store:
         found = store.hand_decisions()
     if fmt is ListFormat.jsonl:
         for decision in found:

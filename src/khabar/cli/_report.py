@@ -63,7 +63,7 @@ def report(
         )
         raise UsageError(f"bad period or option: {reason}") from error
     settings = _settings(db)
-    with _store(settings) as store:
+    with _store(settings, read_only=True) as store:
         data = build(store, options)
     page = render(data)
     if output is None:

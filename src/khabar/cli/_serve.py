@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -21,12 +22,23 @@ def serve(
     port: Annotated[
         int | None, typer.Option(min=1, max=65535, help="Port to listen on (default 8000).")
     ] = None,
+    watch: Annotated[
+        Path | None,
+        typer.Option(
+            "--watch",
+            help="Also run `khabar watch CONFIG.toml` in a process of its own, writing "
+            "through this server (one DuckDB file serves a small desk).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Serve the REST API (/api, schema at /docs) and the dashboard (/) until stopped.
 
     Writes (ingest, merge, split, correct) need the key set in KHABAR_SERVE__API_KEY;
-    reads are open unless KHABAR_SERVE__OPEN_READS=false. The server holds the database:
-    while it runs, ingest through the API (POST /api/ingest), not the CLI.
+    reads are open unless KHABAR_SERVE__OPEN_READS=false. With a DuckDB file the server
+    holds the database: while it runs, ingest through the API (POST /api/ingest) or
+    --watch, not the CLI. A PostgreSQL database is shared: what other processes write
+    shows within a second.
     """
     import uvicorn
 
@@ -42,14 +54,29 @@ def serve(
             f"warning: serving on {escape(options.host)} with open reads: anyone who can "
             "reach it can read the database (set KHABAR_SERVE__OPEN_READS=false to close)"
         )
+    if watch is not None:
+        from ..watch import load_config
+
+        load_config(watch)  # a bad config stops here, not in the child
     with _store(settings) as store:
         try:
             application = create_app(settings, store=store)
         except OSError as error:  # pragma: no cover - depends on the machine
             raise UsageError(str(error)) from error
+        watcher = None
+        if watch is not None:
+            from ..serve._watch import WatchProcess
+
+            catalog = application.state.catalog
+            watcher = WatchProcess(watch, settings, store, catalog.guard)
+            err.print(f"khabar: watching {escape(str(watch))} in process {watcher.pid}")
         writes = "need the API key" if options.api_key else "are off (no API key set)"
         err.print(
             f"khabar: dashboard at http://{escape(options.host)}:{options.port}/ , API at "
             f"/api (reference at /docs); writes {writes}. Ctrl+C stops."
         )
-        uvicorn.run(application, host=options.host, port=options.port, log_level="warning")
+        try:
+            uvicorn.run(application, host=options.host, port=options.port, log_level="warning")
+        finally:
+            if watcher is not None:
+                watcher.stop()

@@ -3,14 +3,17 @@
 The resolved incidents and the statements are read once and kept with what filters and
 sorts need (date window, casefolded names, a search text), so a list request filters
 in memory instead of parsing every stored record. Every write the app makes refreshes
-the view. The store's connection is not safe across threads, so every read of the store
-goes through one lock.
+the view, and so does a write by another process (``khabar ingest`` or ``watch`` on a
+shared PostgreSQL, the ``--watch`` child): the store's change token is polled, at most
+once per ``poll`` seconds, before a cached view is used. The store's connection is not
+safe across threads, so every read of the store goes through one lock.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import threading
+import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -126,7 +129,9 @@ class IncidentRow:
 class Catalog:
     """The app's read model over one store."""
 
-    def __init__(self, store: Store, *, actors: ActorDictionary | None = None) -> None:
+    def __init__(
+        self, store: Store, *, actors: ActorDictionary | None = None, poll: float = 1.0
+    ) -> None:
         self.store = store
         self.actors = actors or load_actors()
         self._lock = threading.RLock()
@@ -135,6 +140,14 @@ class Catalog:
         self._statements: list[Statement] | None = None
         self._arrests: list[Arrest] | None = None
         self.generation = 0
+        self.poll = poll
+        self._token = store.change_token()
+        self._checked = time.monotonic()
+
+    @property
+    def guard(self) -> threading.RLock:
+        """The lock every use of the store takes (``--watch`` calls go through it too)."""
+        return self._lock
 
     @contextmanager
     def locked(self) -> Iterator[Store]:
@@ -149,11 +162,23 @@ class Catalog:
             self._statements = None
             self._arrests = None
             self.generation += 1
+            self._token = self.store.change_token()
+            self._checked = time.monotonic()
+
+    def _current(self) -> None:
+        """Refresh when another process wrote since the last look (called locked)."""
+        if time.monotonic() - self._checked < self.poll:
+            return
+        token = self.store.change_token()
+        self._checked = time.monotonic()
+        if token != self._token:
+            self.refresh()
 
     # -- incidents -------------------------------------------------------------------
 
     def incidents(self) -> list[IncidentRow]:
         with self._lock:
+            self._current()
             if self._incidents is None:
                 rows = [self._row(event) for event in self.store.iter_events()]
                 self._incidents = rows
@@ -268,12 +293,14 @@ class Catalog:
     def statements(self) -> list[Statement]:
         """Every statement, ``about`` pointing at the resolved incident (as exported)."""
         with self._lock:
+            self._current()
             if self._statements is None:
                 self._statements, self._arrests = self._repointed()
             return self._statements
 
     def arrests(self) -> list[Arrest]:
         with self._lock:
+            self._current()
             if self._arrests is None:
                 self._statements, self._arrests = self._repointed()
             return self._arrests

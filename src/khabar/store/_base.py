@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from contextlib import AbstractContextManager
 from typing import Any, Protocol, runtime_checkable
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -144,7 +145,9 @@ class Store(Protocol):
 
     def incident_mentions(self) -> list[tuple[Incident, dt.date | None]]:
         """Every extracted incident with its article's publication date, in the order
-        the articles arrived (the order resolution reads them)."""
+        resolution reads them: by publication date (undated last), then article id. Not
+        by arrival: the same articles resolve the same whichever process stored them
+        first, and in whatever order."""
 
     def mentions_of(self, event_id: str) -> list[Incident]:
         """The extracted incidents resolution linked to one event, in arrival order."""
@@ -221,5 +224,15 @@ class Store(Protocol):
     def start_run(self, command: str, meta: dict[str, Any]) -> str: ...
 
     def finish_run(self, run_id: str, meta: dict[str, Any]) -> None: ...
+
+    # -- concurrency -----------------------------------------------------------------
+
+    def lock(self, name: str) -> AbstractContextManager[None]:
+        """Held across processes for a read-then-write step (resolution): a no-op where
+        one process writes (DuckDB), an advisory lock on a server."""
+
+    def change_token(self) -> int:
+        """Raised by every write transaction, whichever process made it: poll it to
+        learn cheaply that the database changed."""
 
     def close(self) -> None: ...

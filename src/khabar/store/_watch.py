@@ -1,4 +1,4 @@
-"""The tables of ``khabar watch`` (migration 0006) for the DuckDB store: feeds' state,
+"""The tables of ``khabar watch`` (migration 0006), for every SQL backend: feeds' state,
 watchlists begun, the figures last alerted, and the outbox of undelivered alerts."""
 
 from __future__ import annotations
@@ -8,9 +8,6 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from ._base import AlertMark, FeedState, QueuedAlert
-
-if TYPE_CHECKING:
-    import duckdb
 
 __all__ = ["WatchTables"]
 
@@ -22,12 +19,13 @@ def _now() -> dt.datetime:
 
 
 class WatchTables:
-    """Mixed into ``DuckDBStore``: it brings ``_con``, ``_transaction`` and ``_errors``."""
+    """Mixed into ``SqlStore``: the backend brings ``_con``, ``_transaction`` and
+    ``_errors``."""
 
-    _con: duckdb.DuckDBPyConnection
+    _con: Any
     if TYPE_CHECKING:
 
-        def _transaction(self, what: str) -> Any: ...
+        def _transaction(self, what: str, *, lock: str | None = None) -> Any: ...
 
         def _errors(self, what: str) -> Any: ...
 
@@ -50,11 +48,12 @@ class WatchTables:
 
     def save_feed_state(self, state: FeedState) -> None:
         values = [getattr(state, name) for name in _FEED_COLUMNS]
+        updates = ", ".join(f"{name} = excluded.{name}" for name in _FEED_COLUMNS[1:])
         with self._transaction("store a watched feed's state"):
-            self._con.execute("DELETE FROM watch_feeds WHERE url = ?", [state.url])
             self._con.execute(
                 f"INSERT INTO watch_feeds ({', '.join(_FEED_COLUMNS)}) "
-                f"VALUES ({', '.join('?' * len(values))})",
+                f"VALUES ({', '.join('?' * len(values))}) "
+                f"ON CONFLICT (url) DO UPDATE SET {updates}",
                 values,
             )
 
@@ -84,7 +83,7 @@ class WatchTables:
         if not marks and not alerts:
             return
         now = _now()
-        with self._transaction(f"queue {len(alerts)} alert(s)"):
+        with self._transaction(f"queue {len(alerts)} alert(s)", lock="outbox"):
             for mark in marks:
                 self._put_mark(mark, now)
             row = self._con.execute("SELECT max(position) FROM watch_outbox").fetchone()
@@ -109,20 +108,9 @@ class WatchTables:
 
     def _put_mark(self, mark: AlertMark, now: dt.datetime) -> None:
         self._con.execute(
-            "UPDATE watch_alerts SET kind = ?, figures = ?, alerts = ?, last_at = ? "
-            "WHERE watchlist = ? AND record_id = ?",
-            [
-                mark.kind,
-                json.dumps(mark.figures, sort_keys=True),
-                mark.alerts,
-                now,
-                mark.watchlist,
-                mark.record_id,
-            ],
-        )
-        self._con.execute(
-            "INSERT INTO watch_alerts SELECT ?, ?, ?, ?, ?, ?, ? WHERE NOT EXISTS "
-            "(SELECT 1 FROM watch_alerts WHERE watchlist = ? AND record_id = ?)",
+            "INSERT INTO watch_alerts VALUES (?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (watchlist, record_id) DO UPDATE SET kind = excluded.kind, "
+            "figures = excluded.figures, alerts = excluded.alerts, last_at = excluded.last_at",
             [
                 mark.watchlist,
                 mark.record_id,
@@ -131,8 +119,6 @@ class WatchTables:
                 mark.alerts,
                 now,
                 now,
-                mark.watchlist,
-                mark.record_id,
             ],
         )
 

@@ -1,0 +1,246 @@
+"""The resolution's tables, for every SQL backend: the mentions resolution reads, the
+events and links it stores, and the analyst's overrides, hand decisions and corrections."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING, Any
+
+from ..records import Correction, Evidence, HandDecision, Incident
+
+__all__ = ["ResolutionTables"]
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+def _escape_like(value: str) -> str:
+    return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+# The mentions in the order resolution decides them (iter_incident_mentions pages it).
+MENTIONS_SQL = (
+    "SELECT r.body, a.published FROM records r JOIN articles a "
+    "ON r.article_id = a.id WHERE r.kind = 'incident' "
+    "ORDER BY a.published NULLS LAST, a.id, r.id"
+)
+
+
+class ResolutionTables:
+    """Mixed into ``SqlStore``: the backend brings ``_con``, ``_transaction``,
+    ``_errors`` and ``_insert_many``."""
+
+    _con: Any
+    if TYPE_CHECKING:
+
+        def _transaction(self, what: str, *, lock: str | None = None) -> Any: ...
+
+        def _errors(self, what: str) -> Any: ...
+
+        def _insert_many(self, head: str, rows: list[list[Any]], *, suffix: str = "") -> None: ...
+
+    # -- resolution ------------------------------------------------------------------
+
+    def incident_mentions(self) -> list[tuple[Incident, dt.date | None]]:
+        with self._errors("read incident mentions"):
+            rows = self._con.execute(MENTIONS_SQL).fetchall()
+        return [(Incident.model_validate_json(body), published) for body, published in rows]
+
+    def mentions_of(self, event_id: str) -> list[Incident]:
+        with self._errors("read an incident's mentions"):
+            rows = self._con.execute(
+                "SELECT r.body FROM incident_links l JOIN records r ON r.id = l.mention_id "
+                "JOIN articles a ON r.article_id = a.id WHERE l.event_id = ? "
+                "ORDER BY a.first_seen, a.id, r.id",
+                [event_id],
+            ).fetchall()
+        return [Incident.model_validate_json(body) for (body,) in rows]
+
+    def resolution_links(self) -> dict[str, tuple[str, float | None, str]]:
+        with self._errors("read resolution links"):
+            rows = self._con.execute(
+                "SELECT mention_id, event_id, score, reason FROM incident_links"
+            ).fetchall()
+        return {m: (e, s, r) for m, e, s, r in rows}
+
+    def save_resolution(
+        self, events: Iterable[Incident], links: list[tuple[str, str, float | None, str]]
+    ) -> None:
+        """``events`` may be an iterator (resolution reconciles an event when its last
+        account has been read): it is written 200 at a time, never held whole."""
+        now = _now()
+        with self._transaction("store the resolved incidents", lock="resolution"):
+            self._con.execute("DELETE FROM events")
+            self._con.execute("DELETE FROM incident_links")
+            chunk: list[Incident] = []
+            for event in events:
+                chunk.append(event)
+                if len(chunk) == 200:
+                    self._insert_many(
+                        "INSERT INTO events", [[e.id, e.model_dump_json(), now] for e in chunk]
+                    )
+                    chunk = []
+            if chunk:
+                self._insert_many(
+                    "INSERT INTO events", [[e.id, e.model_dump_json(), now] for e in chunk]
+                )
+            for start in range(0, len(links), 200):
+                chunk = links[start : start + 200]
+                self._insert_many(
+                    "INSERT INTO incident_links",
+                    [[m, e, s, r, now] for m, e, s, r in chunk],
+                )
+
+    def iter_events(self) -> Iterator[Incident]:
+        with self._errors("read incidents"):
+            rows = self._con.execute("SELECT body FROM events ORDER BY id").fetchall()
+        for (body,) in rows:
+            yield Incident.model_validate_json(body)
+
+    def find_events(self, id_or_prefix: str) -> list[Incident]:
+        with self._errors("find incidents"):
+            rows = self._con.execute(
+                "SELECT body FROM events WHERE id = ? OR id LIKE ? ORDER BY id LIMIT 20",
+                [id_or_prefix, _escape_like(id_or_prefix) + "%"],
+            ).fetchall()
+        return [Incident.model_validate_json(body) for (body,) in rows]
+
+    def overrides(self) -> list[tuple[str, str, str]]:
+        with self._errors("read overrides"):
+            return [
+                tuple(row)
+                for row in self._con.execute(
+                    "SELECT a, b, relation FROM resolution_overrides ORDER BY created_at, a, b"
+                ).fetchall()
+            ]
+
+    def add_overrides(
+        self, pairs: list[tuple[str, str, str]], *, decision: HandDecision | None = None
+    ) -> None:
+        with self._transaction("store the analyst's decisions", lock="resolution"):
+            if decision is not None:
+                self._con.execute(
+                    "INSERT INTO hand_decisions (id, kind, event_id, other, created_at) "
+                    "VALUES (?, ?, ?, ?, ?)",
+                    [
+                        decision.id,
+                        decision.kind,
+                        decision.event_id,
+                        decision.other,
+                        decision.created_at,
+                    ],
+                )
+            for a, b, relation in pairs:
+                first, second = sorted((a, b))
+                self._con.execute(
+                    "INSERT INTO resolution_overrides "
+                    "(a, b, relation, created_at, decision_id) VALUES (?, ?, ?, ?, ?) "
+                    "ON CONFLICT (a, b) DO UPDATE SET relation = excluded.relation, "
+                    "created_at = excluded.created_at, decision_id = excluded.decision_id",
+                    [first, second, relation, _now(), decision.id if decision else None],
+                )
+
+    def hand_decisions(self) -> list[HandDecision]:
+        with self._errors("read hand decisions"):
+            stored = {
+                row[0]: row
+                for row in self._con.execute(
+                    "SELECT id, kind, event_id, other, created_at FROM hand_decisions"
+                ).fetchall()
+            }
+            pairs = self._con.execute(
+                "SELECT a, b, relation, created_at, decision_id FROM resolution_overrides "
+                "ORDER BY created_at, a, b"
+            ).fetchall()
+        grouped: dict[str, list[tuple]] = {}
+        for a, b, relation, created, decision_id in pairs:
+            key = decision_id or _legacy_id(relation, created)
+            grouped.setdefault(key, []).append((a, b, relation, created))
+        decisions = []
+        for key, rows in grouped.items():
+            mentions = tuple(sorted({m for a, b, *_ in rows for m in (a, b)}))
+            if key in stored:
+                _, kind, event_id, other, created = stored[key]
+            else:  # stored before decisions had ids
+                kind = "merge" if rows[0][2] == "together" else "split"
+                event_id, other, created = rows[0][0], rows[0][1], rows[0][3]
+            decisions.append(
+                HandDecision(
+                    id=key,
+                    kind=kind,
+                    event_id=event_id,
+                    other=other,
+                    created_at=created,
+                    pairs=len(rows),
+                    mentions=mentions,
+                )
+            )
+        return sorted(decisions, key=lambda d: (d.created_at, d.id))
+
+    def remove_decision(self, decision_id: str) -> HandDecision | None:
+        found = next((d for d in self.hand_decisions() if d.id == decision_id), None)
+        if found is None:
+            return None
+        with self._transaction("take back a hand decision", lock="resolution"):
+            if decision_id.startswith("legacy-"):
+                for a, b, relation, created, did in self._con.execute(
+                    "SELECT a, b, relation, created_at, decision_id FROM resolution_overrides"
+                ).fetchall():
+                    if did is None and _legacy_id(relation, created) == decision_id:
+                        self._con.execute(
+                            "DELETE FROM resolution_overrides WHERE a = ? AND b = ?", [a, b]
+                        )
+            else:
+                self._con.execute(
+                    "DELETE FROM resolution_overrides WHERE decision_id = ?", [decision_id]
+                )
+                self._con.execute("DELETE FROM hand_decisions WHERE id = ?", [decision_id])
+        return found
+
+    def corrections(self) -> list[Correction]:
+        with self._errors("read corrections"):
+            rows = self._con.execute(
+                "SELECT id, event_id, anchor, field, value, note, author, evidence, created_at "
+                "FROM corrections ORDER BY created_at, id"
+            ).fetchall()
+        return [
+            Correction(
+                id=cid,
+                event_id=event_id,
+                anchor=anchor,
+                field=name,
+                value=json.loads(value),
+                note=note,
+                author=author,
+                evidence=Evidence.model_validate_json(evidence) if evidence else None,
+                created_at=created_at,
+            )
+            for cid, event_id, anchor, name, value, note, author, evidence, created_at in rows
+        ]
+
+    def add_correction(self, correction: Correction) -> None:
+        with self._transaction("store the analyst's correction"):
+            self._con.execute(
+                "INSERT INTO corrections VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    correction.id,
+                    correction.event_id,
+                    correction.anchor,
+                    correction.field,
+                    json.dumps(correction.value, ensure_ascii=False),
+                    correction.note,
+                    correction.author,
+                    correction.evidence.model_dump_json() if correction.evidence else None,
+                    correction.created_at,
+                ],
+            )
+
+
+def _legacy_id(relation: str, created: dt.datetime) -> str:
+    """An id for overrides stored before decisions had one: those made at one moment."""
+    digest = hashlib.sha256(f"{relation}|{created.isoformat()}".encode()).hexdigest()
+    return "legacy-" + digest[:10]
