@@ -198,7 +198,7 @@ def queries(count: int, *, samples: int = 200) -> dict[str, tuple[float, float]]
         con.execute(
             "INSERT INTO events SELECT id, replace(replace(replace(body_t, 'evt-TEMPLATE', id), "
             "'PLACE', 'place-' || (n % 5000)::VARCHAR), 'ARTICLE', md5(n::VARCHAR)[:16]), "
-            "now()::TIMESTAMP FROM (SELECT n, 'evt-' || md5(n::VARCHAR)[:10] AS id, "
+            "now()::TIMESTAMP FROM (SELECT n, 'evt-' || md5(n::VARCHAR)[:16] AS id, "
             f"'{quoted}' AS body_t FROM range({count}) t(n))"
         )
         ids = [row[0] for row in con.execute("SELECT id FROM events USING SAMPLE 500").fetchall()]
