@@ -24,7 +24,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 $(DEV_STAMP): $(STAMP) pyproject.toml
-	$(BIN)/python -m pip install --quiet -e '.[dev,nlp,parquet,report,postgres]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,nlp,parquet,report,postgres,spark]'
 	touch $(DEV_STAMP)
 
 demo: install

@@ -7,13 +7,15 @@ stage, only the order of stages and the bookkeeping of a run.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
+from functools import partial
 from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, Field
 
-from .batch import BudgetedWorker, Late
-from .errors import DocumentTimeout, NotFound, UsageError
+from .batch import Late, WorkerPool
+from .batch._rows import extract_each, late_failure
+from .errors import NotFound, UsageError
 from .ingest import Fetcher, IngestOptions, Reader, Source, discover
 from .records import Article, HandDecision, Incident, IngestFailure
 from .resolve import ResolveOptions
@@ -21,7 +23,8 @@ from .store import ExportRecord, Store
 
 if TYPE_CHECKING:
     from .export import ExportContext
-    from .extract import Extractor, Record
+    from .extract import Extractor
+    from .resolve import Resolver
 
 __all__ = [
     "IngestSummary",
@@ -34,6 +37,7 @@ __all__ = [
     "khabar_version",
     "merge_events",
     "merge_warnings",
+    "record_writer",
     "repointed_records",
     "resolve_into",
     "revert_decision",
@@ -98,6 +102,7 @@ def ingest_into(
     extractor: Extractor | None = None,
     fetcher: Fetcher | None = None,
     known: Callable[[str], bool] | None = None,
+    workers: int = 1,
 ) -> IngestSummary:
     """Read ``inputs`` and store every Article.
 
@@ -120,6 +125,9 @@ def ingest_into(
             It is closed at the end of the run.
         known: feed entries stored before, by locator; those that carry only a summary
             are not fetched again (see ``Reader``).
+        workers: processes that read sources and extract articles side by side (a
+            ``WorkerPool``); this process alone writes the store, in the order one
+            worker would, so the database is the same whatever the number.
 
     Returns:
         The counts of the run; the same run is also recorded in the store.
@@ -141,24 +149,26 @@ def ingest_into(
     batch: list[Article] = []
     with (
         Reader(options, fetcher=fetcher, known=known) as reader,
-        BudgetedWorker(reader.read, budget=options.doc_timeout) as worker,
+        WorkerPool(reader.read, workers=workers, budget=options.doc_timeout) as pool,
     ):
-        for source in sources:
-            for item in worker.run(source, budget=_reading_budget(source, options)):
-                if isinstance(item, Late):
-                    summary.failures.append(_late(source.locator, "reading", item))
-                    continue
+        budgets = partial(_reading_budget, options=options)
+        for source, items, late in pool.map(sources, budget_of=budgets):
+            for item in items:
                 if isinstance(item, IngestFailure):
                     summary.failures.append(item)
                     continue
                 batch.append(item)
                 if len(batch) >= batch_size:
                     _store_batch(store, summary, batch)
+            if late is not None:
+                summary.failures.append(late_failure(source.locator, "reading", late))
             if on_source:
                 on_source(source, len(sources))
     _store_batch(store, summary, batch)
     if extractor is not None:
-        extract_into(store, extractor, summary=summary, doc_timeout=options.doc_timeout)
+        extract_into(
+            store, extractor, summary=summary, doc_timeout=options.doc_timeout, workers=workers
+        )
         summary.resolved = resolve_into(store)
     store.finish_run(
         run_id,
@@ -180,18 +190,6 @@ def _reading_budget(source: Source, options: IngestOptions) -> float | None:
         return None
     online = source.kind == "url" or (source.path is None and source.url is not None)
     return options.doc_timeout + (options.timeout if online or source.kind == "feed" else 0)
-
-
-def _late(locator: str, stage: str, late: Late) -> IngestFailure:
-    after = f" after {late.items} item(s)" if late.items else ""
-    if late.died:
-        error = DocumentTimeout(f"{stage} was abandoned{after}: its worker process died")
-    else:
-        error = DocumentTimeout(
-            f"{stage} took longer than {late.budget:g} s and was abandoned{after} "
-            "(raise the budget with --doc-timeout)"
-        )
-    return IngestFailure(locator=locator, code=error.code, reason=error.message)
 
 
 def _store_batch(store: Store, summary: IngestSummary, batch: list[Article]) -> None:
@@ -217,6 +215,7 @@ def extract_into(
     summary: IngestSummary | None = None,
     on_article: Callable[[int, int], None] | None = None,
     doc_timeout: float | None = 20.0,
+    workers: int = 1,
 ) -> IngestSummary:
     """Run extraction over stored articles and store what it finds.
 
@@ -228,40 +227,57 @@ def extract_into(
         doc_timeout: seconds allowed to extract one article (None or 0: no limit); an
             article that overruns is abandoned with a K130 failure and stays unread, so
             the next ``khabar extract`` tries it again.
+        workers: processes extracting side by side, each with the budget; records are
+            stored by this process in the articles' order, as with one.
     """
     summary = summary or IngestSummary()
     ids = store.ids_to_extract(every=every)
     info = extractor.info
     summary.model = f"{info.name} {info.version}"
     done = 0
-    with BudgetedWorker(extractor.pipe, budget=doc_timeout) as worker:
-        for article, records in _extract_each(
-            worker, _pages(store, ids), extractor.options.batch_size
+    write = record_writer(store, model=summary.model)
+    with WorkerPool(extractor.pipe, workers=workers, budget=doc_timeout) as pool:
+        for article, records in extract_each(
+            pool, _pages(store, ids), extractor.options.batch_size
         ):
             done += 1
             if isinstance(records, Late):
-                summary.failures.append(_late(article.locator or article.id, "extraction", records))
-            else:
-                store.replace_records(
-                    article.id, records, extractor=khabar_version(), model=summary.model
+                summary.failures.append(
+                    late_failure(article.locator or article.id, "extraction", records)
                 )
+            else:
+                write(article.id, records)
                 summary.extracted += 1
                 for record in records:
                     summary.records[record.kind] = summary.records.get(record.kind, 0) + 1
             if on_article:
                 on_article(done, len(ids))
+    write(None, None)
     return summary
 
 
-def _batches(articles: Iterable[Article], size: int) -> Iterator[list[Article]]:
-    batch: list[Article] = []
-    for article in articles:
-        batch.append(article)
-        if len(batch) == size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
+def record_writer(
+    store: Store, *, model: str | None, size: int = 50
+) -> Callable[[str | None, list | None], None]:
+    """A function storing an article's records; with a store that writes many articles
+    in one transaction (``replace_records_many``), ``size`` at a time (a killed run
+    loses at most those: they stay unread and the next run reads them again).
+    ``write(None, None)`` flushes."""
+    many = getattr(store, "replace_records_many", None)
+    pending: list[tuple[str, list]] = []
+
+    def write(article_id: str | None, records: list | None) -> None:
+        if many is None:
+            if article_id is not None and records is not None:
+                store.replace_records(article_id, records, extractor=khabar_version(), model=model)
+            return
+        if article_id is not None and records is not None:
+            pending.append((article_id, records))
+        if pending and (article_id is None or len(pending) >= size):
+            many(list(pending), extractor=khabar_version(), model=model)
+            pending.clear()
+
+    return write
 
 
 def _pages(store: Store, ids: list[str], size: int = 200) -> Iterator[Article]:
@@ -271,33 +287,12 @@ def _pages(store: Store, ids: list[str], size: int = 200) -> Iterator[Article]:
         yield from store.get_articles(ids[start : start + size])
 
 
-def _extract_each(
-    worker: BudgetedWorker[list[Article], list[Record]], articles: Iterable[Article], size: int
-) -> Iterator[tuple[Article, list[Record] | Late]]:
-    """Each article with its records, or ``Late`` when its extraction overran.
-
-    Articles go to the worker in batches (spaCy is faster on a batch); when a batch
-    overruns, the articles it had not finished are tried one by one, so that only the
-    one at fault is abandoned.
-    """
-    for batch in _batches(articles, size):
-        finished = 0
-        for records in worker.run(batch):
-            if isinstance(records, Late):
-                break
-            yield batch[finished], list(records)
-            finished += 1
-        for article in batch[finished:]:
-            results = list(worker.run([article]))
-            yield article, results[0] if len(results) == 1 else Late(worker.budget or 0, 0)
-
-
 def resolve_into(
     store: Store,
     *,
     options: ResolveOptions | None = None,
     rebuild: bool = False,
-    on_mention: Callable[[int, int], None] | None = None,
+    on_mention: Callable[[int, int | None], None] | None = None,
 ) -> tuple[int, int]:
     """Resolve the stored incident mentions into events and store both.
 
@@ -306,7 +301,16 @@ def resolve_into(
     result, since decisions depend only on the mentions before them). An analyst's
     overrides (merges, splits) and corrections of fields apply either way.
 
-    ``on_mention`` is called with (done, total) after each mention is decided.
+    ``on_mention`` is called with (done, total) after each mention is decided; total is
+    None when the store streams its mentions and their number is not read first.
+
+    With a store that streams mentions (``iter_incident_mentions``), memory holds no
+    accounts: a first pass decides every mention keeping only each event's summary
+    (``Candidate``); a second pass reads the mentions again in the same order and
+    reconciles each event as soon as its last account has been read, so only events
+    whose accounts are still arriving (open windows) are held, and ``save_resolution``
+    writes them as they close. Both passes give exactly the events of the one-pass
+    path, which other stores keep.
 
     Returns:
         (mentions, events).
@@ -315,18 +319,28 @@ def resolve_into(
     from .extract.gazetteer import load_gazetteer
     from .resolve import Decision, Override, Resolver, apply_corrections
 
+    stream = getattr(store, "iter_incident_mentions", None)
     # Read and write under one lock: on a shared server, a resolution that read before
     # another process's mentions were stored must not overwrite one that saw them.
     with store.lock("resolve"):
-        mentions = store.incident_mentions()
         links = {} if rebuild else store.resolution_links()
         overrides = [Override(a, b, relation) for a, b, relation in store.overrides()]
         touched = {o.a for o in overrides} | {o.b for o in overrides}
-        resolver = Resolver(options, overrides, actors=load_actors(), gazetteer=load_gazetteer())
+        resolver = Resolver(
+            options,
+            overrides,
+            actors=load_actors(),
+            gazetteer=load_gazetteer(),
+            keep_mentions=stream is None,
+        )
+        mentions = stream() if stream is not None else store.incident_mentions()
+        total = None if stream is not None else len(mentions)
+        count = 0
         # A stored decision holds only while no new mention comes before it: another
         # process may store an article that sorts before mentions already decided.
         replay = True
         for done, (mention, published) in enumerate(mentions, 1):
+            count = done
             known = links.get(mention.id) if replay else None
             replay = known is not None
             if known is not None and mention.id not in touched:
@@ -334,14 +348,34 @@ def resolve_into(
             else:
                 resolver.add(mention, published)
             if on_mention:
-                on_mention(done, len(mentions))
-        events = resolver.reviewed(
-            apply_corrections(resolver.events(), store.corrections(), resolver.event_of)
-        )
-        store.save_resolution(
-            events, [(d.mention_id, d.event_id, d.score, d.reason) for d in resolver.decisions]
-        )
-    return len(mentions), len(events)
+                on_mention(done, total)
+        del links
+        decided = [(d.mention_id, d.event_id, d.score, d.reason) for d in resolver.decisions]
+        if stream is None:
+            events = resolver.reviewed(
+                apply_corrections(resolver.events(), store.corrections(), resolver.event_of)
+            )
+            store.save_resolution(events, decided)
+            return count, len(events)
+        store.save_resolution(_closed_events(resolver, stream(), store.corrections()), decided)
+    return count, len(resolver.event_ids())
+
+
+def _closed_events(
+    resolver: Resolver, mentions: Iterable[tuple[Incident, object]], corrections: list
+) -> Iterator[Incident]:
+    """Each event reconciled once its last account (in resolution order) is read."""
+    last: dict[str, int] = {}
+    for index, decision in enumerate(resolver.decisions):
+        last[decision.event_id] = index
+    targets = resolver.correction_targets(corrections)
+    open_events: dict[str, list[Incident]] = {}
+    for index, (mention, _published) in enumerate(mentions):
+        event_id = resolver.decisions[index].event_id
+        assert resolver.decisions[index].mention_id == mention.id, "mentions changed"
+        open_events.setdefault(event_id, []).append(mention)
+        if last[event_id] == index:
+            yield resolver.close(event_id, open_events.pop(event_id), targets.get(event_id, ()))
 
 
 def export_records(store: Store, kind: str | None = None) -> list[ExportRecord]:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -75,12 +76,20 @@ class BudgetedWorker(Generic[Task, Item]):
     exit. ``budget`` of ``None`` (or no ``fork``) runs tasks in this process instead.
     """
 
-    def __init__(self, target: Callable[[Task], Iterable[Item]], *, budget: float | None) -> None:
+    def __init__(
+        self,
+        target: Callable[[Task], Iterable[Item]],
+        *,
+        budget: float | None,
+        isolate: bool = False,
+    ) -> None:
         self._target = target
         self.budget = budget if budget and budget > 0 else None
-        self.enforced = self.budget is not None and fork_available()
+        # ``isolate``: a child even without a budget (a pool's members run side by side).
+        self.enforced = (self.budget is not None or isolate) and fork_available()
         self._process: multiprocessing.process.BaseProcess | None = None
         self._connection: Connection | None = None
+        self._task: tuple[Task, float | None, float] | None = None
         self.restarts = 0
 
     def __enter__(self) -> BudgetedWorker[Task, Item]:
@@ -93,25 +102,44 @@ class BudgetedWorker(Generic[Task, Item]):
         """The items of ``task``; a ``Late`` last when an item took longer than the
         budget (``budget`` overrides the worker's for this task). Errors raised by the
         target are raised here."""
+        self.start(task, budget=budget)
+        return self.results()
+
+    def start(self, task: Task, *, budget: float | None = None) -> None:
+        """Send ``task`` to the child, which starts on it at once; ``results`` reads its
+        items. A pool starts one task on each member, then reads them in turn."""
+        limit = budget if budget and budget > 0 else self.budget
+        if self.enforced:
+            self._child().send(task)
+        self._task = (task, limit, time.monotonic())
+
+    def results(self) -> Iterator[Item | Late]:
+        """The items of the task ``start`` sent. Each item must come within the budget
+        of the one before it (the first, of the start); an item already waiting in the
+        pipe counts as on time, so reading the members of a pool one after another
+        never makes a document late, it can only give it longer."""
+        assert self._task is not None, "results() without start()"
+        task, limit, since = self._task
+        self._task = None
         if not self.enforced:
             yield from self._target(task)
             return
-        limit = budget if budget and budget > 0 else self.budget
-        assert limit is not None
-        connection = self._child()
-        connection.send(task)
+        connection = self._connection
+        assert connection is not None
         items = 0
         while True:
-            if not connection.poll(limit):
+            wait = None if limit is None else max(0.0, since + limit - time.monotonic())
+            if not connection.poll(wait):
                 self._kill()
-                yield Late(limit, items)
+                yield Late(limit or 0.0, items)
                 return
             try:
                 kind, payload = connection.recv()
             except (EOFError, OSError):  # the child died (out of memory, a signal)
                 self._kill()
-                yield Late(limit, items, died=True)
+                yield Late(limit or 0.0, items, died=True)
                 return
+            since = time.monotonic()
             if kind == _ITEM:
                 items += 1
                 yield payload

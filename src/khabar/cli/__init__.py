@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from . import (  # noqa: F401  (commands register on import)
     _articles,
+    _batch,
     _extract,
     _incidents,
     _report,

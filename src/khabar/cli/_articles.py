@@ -31,6 +31,7 @@ from ._app import (
     err,
     out,
 )
+from ._batch import WorkersOption, workers_or_default
 
 if TYPE_CHECKING:  # the stages load when a command needs them, so --help starts at once
     from rich.progress import Progress
@@ -98,6 +99,7 @@ def ingest(
             "default: a folder from an archive or a share may link to /etc).",
         ),
     ] = False,
+    workers: WorkersOption = None,
 ) -> None:
     """Read articles from files, folders, feeds, URLs and WARC files into the database,
     then extract incidents from them.
@@ -134,7 +136,12 @@ def ingest(
     try:
         with _progress_bar(enabled=progress and not as_json) as on_source:
             summary = ingest_into(
-                store, inputs, options=settings.ingest, on_source=on_source, extractor=extractor
+                store,
+                inputs,
+                options=settings.ingest,
+                on_source=on_source,
+                extractor=extractor,
+                workers=workers_or_default(workers),
             )
         total = store.count_articles()
     finally:

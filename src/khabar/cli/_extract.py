@@ -26,6 +26,7 @@ from ._app import (
     app,
     out,
 )
+from ._batch import WorkersOption, workers_or_default
 
 if TYPE_CHECKING:
     from ..settings import Settings
@@ -145,6 +146,7 @@ def extract_command(
     model: ModelOption = None,
     doc_timeout: DocTimeoutOption = None,
     quiet: QuietOption = False,
+    workers: WorkersOption = None,
 ) -> None:
     """Extract incidents from stored articles that extraction has not read yet.
 
@@ -165,6 +167,7 @@ def extract_command(
                 every=every,
                 doc_timeout=settings.ingest.doc_timeout,
                 on_article=on_article,
+                workers=workers_or_default(workers),
             )
         summary.resolved = resolve_into(store)
     from ._articles import extraction_line

@@ -13,7 +13,9 @@ __all__ = ["counter"]
 
 
 @contextmanager
-def counter(label: str, *, enabled: bool = True) -> Iterator[Callable[[Any, int], None] | None]:
+def counter(
+    label: str, *, enabled: bool = True
+) -> Iterator[Callable[[Any, int | None], None] | None]:
     """A callback ``(done, total)`` that advances a bar; None when no bar is shown.
 
     ``done`` may be None: one more item is done (for callers that only count)."""
@@ -33,7 +35,7 @@ def counter(label: str, *, enabled: bool = True) -> Iterator[Callable[[Any, int]
     task = bar.add_task(label, total=None)
     seen = 0
 
-    def advance(done: Any, total: int) -> None:
+    def advance(done: Any, total: int | None) -> None:
         nonlocal seen
         seen = seen + 1 if done is None else int(done)
         bar.update(task, completed=seen, total=total)

@@ -139,6 +139,11 @@ class Reader:
         except IngestError as error:
             yield _failure(source.locator, error)
 
+    def read_object(self, obj: object, source: Source, locator: str) -> Iterator[Item]:
+        """The Articles of one JSON-like object (a row of a Parquet file, say), read as
+        a line of a JSONL file is: ``text`` or ``html`` with its metadata."""
+        yield from self._guard(locator, lambda: self._from_object(obj, source, locator, None))
+
     # -- one method per kind ---------------------------------------------------------
 
     def _read_text(self, source: Source) -> Iterator[Item]:

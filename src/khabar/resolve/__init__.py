@@ -25,7 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ..extract.actors import ActorDictionary
 from ..extract.gazetteer import Gazetteer
-from ..records import Incident
+from ..records import Correction, Incident
 from ._correct import CORRECTABLE, apply_corrections, correct, normalise_value
 from ._merge import best_supported, event_id, reconcile
 from ._review import FAMILY, review_reasons, target_is_valid
@@ -88,8 +88,14 @@ class Resolver:
         *,
         actors: ActorDictionary | None = None,
         gazetteer: Gazetteer | None = None,
+        keep_mentions: bool = True,
     ):
+        """``keep_mentions=False`` keeps of each event only what deciding needs (its
+        ``Candidate``), not its accounts: ``events()`` is then unavailable and the
+        caller reconciles each event with ``close`` from the accounts it reads again
+        (``pipeline.resolve_into`` does, so memory does not hold the corpus)."""
         self.options = options or ResolveOptions()
+        self._keep = keep_mentions
         self._is_place = (lambda name: bool(gazetteer.lookup(name))) if gazetteer else None
         self._events: dict[str, _Event] = {}
         self._of_mention: dict[str, str] = {}
@@ -144,7 +150,8 @@ class Resolver:
         event = self._events.get(decision.event_id)
         if event is None:
             event = self._events[decision.event_id] = _Event(decision.event_id)
-        event.mentions.append(mention)
+        if self._keep:
+            event.mentions.append(mention)
         event.candidate.add(mention, when)
         if decision.reason == "merged by hand":
             event.by_hand = True
@@ -155,6 +162,8 @@ class Resolver:
 
     def events(self) -> list[Incident]:
         """The reconciled events, each with its review reasons."""
+        if not self._keep:
+            raise RuntimeError("events() needs keep_mentions=True; use close()")
         return self.reviewed(
             [
                 reconcile(
@@ -174,15 +183,52 @@ class Resolver:
         for incident in events:
             event = self._events.get(incident.id)
             accounts = event.mentions if event else []
-            reasons = review_reasons(
-                incident,
-                accounts,
-                by_hand=bool(event and event.by_hand),
-                actors=self._actors,
-                is_place=self._is_place,
-            )
-            out.append(incident.model_copy(update={"review": reasons}))
+            out.append(self._review(incident, accounts))
         return out
+
+    def _review(self, incident: Incident, accounts: list[Incident]) -> Incident:
+        event = self._events.get(incident.id)
+        reasons = review_reasons(
+            incident,
+            accounts,
+            by_hand=bool(event and event.by_hand),
+            actors=self._actors,
+            is_place=self._is_place,
+        )
+        return incident.model_copy(update={"review": reasons})
+
+    def event_ids(self) -> list[str]:
+        """The events' ids, in the order they were opened."""
+        return list(self._events)
+
+    def close(
+        self,
+        event_id: str,
+        accounts: list[Incident],
+        corrections: Iterable[Correction] = (),
+    ) -> Incident:
+        """One event reconciled from its accounts (in resolution order), corrected and
+        reviewed: what ``events()`` then ``apply_corrections`` and ``reviewed`` give
+        for it, without the other events. ``corrections`` are those whose target is
+        this event (``correction_targets``)."""
+        incident = reconcile(
+            event_id, accounts, self._published, actors=self._actors, is_place=self._is_place
+        )
+        incident = self._review(incident, accounts)
+        for correction in corrections:
+            incident = correct(incident, correction)
+        return self._review(incident, accounts) if corrections else incident
+
+    def correction_targets(self, corrections: Iterable[Correction]) -> dict[str, list[Correction]]:
+        """Each event's corrections, in order, found as ``apply_corrections`` finds them
+        (the event they were made on, else the event of their anchor mention)."""
+        targets: dict[str, list[Correction]] = defaultdict(list)
+        for correction in corrections:
+            target = correction.event_id if correction.event_id in self._events else None
+            target = target or self.event_of(correction.anchor)
+            if target is not None and target in self._events:
+                targets[target].append(correction)
+        return targets
 
     def event_of(self, mention_id: str) -> str | None:
         return self._of_mention.get(mention_id)

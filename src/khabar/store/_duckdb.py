@@ -8,13 +8,17 @@ share it); when a writer holds it, the error names that process and the way arou
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
 
 from ..errors import SchemaTooNew, StoreError, StoreLocked
+from ..records import Incident
 from ._migrations import load_migrations, split_statements
+from ._resolution import MENTIONS_SQL
 from ._sql import SqlStore, _now
 
 __all__ = ["DuckDBStore", "holder_of"]
@@ -103,6 +107,27 @@ class DuckDBStore(SqlStore):
                 )
             self.schema_version = migration.version
         return len(migrations)
+
+    def iter_incident_mentions(
+        self, *, page: int = 500
+    ) -> Iterator[tuple[Incident, dt.date | None]]:
+        """``incident_mentions`` a page at a time, on a cursor of its own (so that the
+        store can write while a caller reads): resolution holds one page, not all
+        (``pipeline.resolve_into``'s two passes)."""
+        with self._errors("read incident mentions"):
+            cursor = self._con.cursor()
+        try:
+            with self._errors("read incident mentions"):
+                cursor.execute(MENTIONS_SQL)
+            while True:
+                with self._errors("read incident mentions"):
+                    rows = cursor.fetchmany(page)
+                if not rows:
+                    return
+                for body, published in rows:
+                    yield Incident.model_validate_json(body), published
+        finally:
+            cursor.close()
 
     def close(self) -> None:
         self._con.close()

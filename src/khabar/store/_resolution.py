@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from ..records import Correction, Evidence, HandDecision, Incident
@@ -20,6 +20,14 @@ def _now() -> dt.datetime:
 
 def _escape_like(value: str) -> str:
     return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+# The mentions in the order resolution decides them (iter_incident_mentions pages it).
+MENTIONS_SQL = (
+    "SELECT r.body, a.published FROM records r JOIN articles a "
+    "ON r.article_id = a.id WHERE r.kind = 'incident' "
+    "ORDER BY a.published NULLS LAST, a.id, r.id"
+)
 
 
 class ResolutionTables:
@@ -39,11 +47,7 @@ class ResolutionTables:
 
     def incident_mentions(self) -> list[tuple[Incident, dt.date | None]]:
         with self._errors("read incident mentions"):
-            rows = self._con.execute(
-                "SELECT r.body, a.published FROM records r JOIN articles a "
-                "ON r.article_id = a.id WHERE r.kind = 'incident' "
-                "ORDER BY a.published NULLS LAST, a.id, r.id"
-            ).fetchall()
+            rows = self._con.execute(MENTIONS_SQL).fetchall()
         return [(Incident.model_validate_json(body), published) for body, published in rows]
 
     def mentions_of(self, event_id: str) -> list[Incident]:
@@ -64,14 +68,23 @@ class ResolutionTables:
         return {m: (e, s, r) for m, e, s, r in rows}
 
     def save_resolution(
-        self, events: list[Incident], links: list[tuple[str, str, float | None, str]]
+        self, events: Iterable[Incident], links: list[tuple[str, str, float | None, str]]
     ) -> None:
+        """``events`` may be an iterator (resolution reconciles an event when its last
+        account has been read): it is written 200 at a time, never held whole."""
         now = _now()
         with self._transaction("store the resolved incidents", lock="resolution"):
             self._con.execute("DELETE FROM events")
             self._con.execute("DELETE FROM incident_links")
-            for start in range(0, len(events), 200):
-                chunk = events[start : start + 200]
+            chunk: list[Incident] = []
+            for event in events:
+                chunk.append(event)
+                if len(chunk) == 200:
+                    self._insert_many(
+                        "INSERT INTO events", [[e.id, e.model_dump_json(), now] for e in chunk]
+                    )
+                    chunk = []
+            if chunk:
                 self._insert_many(
                     "INSERT INTO events", [[e.id, e.model_dump_json(), now] for e in chunk]
                 )

@@ -206,6 +206,60 @@ class SqlStore(ResolutionTables, WatchTables):
                     [article_id, extractor, model or "unknown", len(records), _now()],
                 )
 
+    def replace_records_many(
+        self,
+        batch: list[tuple[str, list[ExportRecord]]],
+        *,
+        extractor: str,
+        model: str | None = None,
+    ) -> None:
+        """``replace_records`` for many articles in one transaction with multi-row
+        statements (what the parent of a worker pool writes: one commit per article
+        would make the single writer the bottleneck). The same rows as one call per
+        article, in order: a record id met twice keeps its last body."""
+        if not batch:
+            return
+        now = _now()
+        rows: dict[str, list[Any]] = {}
+        for article_id, records in batch:
+            for record in records:
+                rows.pop(record.id, None)
+                rows[record.id] = [
+                    record.id,
+                    record.kind,
+                    record.model_dump_json(),
+                    now,
+                    article_id,
+                ]
+        ids = [article_id for article_id, _ in batch]
+        with self._transaction(f"store the records of {len(batch)} article(s)", lock="records"):
+            for start in range(0, len(ids), 200):
+                chunk = ids[start : start + 200]
+                self._con.execute(
+                    f"DELETE FROM records WHERE article_id IN ({', '.join('?' * len(chunk))})",
+                    chunk,
+                )
+            values = list(rows.values())
+            for start in range(0, len(values), 200):
+                self._insert_many(
+                    "INSERT INTO records (id, kind, body, updated_at, article_id)",
+                    values[start : start + 200],
+                    suffix=" ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, "
+                    "body = excluded.body, updated_at = excluded.updated_at, "
+                    "article_id = excluded.article_id",
+                )
+            marked = list(
+                {a: [a, extractor, model or "unknown", len(r), now] for a, r in batch}.values()
+            )
+            for start in range(0, len(marked), 200):
+                self._insert_many(
+                    "INSERT INTO article_extractions",
+                    marked[start : start + 200],
+                    suffix=" ON CONFLICT (article_id) DO UPDATE SET extractor = "
+                    "excluded.extractor, model = excluded.model, records = excluded.records, "
+                    "extracted_at = excluded.extracted_at",
+                )
+
     def records_of(self, article_id: str) -> list[ExportRecord]:
         with self._errors("read an article's records"):
             rows = self._con.execute(

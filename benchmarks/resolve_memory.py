@@ -1,0 +1,117 @@
+"""Peak memory of resolution over a database (``pipeline.resolve_into``) as the number
+of stored mentions grows: the part of a whole ingest that used to hold the corpus.
+
+    python benchmarks/resolve_memory.py [--sizes 10000,50000,100000] [--keep DIR]
+    python benchmarks/resolve_memory.py --measure DB     # one run on a kept database
+
+Each size's mentions are ``benchmarks/resolve.py``'s (events over three years and three
+countries, 1 to 4 accounts each, some undated), stored as records of one article each
+through the store API; then ``resolve_into(rebuild=True)`` runs in a fresh process
+that has loaded the actors and the gazetteer first, and the table gives the growth of
+its peak RSS over that baseline. ``--keep DIR`` keeps the databases, so that another
+version of khabar can be measured on the same ones with ``--measure``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+
+def _status(key: str) -> float:
+    with open("/proc/self/status") as status:
+        return next(int(line.split()[1]) for line in status if line.startswith(key)) / 1024
+
+
+def build(path: Path, count: int) -> None:
+    from khabar.records import Article
+    from khabar.store import open_store
+    from resolve import mentions
+
+    items, _ = mentions(count)
+    store = open_store(path)
+    for start in range(0, len(items), 1000):
+        chunk = items[start : start + 1000]
+        store.add_articles(
+            [Article(id=m.sources[0].article_id, text=f"article {m.id}") for m in chunk]
+        )
+        store.replace_records_many(
+            [(m.sources[0].article_id, [m]) for m in chunk], extractor="bench", model="none"
+        )
+    store.close()
+
+
+def measure(path: Path) -> dict[str, float]:
+    from khabar.extract.actors import load_actors
+    from khabar.extract.gazetteer import load_gazetteer
+    from khabar.pipeline import resolve_into
+    from khabar.store import open_store
+
+    load_actors()
+    load_gazetteer()
+    store = open_store(path)
+    base = _status("VmRSS")
+    started = time.perf_counter()
+    mentions, events = resolve_into(store, rebuild=True)
+    seconds = time.perf_counter() - started
+    store.close()
+    return {
+        "mentions": mentions,
+        "events": events,
+        "seconds": seconds,
+        "base_mb": base,
+        "growth_mb": _status("VmHWM") - base,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="10000,50000,100000")
+    parser.add_argument("--keep", type=Path)
+    parser.add_argument("--measure", type=Path)
+    args = parser.parse_args()
+    if args.measure:
+        print(json.dumps(measure(args.measure)))
+        return
+    folder = args.keep or Path(tempfile.mkdtemp(prefix="khabar-resolve-memory-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    rows = []
+    try:
+        for size in (int(s) for s in args.sizes.split(",")):
+            db = folder / f"mentions-{size}.duckdb"
+            if not db.exists():
+                build(db, size)
+            work = folder / f"work-{size}.duckdb"
+            shutil.copy(db, work)
+            output = subprocess.run(
+                [sys.executable, __file__, "--measure", str(work)],
+                check=True,
+                capture_output=True,
+                text=True,
+            ).stdout
+            work.unlink()
+            rows.append(json.loads(output.strip().splitlines()[-1]))
+            print(f"{size:,} done", file=sys.stderr)
+    finally:
+        if args.keep is None:
+            shutil.rmtree(folder, ignore_errors=True)
+    print("| mentions | events | seconds | baseline RSS | growth of the peak | per mention |")
+    print("|---:|---:|---:|---:|---:|---:|")
+    for row in rows:
+        print(
+            f"| {row['mentions']:,} | {row['events']:,} | {row['seconds']:.0f} | "
+            f"{row['base_mb']:.0f} MB | {row['growth_mb']:.0f} MB | "
+            f"{row['growth_mb'] * 1024 / row['mentions']:.1f} KB |"
+        )
+
+
+if __name__ == "__main__":
+    main()

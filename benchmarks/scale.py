@@ -1,0 +1,289 @@
+"""Throughput and peak memory of whole runs as the corpus grows, and incident-query
+latency on a million incidents.
+
+    python benchmarks/scale.py [--sizes 1000,10000,100000] [--runs local1,local2,spark]
+                               [--model auto] [--store duckdb|postgresql://...]
+                               [--queries 1000000] [--skip-queries]
+
+For each size a synthetic corpus (``khabar.batch.synth``: JSONL files of 5,000) is
+written once; each run is a fresh process, so every peak is its own:
+
+- ``local1`` / ``local2``: ``pipeline.ingest_into`` (read, store, extract, resolve)
+  with 1 and 2 workers;
+- ``spark``: ``khabar batch --engine spark --master local[2]`` (the whole command:
+  session start, the job, loading the rows into the store, resolution).
+
+``--store`` chooses the database: a DuckDB file per run (default) or a PostgreSQL URL
+(each run gets a schema of its own via the store's URL; that needs the PostgreSQL store,
+which the run reports as missing otherwise).
+
+Reported per run: wall seconds, articles/s, CPU seconds (user + system of the process
+and its children, so a figure that a busy shared machine does not distort as much as
+wall time) with the parent's share in brackets (the parent writes the store: with
+several workers its CPU bounds the speed-up), articles per CPU second, and peak RSS
+of the parent and of its largest child. Spark's JVM and Python workers are not
+children that the driver waits for, so Spark's CPU time is the driver's plus what
+``/proc`` shows for its process tree, sampled every 0.5 s (marked *).
+
+The query part bulk-inserts ``--queries`` synthetic incidents into a DuckDB store's
+events table (SQL from a template Incident; the store's API would take minutes) and
+times, through the store API, p50/p95 of: ``find_events`` by a full id (``khabar show``),
+by a 7-character prefix, and the first 50 of ``iter_events`` (a list page).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+SYNTH_PER_FILE = 5000
+
+
+def _own_peak_mb() -> float:
+    try:
+        with open("/proc/self/status") as status:
+            kb = next(int(line.split()[1]) for line in status if line.startswith("VmHWM"))
+    except (OSError, StopIteration):
+        kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return kb / 1024
+
+
+def _cpu_seconds() -> float:
+    me = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + children.ru_utime + children.ru_stime
+
+
+def _tree_cpu(root: int) -> dict[int, float]:
+    """CPU seconds (user + system) of every live descendant of ``root``, by pid."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    parents: dict[int, int] = {}
+    cpu: dict[int, float] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as handle:
+                fields = handle.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents[int(entry)] = int(fields[1])
+        cpu[int(entry)] = (int(fields[11]) + int(fields[12])) / ticks
+    tree, frontier = set(), {root}
+    while frontier:
+        tree |= frontier
+        frontier = {pid for pid, parent in parents.items() if parent in frontier} - tree
+    return {pid: cpu[pid] for pid in tree - {root} if pid in cpu}
+
+
+def child_local(corpus: str, db: str, model: str, workers: int) -> dict[str, float]:
+    from khabar.extract import ExtractOptions, Extractor
+    from khabar.ingest import IngestOptions
+    from khabar.pipeline import ingest_into
+    from khabar.store import open_store
+
+    extractor = Extractor(ExtractOptions(model=model))
+    started, cpu = time.perf_counter(), _cpu_seconds()
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    store = open_store(db)
+    summary = ingest_into(
+        store, [corpus], options=IngestOptions(), extractor=extractor, workers=workers
+    )
+    store.close()
+    after = resource.getrusage(resource.RUSAGE_SELF)
+    parent = after.ru_utime + after.ru_stime - own.ru_utime - own.ru_stime
+    return {
+        "articles": summary.articles,
+        "seconds": time.perf_counter() - started,
+        "cpu": _cpu_seconds() - cpu,
+        "cpu_parent": parent,
+        "cpu_note": "",
+        "peak_mb": _own_peak_mb(),
+        "workers_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
+    }
+
+
+def child_spark(corpus: str, db: str, model: str) -> dict[str, float]:
+    from khabar.batch._driver import BatchOptions, run_batch
+    from khabar.extract import ExtractOptions
+    from khabar.ingest import IngestOptions
+
+    seen: dict[int, float] = {}
+    peak_children = [0.0]
+    stop = threading.Event()
+
+    def sample() -> None:  # the JVM and its Python workers: CPU and RSS, every 0.5 s
+        while not stop.is_set():
+            seen.update(_tree_cpu(os.getpid()))
+            rss = 0.0
+            for pid in list(seen):
+                try:
+                    with open(f"/proc/{pid}/status") as status:
+                        rss += next(
+                            int(line.split()[1]) for line in status if line.startswith("VmRSS")
+                        )
+                except (OSError, StopIteration):
+                    continue
+            peak_children[0] = max(peak_children[0], rss / 1024)
+            stop.wait(0.5)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    started, cpu = time.perf_counter(), _cpu_seconds()
+    sampler.start()
+    summary = run_batch(
+        [corpus],
+        db,
+        options=BatchOptions(engine="spark", master="local[2]"),
+        ingest=IngestOptions(),
+        extract=ExtractOptions(model=model),
+    )
+    stop.set()
+    sampler.join()
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    return {
+        "articles": summary.articles,
+        "seconds": time.perf_counter() - started,
+        "cpu": own.ru_utime + own.ru_stime - cpu + sum(seen.values()),
+        "cpu_note": "sampled",
+        "peak_mb": _own_peak_mb(),
+        "workers_mb": peak_children[0],
+    }
+
+
+def _database(store: str, scratch: str, name: str) -> str:
+    if store == "duckdb":
+        return f"{scratch}/{name}.duckdb"
+    return store  # a PostgreSQL URL: the store API decides (wt15pg's backend)
+
+
+def _run_child(args: list[str]) -> dict[str, float] | str:
+    done = subprocess.run(
+        [sys.executable, __file__, "--child", *args], capture_output=True, text=True
+    )
+    if done.returncode != 0:
+        return (done.stderr.strip().splitlines() or ["failed"])[-1][:200]
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def queries(count: int, *, samples: int = 200) -> dict[str, tuple[float, float]]:
+    """p50 and p95 (ms) of incident queries through the store API on ``count``
+    synthetic incidents in a DuckDB store."""
+    import random
+
+    import duckdb
+
+    from khabar.records import DateSpan, Incident, Location, SourceRef
+    from khabar.store import open_store
+
+    template = Incident(
+        id="evt-TEMPLATE",
+        event_type="bombing",
+        date=DateSpan(value="2025-03-04", precision="day"),
+        location=Location(place="PLACE", admin1="Balochistan", country="PK", precision="place"),
+        sources=(SourceRef(article_id="ARTICLE"),),
+    ).model_dump_json()
+    with tempfile.TemporaryDirectory() as scratch:
+        path = f"{scratch}/q.duckdb"
+        open_store(path).close()  # the schema
+        con = duckdb.connect(path)
+        quoted = template.replace("'", "''")
+        con.execute(
+            "INSERT INTO events SELECT id, replace(replace(replace(body_t, 'evt-TEMPLATE', id), "
+            "'PLACE', 'place-' || (n % 5000)::VARCHAR), 'ARTICLE', md5(n::VARCHAR)[:16]), "
+            "now()::TIMESTAMP FROM (SELECT n, 'evt-' || md5(n::VARCHAR)[:16] AS id, "
+            f"'{quoted}' AS body_t FROM range({count}) t(n))"
+        )
+        ids = [row[0] for row in con.execute("SELECT id FROM events USING SAMPLE 500").fetchall()]
+        con.close()
+        store = open_store(path)
+        rng = random.Random(1)
+        timings: dict[str, list[float]] = {"find by id": [], "find by prefix": [], "page": []}
+        for _ in range(samples):
+            event = rng.choice(ids)
+            for name, call in (
+                ("find by id", lambda e=event: store.find_events(e)),
+                ("find by prefix", lambda e=event: store.find_events(e[:7])),
+                ("page", lambda: [x for _, x in zip(range(50), store.iter_events(), strict=False)]),
+            ):
+                if name == "page" and len(timings["page"]) >= 3:
+                    continue  # iter_events reads every row: three samples suffice
+                started = time.perf_counter()
+                call()
+                timings[name].append((time.perf_counter() - started) * 1000)
+        store.close()
+
+    def pct(values: list[float], q: float) -> float:
+        ordered = sorted(values)
+        return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+    return {name: (pct(v, 0.5), pct(v, 0.95)) for name, v in timings.items()}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1000,10000,100000")
+    parser.add_argument("--runs", default="local1,local2,spark")
+    parser.add_argument("--model", default="auto", help="spaCy model (auto: the installed one)")
+    parser.add_argument("--store", default="duckdb", help="duckdb, or a PostgreSQL URL")
+    parser.add_argument("--queries", type=int, default=1_000_000)
+    parser.add_argument("--skip-queries", action="store_true")
+    parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        kind, corpus, db, model, *rest = args.child
+        if kind == "spark":
+            print(json.dumps(child_spark(corpus, db, model)))
+        else:
+            print(json.dumps(child_local(corpus, db, model, int(rest[0]))))
+        return
+
+    from khabar.batch.synth import write_corpus
+
+    rows: list[tuple[int, str, dict[str, float] | str]] = []
+    for size in (int(s) for s in args.sizes.split(",")):
+        with tempfile.TemporaryDirectory() as scratch:
+            corpus = Path(scratch) / "corpus"
+            write_corpus(corpus, size, per_file=SYNTH_PER_FILE)
+            for run in args.runs.split(","):
+                db = _database(args.store, scratch, run)
+                if run == "spark":
+                    result = _run_child(["spark", str(corpus), db, args.model])
+                else:
+                    workers = run.removeprefix("local")
+                    result = _run_child(["local", str(corpus), db, args.model, workers])
+                rows.append((size, run, result))
+                print(f"{size:,} {run}: {result}", file=sys.stderr)
+    print(f"model: {args.model}, store: {args.store.split('://')[0]}, cores: {os.cpu_count()}")
+    print(
+        "| articles | run | seconds | articles/s | CPU s (parent) | articles/CPU s "
+        "| peak RSS | workers |"
+    )
+    print("|---:|---|---:|---:|---:|---:|---:|---:|")
+    for size, run, r in rows:
+        if isinstance(r, str):
+            print(f"| {size:,} | {run} | failed: {r} | | | | | |")
+            continue
+        note = "*" if r["cpu_note"] else ""
+        print(
+            f"| {size:,} | {run} | {r['seconds']:.0f} | {r['articles'] / r['seconds']:.1f} | "
+            f"{r['cpu']:.0f}{note} ({r.get('cpu_parent', 0):.0f}) | "
+            f"{r['articles'] / max(r['cpu'], 1e-9):.1f} | "
+            f"{r['peak_mb']:.0f} MB | {r['workers_mb']:.0f} MB |"
+        )
+    if not args.skip_queries:
+        print(f"\nincident queries on {args.queries:,} incidents (DuckDB), ms:")
+        print("| query | p50 | p95 |\n|---|---:|---:|")
+        for name, (p50, p95) in queries(args.queries).items():
+            print(f"| {name} | {p50:.1f} | {p95:.1f} |")
+
+
+if __name__ == "__main__":
+    main()

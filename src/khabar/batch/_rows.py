@@ -1,0 +1,261 @@
+"""The per-article work of a batch, shared by both engines, and its rows.
+
+A batch is planned as ``Unit``s (one input file or URL each, numbered in input order).
+Reading a unit gives its Articles (and failures) numbered in reading order; extracting
+an article gives its records. Each engine (the local process pool, Spark) runs the same
+two functions, ``read_unit`` and ``extract_rows``, and writes the same rows: the unit's
+number, the item's number in it, the Article, its records and any failure, as JSON.
+Ordered by (unit, item), the rows of both engines are the same sequence, which is what
+makes their databases the same.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pydantic import TypeAdapter
+
+from ..ingest import Reader, Source, discover
+from ..records import Arrest, Article, Incident, IngestFailure, Statement
+from ._budget import Late
+from ._pool import WorkerPool
+
+if TYPE_CHECKING:
+    from ..extract import Extractor
+
+__all__ = [
+    "ROW_COLUMNS",
+    "Plan",
+    "Unit",
+    "extract_each",
+    "extract_rows",
+    "late_failure",
+    "parse_records",
+    "plan",
+    "read_rows",
+    "read_unit",
+    "reading_row",
+]
+
+# The columns of a row, in Arrow terms (Spark's schema string is built from them).
+ROW_COLUMNS: list[tuple[str, str]] = [
+    ("unit", "bigint"),
+    ("item", "bigint"),
+    ("article_id", "string"),
+    ("locator", "string"),
+    ("article", "string"),
+    ("records", "string"),
+    ("failure", "string"),
+]
+
+_RECORDS = TypeAdapter(list[Incident | Statement | Arrest])
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One input of a batch: a file of a kind khabar reads, a Parquet file, or a URL."""
+
+    index: int
+    kind: str
+    locator: str
+    path: str | None = None
+    url: str | None = None
+
+    def source(self) -> Source:
+        return Source(
+            kind=self.kind,  # type: ignore[arg-type]
+            locator=self.locator,
+            path=Path(self.path) if self.path else None,
+            url=self.url,
+        )
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Plan:
+    units: list[Unit]
+    failures: list[IngestFailure]
+    skipped: list[str]
+
+
+def plan(inputs: list[str], *, follow_symlinks: bool = False) -> Plan:
+    """The units of ``inputs`` in a fixed order: ``ingest.discover``'s sources, and the
+    Parquet files (named, or found in a folder, sorted) after each input's others."""
+    units: list[Unit] = []
+    failures: list[IngestFailure] = []
+    skipped: list[str] = []
+    for item in inputs:
+        path = Path(item)
+        parquet: list[tuple[str, Path]] = []
+        others = [item]
+        if path.is_file() and path.name.endswith(".parquet"):
+            parquet, others = [(item, path)], []
+        elif path.is_dir():
+            parquet = [
+                (p.relative_to(path).as_posix(), p)
+                for p in sorted(path.rglob("*.parquet"))
+                if not any(part.startswith(".") for part in p.relative_to(path).parts)
+            ]
+        found = discover(others, follow_symlinks=follow_symlinks) if others else None
+        if found is not None:
+            names = {name for name, _ in parquet}
+            for source in found.sources:
+                units.append(
+                    Unit(
+                        len(units),
+                        source.kind,
+                        source.locator,
+                        str(source.path) if source.path else None,
+                        source.url,
+                    )
+                )
+            failures += found.failures
+            skipped += [name for name in found.skipped if name not in names]
+        for locator, file in parquet:
+            units.append(Unit(len(units), "parquet", locator, str(file)))
+    return Plan(units, failures, skipped)
+
+
+def read_unit(reader: Reader, unit: Unit) -> Iterator[Article | IngestFailure]:
+    """The Articles of one unit (and a failure per item that could not be read)."""
+    if unit.kind != "parquet":
+        yield from reader.read(unit.source())
+        return
+    import pyarrow.parquet as pq
+
+    source = Source(kind="jsonl", locator=unit.locator, path=Path(unit.path or ""))
+    try:
+        table = pq.read_table(unit.path)
+    except (OSError, ValueError) as error:
+        yield IngestFailure(
+            locator=unit.locator, code="K105", reason=f"unreadable Parquet: {error}"
+        )
+        return
+    for number, row in enumerate(table.to_pylist(), start=1):
+        obj = {
+            k: v.isoformat() if isinstance(v, dt.date | dt.datetime) else v for k, v in row.items()
+        }
+        yield from reader.read_object(obj, source, f"{unit.locator}:{number}")
+
+
+def late_failure(locator: str, stage: str, late: Late) -> IngestFailure:
+    """The K130 failure of a document that overran its budget (as ``khabar ingest``)."""
+    from ..errors import DocumentTimeout
+
+    after = f" after {late.items} item(s)" if late.items else ""
+    if late.died:
+        error = DocumentTimeout(f"{stage} was abandoned{after}: its worker process died")
+    else:
+        error = DocumentTimeout(
+            f"{stage} took longer than {late.budget:g} s and was abandoned{after} "
+            "(raise the budget with --doc-timeout)"
+        )
+    return IngestFailure(locator=locator, code=error.code, reason=error.message)
+
+
+def _batches(articles: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    batch: list[Any] = []
+    for article in articles:
+        batch.append(article)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def extract_each(
+    pool: WorkerPool[list[Article], list[Any]], articles: Iterable[Article], size: int
+) -> Iterator[tuple[Article, list[Any] | Late]]:
+    """Each article with its records, or ``Late`` when its extraction overran.
+
+    Articles go to the pool in batches (spaCy is faster on a batch); when a batch
+    overruns, the articles it had not finished are tried one by one, so that only the
+    one at fault is abandoned.
+    """
+    for batch, results, late in pool.map(_batches(articles, size)):
+        for article, records in zip(batch, results, strict=False):
+            yield article, list(records)
+        if late is None:
+            continue
+        for article in batch[len(results) :]:
+            retried = list(pool.run([article]))
+            yield article, retried[0] if len(retried) == 1 else Late(pool.budget or 0, 0)
+
+
+def extract_rows(
+    extractor: Extractor,
+    rows: Iterable[dict[str, Any]],
+    *,
+    pool: WorkerPool[list[Article], list[Any]],
+) -> Iterator[dict[str, Any]]:
+    """Rows with ``article`` and no ``failure`` get their ``records``; rows of reading
+    failures pass through. The order is kept."""
+    waiting: list[dict[str, Any]] = []
+
+    def articles() -> Iterator[Article]:
+        for row in rows:
+            if row.get("failure") or not row.get("article"):
+                waiting.append(row)
+                continue
+            waiting.append(row)
+            yield Article.model_validate_json(row["article"])
+
+    for article, records in extract_each(pool, articles(), extractor.options.batch_size):
+        while waiting and (waiting[0].get("failure") or not waiting[0].get("article")):
+            yield waiting.pop(0)
+        row = waiting.pop(0)
+        if isinstance(records, Late):
+            failure = late_failure(article.locator or article.id, "extraction", records)
+            yield row | {"failure": failure.model_dump_json()}
+        else:
+            yield row | {"records": json.dumps([r.model_dump(mode="json") for r in records])}
+    yield from waiting
+
+
+def parse_records(text: str) -> list[Incident | Statement | Arrest]:
+    return _RECORDS.validate_json(text)
+
+
+def reading_row(unit: Unit, item: int, value: Article | IngestFailure) -> dict[str, Any]:
+    """One row before extraction."""
+    if isinstance(value, Article):
+        return {
+            "unit": unit.index,
+            "item": item,
+            "article_id": value.id,
+            "locator": value.locator,
+            "article": value.model_dump_json(),
+            "records": None,
+            "failure": None,
+        }
+    return {
+        "unit": unit.index,
+        "item": item,
+        "article_id": None,
+        "locator": value.locator,
+        "article": None,
+        "records": None,
+        "failure": value.model_dump_json(),
+    }
+
+
+def read_rows(
+    units: Iterable[Unit],
+    *,
+    pool: WorkerPool[Unit, Article | IngestFailure],
+    budget_of: Callable[[Unit], float | None] | None = None,
+) -> Iterator[dict[str, Any]]:
+    """The rows of ``units`` read through ``pool`` (its target is ``read_unit``)."""
+    for unit, items, late in pool.map(units, budget_of=budget_of):
+        for item, value in enumerate(items):
+            yield reading_row(unit, item, value)
+        if late is not None:
+            yield reading_row(unit, len(items), late_failure(unit.locator, "reading", late))

@@ -1,0 +1,166 @@
+"""The Spark engine of ``khabar batch``: reading and extraction as one Spark job.
+
+Only ``batch._driver`` imports this module, and only for ``--engine spark``: nothing
+else in khabar imports pyspark (an optional extra: ``pip install 'khabar[spark]'``).
+
+The job: a DataFrame of units (one input file each) is read by ``mapInPandas``
+(``_rows.read_unit``), spread over ``partitions`` tasks, and extracted by a second
+``mapInPandas`` over Arrow batches (``_rows.extract_rows``). The functions run in
+Spark's Python workers, which Spark reuses between tasks
+(``spark.python.worker.reuse``): the Extractor (spaCy model, gazetteer, dictionaries)
+is built once per Python worker and cached in this module. Each worker keeps the
+per-document time budget of the local engine: a one-member ``WorkerPool`` (a forked
+child per document stream, killed when a document overruns). The rows are written as
+Parquet, unsorted; the driver reads them back in order.
+
+Input paths must be readable at the same path by every executor (a shared file system
+on a cluster; see docs/deployment.md).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ._rows import ROW_COLUMNS, Unit
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from ..extract import ExtractOptions, Extractor
+    from ..ingest import IngestOptions
+
+__all__ = ["spark_rows"]
+
+_SCHEMA = ", ".join(f"{name} {kind}" for name, kind in ROW_COLUMNS)
+_UNITS = "index bigint, kind string, locator string, path string, url string"
+
+# One Extractor per Python worker process, keyed by its options' JSON.
+_EXTRACTORS: dict[str, Extractor] = {}
+
+
+def _extractor(options_json: str) -> Extractor:
+    from ..extract import ExtractOptions, Extractor
+
+    if options_json not in _EXTRACTORS:
+        _EXTRACTORS[options_json] = Extractor(ExtractOptions.model_validate_json(options_json))
+    return _EXTRACTORS[options_json]
+
+
+def _read_partition(frames: Iterator[pd.DataFrame], ingest_json: str) -> Iterator[pd.DataFrame]:
+    """mapInPandas: units -> rows before extraction."""
+    import pandas as pd
+
+    from ..ingest import IngestOptions, Reader
+    from ._driver import reading_budget
+    from ._pool import WorkerPool
+    from ._rows import read_rows, read_unit
+
+    options = IngestOptions.model_validate_json(ingest_json)
+    with Reader(options) as reader:
+        for frame in frames:
+            units = [Unit(**record) for record in frame.to_dict("records")]
+            with WorkerPool(
+                lambda unit: read_unit(reader, unit), workers=1, budget=options.doc_timeout
+            ) as pool:
+                rows = list(
+                    read_rows(units, pool=pool, budget_of=lambda u: reading_budget(u, options))
+                )
+            yield pd.DataFrame(rows, columns=[name for name, _ in ROW_COLUMNS])
+
+
+def _extract_partition(
+    frames: Iterator[pd.DataFrame], extract_json: str, budget: float | None
+) -> Iterator[pd.DataFrame]:
+    """mapInPandas: rows -> rows with their records (an Arrow batch at a time)."""
+    import pandas as pd
+
+    from ._pool import WorkerPool
+    from ._rows import extract_rows
+
+    extractor = _extractor(extract_json)
+    columns = [name for name, _ in ROW_COLUMNS]
+    with WorkerPool(extractor.pipe, workers=1, budget=budget) as pool:
+        for frame in frames:
+            rows = [_plain(record) for record in frame.to_dict("records")]
+            done = list(extract_rows(extractor, rows, pool=pool))
+            yield pd.DataFrame(done, columns=columns)
+
+
+def _plain(record: dict[str, Any]) -> dict[str, Any]:
+    """pandas gives NaN / numpy ints for Arrow nulls and int64s: plain Python values."""
+    out: dict[str, Any] = {}
+    for key, value in record.items():
+        if value is None or (isinstance(value, float) and value != value):
+            out[key] = None
+        elif key in ("unit", "item"):
+            out[key] = int(value)
+        else:
+            out[key] = value
+    return out
+
+
+def spark_session(master: str, *, app: str = "khabar batch") -> Any:
+    """A session on ``master`` (``local[2]``, ``spark://host:7077``, ``yarn``,
+    ``k8s://...``) with Arrow batches for mapInPandas; the Python workers run this
+    interpreter unless PYSPARK_PYTHON says otherwise."""
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError as error:  # pragma: no cover - depends on the extra
+        from ..errors import UsageError
+
+        raise UsageError(
+            "--engine spark needs pyspark: pip install 'khabar[spark]' (and Java 17+)"
+        ) from error
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
+    # Spark's Python workers import khabar: hand them this process's import path.
+    path = os.pathsep.join(p for p in sys.path if p)
+    builder = (
+        SparkSession.builder.master(master)
+        .appName(app)
+        .config("spark.sql.execution.arrow.pyspark.enabled", "true")
+        .config("spark.sql.execution.arrow.maxRecordsPerBatch", "64")
+        .config("spark.python.worker.reuse", "true")
+        .config("spark.ui.showConsoleProgress", "false")
+        .config("spark.executorEnv.PYTHONPATH", path)
+    )
+    return builder.getOrCreate()
+
+
+def _cores(master: str, spark: Any) -> int:
+    return max(1, int(spark.sparkContext.defaultParallelism))
+
+
+def spark_rows(
+    units: list[Unit],
+    rows_dir: Path,
+    *,
+    master: str,
+    ingest: IngestOptions,
+    extract: ExtractOptions,
+    partitions: int | None = None,
+) -> None:
+    """Run the job and write its rows as Parquet files in ``rows_dir``."""
+    spark = spark_session(master)
+    try:
+        spark.sparkContext.setLogLevel("ERROR")
+        cores = _cores(master, spark)
+        tasks = partitions or 4 * cores
+        units_df = spark.createDataFrame(
+            [(u.index, u.kind, u.locator, u.path, u.url) for u in units], _UNITS
+        ).repartition(max(1, min(len(units), tasks)))
+        ingest_json, extract_json = ingest.model_dump_json(), extract.model_dump_json()
+        budget = ingest.doc_timeout
+        read = units_df.mapInPandas(
+            lambda frames: _read_partition(frames, ingest_json), schema=_SCHEMA
+        )
+        extracted = read.repartition(tasks).mapInPandas(
+            lambda frames: _extract_partition(frames, extract_json, budget), schema=_SCHEMA
+        )
+        extracted.write.mode("overwrite").parquet(str(rows_dir))
+    finally:
+        spark.stop()

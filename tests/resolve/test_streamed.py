@@ -1,0 +1,91 @@
+"""resolve_into in two passes over streamed mentions (the DuckDB store) writes exactly
+what the one-pass path writes, with hand merges, splits and corrections; and it holds
+no accounts while deciding."""
+
+import datetime as dt
+import shutil
+
+import duckdb
+
+from khabar.pipeline import merge_events, resolve_into, split_event
+from khabar.records import Correction
+from khabar.resolve import Resolver
+from khabar.store import open_store
+
+
+class OnePass:
+    """The store without ``iter_incident_mentions``: resolve_into's one-pass path."""
+
+    def __init__(self, store):
+        self._store = store
+
+    def __getattr__(self, name):
+        if name == "iter_incident_mentions":
+            raise AttributeError(name)
+        return getattr(self._store, name)
+
+
+def _tables(path):
+    with duckdb.connect(str(path), read_only=True) as con:
+        events = con.execute("SELECT id, body FROM events ORDER BY id").fetchall()
+        links = con.execute(
+            "SELECT mention_id, event_id, score, reason FROM incident_links ORDER BY mention_id"
+        ).fetchall()
+    return events, links
+
+
+def test_two_passes_write_what_one_pass_writes(demo_db, tmp_path):
+    streamed, single = tmp_path / "streamed.duckdb", tmp_path / "single.duckdb"
+    shutil.copy(demo_db, streamed)
+    store = open_store(streamed)
+    events = sorted(store.iter_events(), key=lambda e: -len(e.sources))
+    big, lone = events[0], events[-1]
+    merge_events(store, big.id, lone.id)
+    # A split of the merged event, and two corrections (one found by its anchor).
+    holder = next(e for e in store.iter_events() if lone.sources[0] in e.sources)
+    members = store.mentions_of(holder.id)
+    split_event(store, [members[0].id], [m.id for m in members[1:]])
+    now = dt.datetime(2026, 12, 1, 9, 0)
+    target = next(store.iter_events())
+    store.add_correction(
+        Correction(
+            id="c1",
+            event_id=target.id,
+            anchor=store.mentions_of(target.id)[0].id,
+            field="fatalities",
+            value={"low": 7, "best": 7, "high": 7},
+            created_at=now,
+        )
+    )
+    store.add_correction(
+        Correction(
+            id="c2",
+            event_id="evt-gone",
+            anchor=members[-1].id,
+            field="target",
+            value="a checkpoint",
+            created_at=now,
+        )
+    )
+    store.close()
+    shutil.copy(streamed, single)
+
+    for path, wrap in ((streamed, lambda s: s), (single, OnePass)):
+        store = open_store(path)
+        resolve_into(wrap(store), rebuild=True)
+        store.close()
+    first, second = _tables(streamed), _tables(single)
+    assert first == second
+    bodies = "".join(body for _, body in first[0])
+    assert '"best":7' in bodies and "a checkpoint" in bodies  # the corrections applied
+
+
+def test_deciding_keeps_no_accounts(demo_db, tmp_path):
+    shutil.copy(demo_db, tmp_path / "d.duckdb")
+    store = open_store(tmp_path / "d.duckdb")
+    resolver = Resolver(keep_mentions=False)
+    for mention, published in store.iter_incident_mentions(page=7):
+        resolver.add(mention, published)
+    store.close()
+    assert resolver.event_ids()
+    assert all(not event.mentions for event in resolver._events.values())
