@@ -132,6 +132,20 @@ def test_records_of_and_mentions_of_an_event(store):
     assert store.mentions_of("evt-none") == []
 
 
+def test_find_events_by_whole_id_or_literal_prefix(store):
+    events = [
+        Incident(id=event_id, event_type="bombing")
+        for event_id in ("evt-1a2b", "evt-1a2c", "evt-1_2b", "evt-9")
+    ]
+    store.save_resolution(events, [])
+    assert [e.id for e in store.find_events("evt-1a2b")] == ["evt-1a2b"]
+    assert [e.id for e in store.find_events("evt-1a")] == ["evt-1a2b", "evt-1a2c"]
+    # "_" and "%" are characters of the prefix, not LIKE's wildcards
+    assert [e.id for e in store.find_events("evt-1_")] == ["evt-1_2b"]
+    assert store.find_events("evt-%") == []
+    assert store.find_events("evt-0") == []
+
+
 def test_corrections_round_trip_in_the_order_made(store):
     from khabar.records import Correction, Evidence
 
