@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from pydantic import BaseModel, Field
 
 from .batch import Late, WorkerPool
-from .batch._rows import extract_each, late_failure
+from .batch._rows import extract_each, late_failure, reading_budget
 from .errors import NotFound, UsageError
 from .ingest import Fetcher, IngestOptions, Reader, Source, discover
 from .records import Article, HandDecision, Incident, IngestFailure
@@ -151,7 +151,7 @@ def ingest_into(
         Reader(options, fetcher=fetcher, known=known) as reader,
         WorkerPool(reader.read, workers=workers, budget=options.doc_timeout) as pool,
     ):
-        budgets = partial(_reading_budget, options=options)
+        budgets = partial(reading_budget, options=options)
         for source, items, late in pool.map(sources, budget_of=budgets):
             for item in items:
                 if isinstance(item, IngestFailure):
@@ -182,14 +182,6 @@ def ingest_into(
         },
     )
     return summary
-
-
-def _reading_budget(source: Source, options: IngestOptions) -> float | None:
-    """A document's budget; a download has its own timeout on top."""
-    if not options.doc_timeout:
-        return None
-    online = source.kind == "url" or (source.path is None and source.url is not None)
-    return options.doc_timeout + (options.timeout if online or source.kind == "feed" else 0)
 
 
 def _store_batch(store: Store, summary: IngestSummary, batch: list[Article]) -> None:

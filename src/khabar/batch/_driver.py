@@ -25,7 +25,16 @@ from ..errors import UsageError
 from ..ingest import IngestOptions, Reader
 from ..records import Article, IngestFailure
 from ._pool import WorkerPool, default_workers
-from ._rows import ROW_COLUMNS, Unit, extract_rows, parse_records, plan, read_rows, read_unit
+from ._rows import (
+    ROW_COLUMNS,
+    Unit,
+    extract_rows,
+    parse_records,
+    plan,
+    read_rows,
+    read_unit,
+    reading_budget,
+)
 
 if TYPE_CHECKING:
     from ..extract import ExtractOptions
@@ -134,12 +143,9 @@ def run_batch(
     return summary
 
 
-def reading_budget(unit: Unit, options: IngestOptions) -> float | None:
-    """A document's budget; a download has its own timeout on top."""
-    if not options.doc_timeout:
-        return None
-    online = unit.kind in ("url", "feed")
-    return options.doc_timeout + (options.timeout if online else 0)
+def unit_budget(unit: Unit, options: IngestOptions) -> float | None:
+    """A unit's reading budget: ``ingest``'s rule for the source it stands for."""
+    return reading_budget(unit.source(), options)
 
 
 def _local_rows(
@@ -161,7 +167,7 @@ def _local_rows(
         WorkerPool(partial(read_unit, reader), workers=workers, budget=budget) as readers,
         WorkerPool(extractor.pipe, workers=workers, budget=budget) as extractors,
     ):
-        rows = read_rows(units, pool=readers, budget_of=partial(reading_budget, options=ingest))
+        rows = read_rows(units, pool=readers, budget_of=partial(unit_budget, options=ingest))
         write_parquet(extract_rows(extractor, rows, pool=extractors), rows_dir)
 
 

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import TypeAdapter
 
-from ..ingest import Reader, Source, discover
+from ..ingest import IngestOptions, Reader, Source, discover
 from ..records import Arrest, Article, Incident, IngestFailure, Statement
 from ._budget import Late
 from ._pool import WorkerPool
@@ -143,6 +143,14 @@ def read_unit(reader: Reader, unit: Unit) -> Iterator[Article | IngestFailure]:
             k: v.isoformat() if isinstance(v, dt.date | dt.datetime) else v for k, v in row.items()
         }
         yield from reader.read_object(obj, source, f"{unit.locator}:{number}")
+
+
+def reading_budget(source: Source, options: IngestOptions) -> float | None:
+    """A document's reading budget; a download has its own timeout on top."""
+    if not options.doc_timeout:
+        return None
+    online = source.kind == "url" or (source.path is None and source.url is not None)
+    return options.doc_timeout + (options.timeout if online or source.kind == "feed" else 0)
 
 
 def late_failure(locator: str, stage: str, late: Late) -> IngestFailure:

@@ -55,7 +55,7 @@ def _read_partition(frames: Iterator[pd.DataFrame], ingest_json: str) -> Iterato
     import pandas as pd
 
     from ..ingest import IngestOptions, Reader
-    from ._driver import reading_budget
+    from ._driver import unit_budget
     from ._pool import WorkerPool
     from ._rows import read_rows, read_unit
 
@@ -67,7 +67,7 @@ def _read_partition(frames: Iterator[pd.DataFrame], ingest_json: str) -> Iterato
                 lambda unit: read_unit(reader, unit), workers=1, budget=options.doc_timeout
             ) as pool:
                 rows = list(
-                    read_rows(units, pool=pool, budget_of=lambda u: reading_budget(u, options))
+                    read_rows(units, pool=pool, budget_of=lambda u: unit_budget(u, options))
                 )
             yield pd.DataFrame(rows, columns=[name for name, _ in ROW_COLUMNS])
 
