@@ -19,7 +19,7 @@ from pydantic import TypeAdapter
 
 from ..records import Article, ArticleSource
 from ._base import ArticleQuery, ExportRecord
-from ._resolution import ResolutionTables, _escape_like
+from ._resolution import ResolutionTables, _escape_like, _whole_id_or_prefix
 from ._watch import WatchTables
 
 __all__ = ["SqlStore"]
@@ -135,11 +135,9 @@ class SqlStore(ResolutionTables, WatchTables):
 
     def find_articles(self, id_or_prefix: str) -> list[Article]:
         with self._errors("find articles"):
-            rows = self._con.execute(
-                f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id = ? OR id LIKE ? "
-                "ORDER BY id LIMIT 20",
-                [id_or_prefix, _escape_like(id_or_prefix) + "%"],
-            ).fetchall()
+            rows = _whole_id_or_prefix(
+                self._con, f"SELECT {_ARTICLE_COLUMNS} FROM articles", id_or_prefix
+            )
         return [_article(row) for row in rows]
 
     def list_articles(self, query: ArticleQuery) -> list[Article]:
