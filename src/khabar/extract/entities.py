@@ -145,6 +145,7 @@ class EntityFinder:
                     place,
                     kind_word=wanted is not None or start in sites,
                     districts=districts,
+                    provinces=admin1s,
                     common=surface.casefold() in self.gazetteer.common_names,
                 )
             ):

@@ -283,21 +283,24 @@ def locality_in_context(
     *,
     kind_word: bool,
     districts: Iterable[str],
+    provinces: Iterable[str] = (),
     common: bool = False,
 ) -> bool:
     """Whether a locality's mention reads as a place: a kind or site word follows ("Boya
     village", "Mandan police station"), or the article names the locality's district, or
-    (unless the name is also a word or personal name: ``common``) a place preposition or
-    "the village of" comes before it ("killed in Tappi", not "Tappi's son")."""
+    a place preposition or "the village of" comes before it ("killed in Tappi", not
+    "Tappi's son"). A name that is also a word, a personal name or a bigger place
+    elsewhere (``common``: "Sami", "Khost") needs more than the preposition: the article
+    must also name the locality's province."""
     if kind_word:
         return True
     if place.admin2 and any(_same(place.admin2, d) for d in districts):
         return True
-    if common:
-        return bool(re.search(r"\b(?:village|town|area|locality)\s+of\s+$", text[max(0, start - 30) : start], re.IGNORECASE))
     if _POSSESSIVE_AFTER.match(text[end : end + 3]):
         return False
-    return bool(_PLACE_BEFORE.search(text[max(0, start - 40) : start]))
+    if not _PLACE_BEFORE.search(text[max(0, start - 40) : start]):
+        return False
+    return not common or any(_same(place.admin1, p) for p in provinces)
 
 
 def _word_list(text: str) -> frozenset[str]:
