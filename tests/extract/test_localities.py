@@ -178,3 +178,22 @@ def test_generated_geonames_files_are_up_to_date():
     text, _ = module.build()
     assert (GAZETTEER / "localities.csv").read_text("utf-8") == text
     assert (GAZETTEER / "geonames_cities.csv").read_text("utf-8") == module.build_cities()
+
+
+def test_every_name_shared_by_districts_resolves_to_the_district_named():
+    """A town or village name found in several districts (curated, compiled or GeoNames
+    layer) resolves to each of them when the article names that district."""
+    gazetteer = load_gazetteer()
+    shared = 0
+    for form, ids in gazetteer.names.items():
+        places = [gazetteer.places[i] for i in ids]
+        places = [p for p in places if p.kind == "place" and p.admin2]
+        if len({(p.country, p.admin2) for p in places}) < 2:
+            continue
+        for place in places:
+            shared += 1
+            chosen = gazetteer.choose(
+                form, countries={place.country}, admin1s={place.admin1}, admin2s={place.admin2}
+            )
+            assert (chosen.country, chosen.admin2) == (place.country, place.admin2), form
+    assert shared >= 20
