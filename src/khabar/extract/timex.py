@@ -18,7 +18,16 @@ from functools import lru_cache
 from ..records import DateSpan
 from .numbers import word_number
 
-__all__ = ["TimeMention", "day_span", "find_anchor", "find_times", "month_span", "year_span"]
+__all__ = [
+    "TimeMention",
+    "day_span",
+    "find_anchor",
+    "find_times",
+    "is_caption",
+    "month_day_span",
+    "month_span",
+    "year_span",
+]
 
 _MONTHS = {
     name.lower(): number
@@ -123,6 +132,25 @@ _PATTERNS = [
 ]
 
 
+# A photo caption dates the picture (often a file photo), not the event: "In this file
+# photo, ...", "Photo: ...", or a line that ends with its credit ("...—Courtesy Rescue
+# 1122", "— Picture courtesy: Radio Pakistan", "(AFP)").
+_CAPTION = re.compile(
+    r"^\s*(?:in this (?:undated |file |handout )*(?:photo|picture|image)"
+    r"|(?:file |handout )?(?:photo|picture|image)\s*:)"
+    r"|[—–-]\s*(?:(?:photo|picture|image)\s*)?(?:courtesy|credit)\b[^\n]{0,60}$"
+    r"|[—–-]\s*(?:file )?(?:photo|picture|image)\s*:[^\n]{1,60}$"
+    r"|\((?:file photo|photo|afp|reuters|ap photo|epa|getty images|handout)"
+    r"(?:\s*[/:][^)]{0,60})?\)\.?\s*$",
+    re.IGNORECASE,
+)
+
+
+def is_caption(line: str) -> bool:
+    """Whether a line of an article is a photo caption, whose dates are skipped."""
+    return bool(_CAPTION.search(line.strip()))
+
+
 @dataclass(frozen=True)
 class TimeMention:
     start: int
@@ -154,6 +182,14 @@ def year_span(year: int) -> DateSpan:
         earliest=dt.date(year, 1, 1),
         latest=dt.date(year, 12, 31),
     )
+
+
+def month_day_span(month: int, day: int) -> DateSpan | None:
+    """A month and day without a year ("on October 11" with no reference date): the
+    value stays unknown, ``month_day`` keeps what the text fixes. None for no such day."""
+    if _safe_date(2000, month, day) is None:  # 2000 is a leap year: 29 February exists
+        return None
+    return DateSpan(precision="unknown", month_day=f"{month:02d}-{day:02d}")
 
 
 def _window(earliest: dt.date, latest: dt.date) -> DateSpan:
@@ -245,8 +281,10 @@ def _resolve(
         day = int(match["nday"] or match["nday2"])
         if match["nyear"]:
             fixed = _safe_date(int(match["nyear"]), month, day)
+        elif reference is None:
+            return month_day_span(month, day)
         else:
-            fixed = _latest_on_or_before(month, day, reference) if reference else None
+            fixed = _latest_on_or_before(month, day, reference)
         return day_span(fixed) if fixed else None
     if kind == "date":
         month = _MONTHS[(match["month"] or match["month2"]).lower().rstrip(".")]
@@ -266,7 +304,7 @@ def _resolve(
             fixed = _safe_date(year, month, day) if year else None
             return day_span(fixed) if fixed else None
         if reference is None:
-            return None
+            return month_day_span(month, day)  # what the text fixes: no year
         fixed = _latest_on_or_before(month, day, reference)
         return day_span(fixed) if fixed else None
     if kind == "month_year":
