@@ -1125,6 +1125,13 @@ def _day_it_was_told(
     return None, None
 
 
+_PEG_PASSIVE = re.compile(
+    r"\b(?:was|were|is|are|will be)\s+(?:held|buried|laid to rest|offered|observed|"
+    r"arrested|detained|indicted|convicted|sentenced|charged|produced)\s+(?:on\s+)?$",
+    re.IGNORECASE,
+)
+
+
 def _tied_to_event(text: str, mention: TimeMention) -> bool:
     """Whether a time expression dates the attack rather than a statement about it.
 
@@ -1137,6 +1144,8 @@ def _tied_to_event(text: str, mention: TimeMention) -> bool:
     before = text[max(0, mention.start - 40) : mention.start]
     if re.match(rf"^\s+(?:{_STATEMENT_VERB.pattern})", after, re.IGNORECASE):
         return False
+    if _PEG_PASSIVE.search(before):
+        return False  # "the funeral ... was held on Sunday": the news peg's day
     return not re.search(
         rf"(?:{_STATEMENT_VERB.pattern})\s+(?:(?:late|early|earlier|later)\s+)?(?:on\s+)?$",
         before,
