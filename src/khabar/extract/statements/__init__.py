@@ -190,10 +190,13 @@ def extract_statements(
     return resolve_replies([_dated_by_telling(view, s, told) for s in found])
 
 
-# "denied this at the time", "had earlier rejected": not the day of this telling
+# Not the day of this telling: an earlier one ("denied this at the time", "had earlier
+# rejected"), or a standing position in the present ("they allege", "the group demands").
 _EARLIER = re.compile(
     r"\b(at the time|back then|previously|earlier|in the past|had\s+(?:\w+\s+)?"
-    r"(?:said|denied|rejected|accused|warned|demanded|urged|claimed))\b",
+    r"(?:said|denied|rejected|accused|warned|demanded|urged|claimed)|"
+    r"(?:they|it|group|government|side)\s+(?:allege|alleges|demands?|maintains?|insists?|"
+    r"accuses|believes?|wants?|seeks?))\b",
     re.IGNORECASE,
 )
 

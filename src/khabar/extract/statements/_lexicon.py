@@ -132,8 +132,13 @@ def told_on(view: ArticleView, sentence: Sentence, speech: re.Pattern[str]):  # 
     return None
 
 
-# "According to the ministry, today ...": the day the source told it
-_ACCORDING = re.compile(r"\baccording to [^,.;:]{1,60},\s*$", re.IGNORECASE)
+# "According to the ministry, today ...": the day the source told it;
+# "In a statement released on Thursday, ...": the statement's own day
+_ACCORDING = re.compile(
+    r"\baccording to [^,.;:]{1,60},\s*$"
+    r"|\b(?:statement|press release|briefing|announcement)\s+(?:\w+\s+)?on\s+$",
+    re.IGNORECASE,
+)
 # between a speech verb and its day: "said in a statement late on Monday"
 _TELLING_TAIL = (
     r"(?:\s+(?:in|through|during)\s+(?:a|an|its|his|her|their|the)\s+"
