@@ -101,9 +101,7 @@ def test_a_report_dated_only_by_its_telling_takes_that_day(extractor):
         "Four soldiers were martyred in an attack on a check post in Kalat, the "
         "military said on Friday."
     )
-    assert the_incident(extractor, text, published=dt.date(2026, 3, 6)).date.value == (
-        "2026-03-06"
-    )
+    assert the_incident(extractor, text, published=dt.date(2026, 3, 6)).date.value == ("2026-03-06")
     text = (
         "The interior ministry on March 18 said militants attacked a check post in Kalat, "
         "killing four soldiers."
@@ -127,8 +125,7 @@ def test_a_follow_up_is_dated_by_its_event_not_its_news_peg(extractor):
     )
     assert the_incident(extractor, text, published=published).date is None
     text = (
-        "The funeral of four soldiers killed in an ambush near Turbat last week was held "
-        "on Sunday."
+        "The funeral of four soldiers killed in an ambush near Turbat last week was held on Sunday."
     )
     date = the_incident(extractor, text, published=published).date
     assert (date.precision, date.earliest, date.latest) == (
@@ -139,9 +136,7 @@ def test_a_follow_up_is_dated_by_its_event_not_its_news_peg(extractor):
 
 
 def statements(extractor, text, **meta):
-    return {
-        (s.type, s.source.name): s for s in records(extractor, text, "statement", **meta)
-    }
+    return {(s.type, s.source.name): s for s in records(extractor, text, "statement", **meta)}
 
 
 def test_a_statement_takes_the_day_its_source_was_told_to_speak(extractor):
@@ -167,6 +162,7 @@ def test_a_statement_is_not_dated_by_a_year_another_event_or_an_earlier_telling(
     assert found[("CLAIM_RESPONSIBILITY", "TTP")].date is None
     assert found[("REQUEST", "Pakistan")].date is None
     text = "In 2025, the Foreign Office urged Afghanistan to act against the TTP."
-    assert statements(extractor, text, published=dt.date(2026, 6, 3))[
-        ("REQUEST", "Pakistan")
-    ].date is None
+    assert (
+        statements(extractor, text, published=dt.date(2026, 6, 3))[("REQUEST", "Pakistan")].date
+        is None
+    )

@@ -223,9 +223,7 @@ def _dated_by_telling(
         end=sentence.end,
         quote=sentence.text,
     )
-    return statement.model_copy(
-        update={"date": day, "evidence": (*statement.evidence, cited)}
-    )
+    return statement.model_copy(update={"date": day, "evidence": (*statement.evidence, cited)})
 
 
 def _quote_runs(view: ArticleView) -> dict[int, Sentence]:
