@@ -166,3 +166,28 @@ def test_a_statement_is_not_dated_by_a_year_another_event_or_an_earlier_telling(
         statements(extractor, text, published=dt.date(2026, 6, 3))[("REQUEST", "Pakistan")].date
         is None
     )
+
+
+def test_an_attack_that_came_days_after_another_is_dated_from_it(extractor):
+    published = dt.date(2026, 4, 10)
+    text = (
+        "Militants ambushed a police patrol in Kalat, killing four policemen.\n"
+        "The ambush came two days after a bomb exploded at a market in Turbat on "
+        "Wednesday, killing three people."
+    )
+    found = {
+        i.event_type: i.date.value
+        for i in records(extractor, text, "incident", published=published)
+    }
+    assert found == {"armed_assault": "2026-04-10", "bombing": "2026-04-08"}
+    # the other way round: the dated attack came after the undated one
+    text = (
+        "A bomb exploded at a market in Turbat on Wednesday, killing three people.\n"
+        "In a separate attack, militants ambushed a police patrol in Kalat, killing four "
+        "policemen.\n"
+        "The bombing came two days after the ambush."
+    )
+    found = {
+        i.event_type: i.date for i in records(extractor, text, "incident", published=published)
+    }
+    assert found["armed_assault"] is None
