@@ -130,6 +130,18 @@ def test_find_times_ignores_since_and_lowercase_may():
     assert resolved("they may 30 times have tried", PUBLISHED) == []
 
 
+def test_find_anchor_prefers_the_datelines_date():
+    text = (
+        "• Talks held on 2 March 2025 ended without a deal\n"
+        "KABUL, March 9, 2025: Gunmen attacked a checkpoint on Friday."
+    )
+    assert find_anchor(text, today=dt.date(2026, 11, 22)) == dt.date(2025, 3, 9)
+    # a date that lies after today is no reference
+    assert find_anchor("on 3 May 2031 and 2 May 2024", today=dt.date(2026, 1, 1)) == dt.date(
+        2024, 5, 2
+    )
+
+
 def test_find_anchor_is_the_first_date_the_text_fixes():
     text = "The March 26 attack ... In a statement on Thursday, May 30, officials said."
     assert find_anchor(text, today=dt.date(2026, 11, 22)) == dt.date(2024, 5, 30)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -223,9 +224,22 @@ def _year_of_weekday(month: int, day: int, weekday: int, today: dt.date) -> int 
 
 
 def find_anchor(text: str, *, today: dt.date | None = None) -> dt.date | None:
-    """The first date the text fixes by itself: a full date, or a weekday with a day and
-    month. Used as the reference when an article has no publication date."""
+    """The reference date of an article with no publication date: its dateline's date
+    ("ISLAMABAD, June 1, 2025:"), else the first date the text fixes by itself (a full
+    date, or a weekday with a day and month: "Thursday, May 30" happens in 2024)."""
     today = today or dt.date.today()
+    fixed = [found for found in _fixed_dates(text, today) if found[2] <= today]
+    for start, end, day in fixed:
+        if start < 120 and _DATELINE_END.match(text, end):
+            return day
+    return fixed[0][2] if fixed else None
+
+
+# what follows a dateline's date: "ISLAMABAD, June 1, 2025: ...", "Kabul, 3 May 2024 -"
+_DATELINE_END = re.compile(r"\s*(?:\([^()]{1,30}\)\s*)?(?::|–|—|-\s)")
+
+
+def _fixed_dates(text: str, today: dt.date) -> Iterator[tuple[int, int, dt.date]]:
     dates = next(pattern for kind, pattern in _PATTERNS if kind == "date")
     for match in dates.finditer(text):
         month = _MONTHS[(match["month"] or match["month2"]).lower().rstrip(".")]
@@ -238,8 +252,7 @@ def find_anchor(text: str, *, today: dt.date | None = None) -> dt.date | None:
         else:
             continue
         if fixed:
-            return fixed
-    return None
+            yield match.start(), match.end(), fixed
 
 
 def find_times(
