@@ -125,6 +125,11 @@ def test_a_follow_up_is_dated_by_its_event_not_its_news_peg(extractor):
     )
     assert the_incident(extractor, text, published=published).date is None
     text = (
+        "The death toll from the bombing of a bus in Quetta rose to nine as two more of "
+        "the wounded died, officials said on Monday."
+    )
+    assert the_incident(extractor, text, published=published).date is None
+    text = (
         "The funeral of four soldiers killed in an ambush near Turbat last week was held on Sunday."
     )
     date = the_incident(extractor, text, published=published).date

@@ -1104,6 +1104,10 @@ _HARMED = re.compile(
     r"\b(martyred|lost (?:their|his|her) lives|bomb(?:ed|arded)|came under (?:attack|fire))\b",
     re.IGNORECASE,
 )
+_TOLL_UPDATE = re.compile(
+    r"\btoll\b.{0,60}\b(?:rose|risen|climbed|jumped|increased|reached|mounted)\b",
+    re.IGNORECASE,
+)
 _TOLD = re.compile(r"\b(said|says|told|stated|confirmed|announced|statement)\b", re.IGNORECASE)
 
 
@@ -1120,6 +1124,8 @@ def _day_it_was_told(
     told = _reports(view, lead) or _HARMED.search(lead.text)
     if cluster.background or lexicon.not_reports.search(lead.text) or not told:
         return None, None
+    if _TOLL_UPDATE.search(lead.text):
+        return None, None  # "the toll rose to 20, officials said on Monday": a follow-up
     for mention in find_times(lead.text, reference=view.reference, today=view.today):
         span = mention.span
         if span.precision != "day" or _tied_to_event(lead.text, mention):
