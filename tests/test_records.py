@@ -64,6 +64,7 @@ def test_incident_exports_the_fields_of_eval_md_in_order():
         "precision": "day",
         "earliest": "2024-03-26",
         "latest": "2024-03-26",
+        "month_day": None,  # a month and day without a year only
     }
     assert list(line["location"]) == [
         "country",
@@ -143,8 +144,22 @@ def test_date_span_unknown_has_no_value_and_an_ordered_window():
         "precision": "unknown",
         "earliest": None,
         "latest": None,
+        "month_day": None,
     }
     with pytest.raises(ValidationError):
         DateSpan(value="2024", precision="unknown")
     with pytest.raises(ValidationError):
         DateSpan(value="2024-03", precision="month", earliest="2024-03-31", latest="2024-03-01")
+
+
+def test_date_span_month_day_is_a_month_and_day_without_a_year():
+    bare = DateSpan(month_day="10-11")
+    assert (bare.value, bare.precision, bare.label()) == (None, "unknown", "11 Oct, year unknown")
+    assert DateSpan(month_day="02-29").label() == "29 Feb, year unknown"  # some year has it
+    assert DateSpan(value="2025", precision="year").label() == "2025"
+    assert DateSpan().label() is None
+    for wrong in ("13-01", "1-11", "04-31", "02-30"):
+        with pytest.raises(ValidationError):
+            DateSpan(month_day=wrong)
+    with pytest.raises(ValidationError, match="value"):
+        DateSpan(value="2025-10-11", precision="day", month_day="10-11")

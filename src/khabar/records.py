@@ -41,7 +41,8 @@ __all__ = [
     "VictimGroup",
 ]
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
+_MONTH_ABBR = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 DatePrecision = Literal["day", "month", "year", "unknown"]
 LocationPrecision = Literal["place", "admin2", "admin1", "country", "unknown"]
@@ -186,13 +187,17 @@ class DateSpan(_Record):
     """A date known to some precision, with the window it could fall in.
 
     ``value`` is written to its precision: ``2024-03-26``, ``2024-03``, ``2024`` or
-    ``None`` when the precision is ``unknown``.
+    ``None`` when the precision is ``unknown``. ``month_day`` (``MM-DD``, ISO 8601's
+    ``--MM-DD``) is the month and day a text gives without a year ("on October 11" in a
+    story with no publication date): the year is unknown, so ``value`` is ``None``;
+    resolution can anchor it with other reports of the event. It is ``None`` otherwise.
     """
 
     value: str | None = None
     precision: DatePrecision = "unknown"
     earliest: dt.date | None = None
     latest: dt.date | None = None
+    month_day: str | None = Field(default=None, pattern=r"^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$")
 
     @model_validator(mode="after")
     def _window_is_ordered(self) -> DateSpan:
@@ -200,7 +205,23 @@ class DateSpan(_Record):
             raise ValueError("date window ends before it starts")
         if self.precision == "unknown" and self.value is not None:
             raise ValueError("a date of unknown precision has no value")
+        if self.month_day is not None:
+            if self.value is not None:
+                raise ValueError("a date with a year says its month and day in value")
+            month, day = (int(part) for part in self.month_day.split("-"))
+            if day > (29 if month == 2 else 30 if month in (4, 6, 9, 11) else 31):
+                raise ValueError(f"no day {self.month_day} in any year")
         return self
+
+    def label(self) -> str | None:
+        """The date for people: ``value``, or "11 Oct, year unknown" for a month and
+        day without a year; ``None`` when neither is known."""
+        if self.value is not None:
+            return self.value
+        if self.month_day is not None:
+            month, day = (int(part) for part in self.month_day.split("-"))
+            return f"{day} {_MONTH_ABBR[month - 1]}, year unknown"
+        return None
 
 
 class Location(_Record):

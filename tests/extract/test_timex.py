@@ -2,7 +2,7 @@ import datetime as dt
 
 import pytest
 
-from khabar.extract.timex import find_anchor, find_times
+from khabar.extract.timex import find_anchor, find_times, is_caption
 
 PUBLISHED = dt.date(2025, 11, 28)  # a Friday
 
@@ -44,9 +44,80 @@ def test_find_times_gives_a_window_for_last_week():
     assert (earliest, latest) == (dt.date(2025, 11, 17), dt.date(2025, 11, 23))
 
 
-@pytest.mark.parametrize("text", ["on Tuesday", "last month", "on March 26", "two days ago"])
+@pytest.mark.parametrize(
+    "text", ["on Tuesday", "last month", "two days ago", "yesterday", "last week", "in June"]
+)
 def test_find_times_without_a_reference_leaves_relative_dates_unknown(text):
+    """A weekday, "last month", a month alone: no reference, no date (never a guess)."""
     assert resolved(f"It happened {text}.", None) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "month_day"),
+    [
+        ("on March 26", "03-26"),
+        ("on 7 November", "11-07"),
+        ("on the night of 11/12 October", "10-11"),
+        ("on the night of October 11-12", "10-11"),
+        ("on February 29", "02-29"),
+    ],
+)
+def test_find_times_without_a_reference_keeps_a_month_and_day_without_a_year(text, month_day):
+    ((_, value, precision, earliest, latest),) = resolved(f"It happened {text}.", None)
+    assert (value, precision, earliest, latest) == (None, "unknown", None, None)
+    (mention,) = find_times(f"It happened {text}.", reference=None, today=dt.date(2026, 1, 1))
+    assert mention.span.month_day == month_day
+
+
+def test_find_times_reads_no_day_that_no_month_has():
+    assert resolved("It happened on February 30.", None) == []
+    assert resolved("It happened on April 31.", PUBLISHED) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("on the night of 11/12 October", "2025-10-11"),
+        ("during the night of 11-12 October", "2025-10-11"),
+        ("on the night of October 11 and 12", "2025-10-11"),
+        ("on the night of 30/31 December 2024", "2024-12-30"),
+    ],
+)
+def test_find_times_dates_a_night_by_its_first_day(text, value):
+    ((_, got, precision, _, _),) = resolved(f"Militants attacked {text}.", PUBLISHED)
+    assert (got, precision) == (value, "day")
+
+
+def test_find_times_resolves_a_weekday_against_the_reference_only():
+    ((_, value, _, _, _),) = resolved("Gunmen struck on Monday.", PUBLISHED)
+    assert value == "2025-11-24"
+    assert resolved("Gunmen struck on Monday.", None) == []
+    assert resolved("Gunmen struck last month.", None) == []  # no publication date: null
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "In this file photo, police guard a market in Quetta on March 3.",
+        "Rescuers search the rubble on Tuesday.—Courtesy Rescue 1122",
+        "Mourners gather at a funeral on Sunday. — Picture courtesy: State TV",
+        "Soldiers stand guard at a checkpoint. (AFP/File)",
+        "Photo: a burnt-out van on the highway",
+    ],
+)
+def test_is_caption_knows_a_photo_caption(line):
+    assert is_caption(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Gunmen killed four policemen in Kalat on Tuesday, officials said.",
+        "The photo of the attacker was released by police on Monday.",
+    ],
+)
+def test_is_caption_leaves_the_story_alone(line):
+    assert not is_caption(line)
 
 
 def test_find_times_fixes_the_year_from_a_weekday():
@@ -57,6 +128,18 @@ def test_find_times_fixes_the_year_from_a_weekday():
 def test_find_times_ignores_since_and_lowercase_may():
     assert resolved("attacks have risen since 2021", PUBLISHED) == []
     assert resolved("they may 30 times have tried", PUBLISHED) == []
+
+
+def test_find_anchor_prefers_the_datelines_date():
+    text = (
+        "• Talks held on 2 March 2025 ended without a deal\n"
+        "KABUL, March 9, 2025: Gunmen attacked a checkpoint on Friday."
+    )
+    assert find_anchor(text, today=dt.date(2026, 11, 22)) == dt.date(2025, 3, 9)
+    # a date that lies after today is no reference
+    assert find_anchor("on 3 May 2031 and 2 May 2024", today=dt.date(2026, 1, 1)) == dt.date(
+        2024, 5, 2
+    )
 
 
 def test_find_anchor_is_the_first_date_the_text_fixes():

@@ -117,7 +117,7 @@ def statements(
     table.add_column("said", overflow="fold")
     for statement in found:
         table.add_row(
-            (statement.date.value if statement.date else None) or "-",
+            (statement.date.label() if statement.date else None) or "-",
             statement.type,
             escape(statement.source.name),
             escape(statement.target.name if statement.target else "-"),

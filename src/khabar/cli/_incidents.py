@@ -209,7 +209,16 @@ def incident_table(found: list, width: int) -> Table:  # type: ignore[type-arg]
     """Incidents as a table that never cuts an id: the place wraps, and on a narrow
     screen the type and then the date columns go first."""
     id_width = max((len(e.id) for e in found), default=20)
-    columns = {"id": id_width, "date": 10, "type": 13, "where": 0, "killed": 6, "sources": 7}
+    # "11 Oct, year unknown" is wider than a full date: the column fits the widest
+    date_width = max((len(e.date.label() or "") for e in found if e.date), default=10)
+    columns = {
+        "id": id_width,
+        "date": max(10, date_width),
+        "type": 13,
+        "where": 0,
+        "killed": 6,
+        "sources": 7,
+    }
     for dropped in ("type", "date"):
         fixed = sum(columns.values()) + 2 * len(columns)
         if width - fixed >= 16:
@@ -226,7 +235,7 @@ def incident_table(found: list, width: int) -> Table:  # type: ignore[type-arg]
         reports = sum(1 for s in event.sources if s.role == "report")
         cells = {
             "id": event.id,
-            "date": (event.date.value if event.date else None) or "-",
+            "date": (event.date.label() if event.date else None) or "-",
             "type": event.event_type,
             "where": escape(place_line(event.location, short=True)),
             "killed": str(event.fatalities.best)
@@ -494,7 +503,7 @@ def _count(value) -> str:  # type: ignore[no-untyped-def]
 def _event_values(incident) -> dict[str, str]:  # type: ignore[no-untyped-def]
     claimed = incident.perpetrator.claimed_by if incident.perpetrator else None
     return {
-        "date": (incident.date.value if incident.date else None) or "-",
+        "date": (incident.date.label() if incident.date else None) or "-",
         "place": place_line(incident.location),
         "fatalities": _count(incident.fatalities),
         "injured": _count(incident.injured),

@@ -35,11 +35,12 @@ from ..records import (
 )
 from .actors import ActorDictionary
 from .casualties import SentenceCasualties, read_casualties
+from .dating import dated_after_another
 from .entities import PlaceMention
 from .gazetteer import Gazetteer
 from .lexicon import Lexicon
 from .perpetrators import find_perpetrator
-from .timex import TimeMention, find_times
+from .timex import TimeMention, find_times, is_caption
 from .view import ArticleView, Sentence
 
 __all__ = ["ArticleView", "Sentence", "extract_incidents"]
@@ -235,6 +236,7 @@ def extract_incidents(
     # it tells of one needs a day or a place.
     statistical = any(view.memo.get(("statistics", s.index)) for s in view.sentences)
     incidents = []
+    undated: dict[int, _Cluster] = {}
     for cluster in clusters:
         incident = _incident(
             view,
@@ -248,9 +250,16 @@ def extract_incidents(
         if incident is not None and not (statistical and _vague(incident)):
             if incidents and incident.date is None and not cluster.background:
                 incident = _dated_by_lead(incidents[0], incident, cluster)
+            if incident.date is None and not cluster.background:
+                undated[len(incidents)] = cluster
             incidents.append(incident)
         if not cluster.background:
             incidents += _recalled_in_passing(view, cluster, gazetteer)
+    if len(undated) == 1:
+        ((index, cluster),) = undated.items()
+        incidents[index] = dated_after_another(
+            view, incidents, incidents[index], [*cluster.sentences, *view.sentences]
+        )
     return incidents
 
 
@@ -700,12 +709,22 @@ def _sentence_date(view: ArticleView, sentence: Sentence) -> DateSpan | None:
 
 
 def _read_sentence_date(view: ArticleView, sentence: Sentence) -> DateSpan | None:
+    if _in_caption(view, sentence):
+        return None
     tied = [
         m.span
         for m in find_times(sentence.text, reference=view.reference, today=view.today)
         if _tied_to_event(sentence.text, m) and not _in_dateline(view, sentence, m)
     ]
     return _most_precise(tied)
+
+
+def _in_caption(view: ArticleView, sentence: Sentence) -> bool:
+    """Whether a sentence stands in a photo caption's line (its date is the picture's)."""
+    text = view.article.text
+    start = text.rfind("\n", 0, sentence.start) + 1
+    end = text.find("\n", sentence.end)
+    return is_caption(text[start : end if end >= 0 else len(text)])
 
 
 _DATELINE_END = re.compile(r"^\s*(?:\(\w[\w .]*\)\s*)?[:–—]|^\s+-\s")
@@ -724,7 +743,12 @@ def _in_dateline(view: ArticleView, sentence: Sentence, mention: TimeMention) ->
 def _most_precise(spans: list[DateSpan]) -> DateSpan | None:
     """The most precise of a sentence's dates ("this year, after a March bombing")."""
     order = {"day": 0, "month": 1, "unknown": 2, "year": 3}
-    return min(spans, key=lambda span: order[span.precision]) if spans else None
+    # a month and day without a year comes before a bare window
+    return (
+        min(spans, key=lambda span: (order[span.precision], span.month_day is None))
+        if spans
+        else None
+    )
 
 
 def _another_time(view: ArticleView, main: _Cluster, sentence: Sentence) -> bool:
@@ -1072,7 +1096,55 @@ def _date(
         ):
             continue  # "as in 2014": a year past is another attack's, not this one's
         return span, sentence
+    return _day_it_was_told(view, cluster, lexicon)
+
+
+# Telling, not a follow-up's peg (a hearing, arrests, a funeral): "said on Friday".
+_HARMED = re.compile(
+    r"\b(martyred|lost (?:their|his|her) lives|bomb(?:ed|arded)|came under (?:attack|fire))\b",
+    re.IGNORECASE,
+)
+_TOLL_UPDATE = re.compile(
+    r"\btoll\b.{0,60}\b(?:rose|risen|climbed|jumped|increased|reached|mounted)\b",
+    re.IGNORECASE,
+)
+_TOLD = re.compile(r"\b(said|says|told|stated|confirmed|announced|statement)\b", re.IGNORECASE)
+
+
+def _day_it_was_told(
+    view: ArticleView, cluster: _Cluster, lexicon: Lexicon
+) -> tuple[DateSpan | None, Sentence | None]:
+    """A breaking report that dates only its telling ("14 soldiers were killed in an
+    attack, the military said on Friday"; "the government on March 18 said warplanes
+    bombed ...") is dated by that day: the story gives the attack no other. Never for a
+    recalled attack, nor for a lead about arrests or a hearing (the news peg)."""
+    lead = cluster.sentences[0]
+    if _in_caption(view, lead):
+        return None, None
+    told = _reports(view, lead) or _HARMED.search(lead.text)
+    if cluster.background or lexicon.not_reports.search(lead.text) or not told:
+        return None, None
+    if _TOLL_UPDATE.search(lead.text):
+        return None, None  # "the toll rose to 20, officials said on Monday": a follow-up
+    for mention in find_times(lead.text, reference=view.reference, today=view.today):
+        span = mention.span
+        if span.precision != "day" or _tied_to_event(lead.text, mention):
+            continue
+        if _in_dateline(view, lead, mention) or (
+            view.reference and span.earliest and span.earliest > view.reference
+        ):
+            continue
+        near = lead.text[max(0, mention.start - 25) : mention.end + 25]
+        if _TOLD.search(near):
+            return span, lead
     return None, None
+
+
+_PEG_PASSIVE = re.compile(
+    r"\b(?:was|were|is|are|will be)\s+(?:held|buried|laid to rest|offered|observed|"
+    r"arrested|detained|indicted|convicted|sentenced|charged|produced)\s+(?:on\s+)?$",
+    re.IGNORECASE,
+)
 
 
 def _tied_to_event(text: str, mention: TimeMention) -> bool:
@@ -1087,6 +1159,8 @@ def _tied_to_event(text: str, mention: TimeMention) -> bool:
     before = text[max(0, mention.start - 40) : mention.start]
     if re.match(rf"^\s+(?:{_STATEMENT_VERB.pattern})", after, re.IGNORECASE):
         return False
+    if _PEG_PASSIVE.search(before):
+        return False  # "the funeral ... was held on Sunday": the news peg's day
     return not re.search(
         rf"(?:{_STATEMENT_VERB.pattern})\s+(?:(?:late|early|earlier|later)\s+)?(?:on\s+)?$",
         before,

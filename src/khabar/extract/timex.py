@@ -12,13 +12,23 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
 from ..records import DateSpan
 from .numbers import word_number
 
-__all__ = ["TimeMention", "day_span", "find_anchor", "find_times", "month_span", "year_span"]
+__all__ = [
+    "TimeMention",
+    "day_span",
+    "find_anchor",
+    "find_times",
+    "is_caption",
+    "month_day_span",
+    "month_span",
+    "year_span",
+]
 
 _MONTHS = {
     name.lower(): number
@@ -123,6 +133,25 @@ _PATTERNS = [
 ]
 
 
+# A photo caption dates the picture (often a file photo), not the event: "In this file
+# photo, ...", "Photo: ...", or a line that ends with its credit ("...—Courtesy Rescue
+# 1122", "— Picture courtesy: Radio Pakistan", "(AFP)").
+_CAPTION = re.compile(
+    r"^\s*(?:in this (?:undated |file |handout )*(?:photo|picture|image)"
+    r"|(?:file |handout )?(?:photo|picture|image)\s*:)"
+    r"|[—–-]\s*(?:(?:photo|picture|image)\s*)?(?:courtesy|credit)\b[^\n]{0,60}$"
+    r"|[—–-]\s*(?:file )?(?:photo|picture|image)\s*:[^\n]{1,60}$"
+    r"|\((?:file photo|photo|afp|reuters|ap photo|epa|getty images|handout)"
+    r"(?:\s*[/:][^)]{0,60})?\)\.?\s*$",
+    re.IGNORECASE,
+)
+
+
+def is_caption(line: str) -> bool:
+    """Whether a line of an article is a photo caption, whose dates are skipped."""
+    return bool(_CAPTION.search(line.strip()))
+
+
 @dataclass(frozen=True)
 class TimeMention:
     start: int
@@ -156,6 +185,14 @@ def year_span(year: int) -> DateSpan:
     )
 
 
+def month_day_span(month: int, day: int) -> DateSpan | None:
+    """A month and day without a year ("on October 11" with no reference date): the
+    value stays unknown, ``month_day`` keeps what the text fixes. None for no such day."""
+    if _safe_date(2000, month, day) is None:  # 2000 is a leap year: 29 February exists
+        return None
+    return DateSpan(precision="unknown", month_day=f"{month:02d}-{day:02d}")
+
+
 def _window(earliest: dt.date, latest: dt.date) -> DateSpan:
     if earliest == latest:
         return day_span(earliest)
@@ -187,9 +224,22 @@ def _year_of_weekday(month: int, day: int, weekday: int, today: dt.date) -> int 
 
 
 def find_anchor(text: str, *, today: dt.date | None = None) -> dt.date | None:
-    """The first date the text fixes by itself: a full date, or a weekday with a day and
-    month. Used as the reference when an article has no publication date."""
+    """The reference date of an article with no publication date: its dateline's date
+    ("ISLAMABAD, June 1, 2025:"), else the first date the text fixes by itself (a full
+    date, or a weekday with a day and month: "Thursday, May 30" happens in 2024)."""
     today = today or dt.date.today()
+    fixed = [found for found in _fixed_dates(text, today) if found[2] <= today]
+    for start, end, day in fixed:
+        if start < 120 and _DATELINE_END.match(text, end):
+            return day
+    return fixed[0][2] if fixed else None
+
+
+# what follows a dateline's date: "ISLAMABAD, June 1, 2025: ...", "Kabul, 3 May 2024 -"
+_DATELINE_END = re.compile(r"\s*(?:\([^()]{1,30}\)\s*)?(?::|–|—|-\s)")
+
+
+def _fixed_dates(text: str, today: dt.date) -> Iterator[tuple[int, int, dt.date]]:
     dates = next(pattern for kind, pattern in _PATTERNS if kind == "date")
     for match in dates.finditer(text):
         month = _MONTHS[(match["month"] or match["month2"]).lower().rstrip(".")]
@@ -202,8 +252,7 @@ def find_anchor(text: str, *, today: dt.date | None = None) -> dt.date | None:
         else:
             continue
         if fixed:
-            return fixed
-    return None
+            yield match.start(), match.end(), fixed
 
 
 def find_times(
@@ -245,8 +294,10 @@ def _resolve(
         day = int(match["nday"] or match["nday2"])
         if match["nyear"]:
             fixed = _safe_date(int(match["nyear"]), month, day)
+        elif reference is None:
+            return month_day_span(month, day)
         else:
-            fixed = _latest_on_or_before(month, day, reference) if reference else None
+            fixed = _latest_on_or_before(month, day, reference)
         return day_span(fixed) if fixed else None
     if kind == "date":
         month = _MONTHS[(match["month"] or match["month2"]).lower().rstrip(".")]
@@ -266,7 +317,7 @@ def _resolve(
             fixed = _safe_date(year, month, day) if year else None
             return day_span(fixed) if fixed else None
         if reference is None:
-            return None
+            return month_day_span(month, day)  # what the text fixes: no year
         fixed = _latest_on_or_before(month, day, reference)
         return day_span(fixed) if fixed else None
     if kind == "month_year":

@@ -114,8 +114,11 @@ def _suicide(reports: list[Incident]) -> bool | None:
 
 def _date(accounts: list[Incident]) -> DateSpan | None:
     dates = [m.date for m in accounts if m.date and m.date.earliest and m.date.latest]
+    # Accounts that give a month and day without a year: the dated accounts anchor them
+    # (the same month and day backs that day); alone, the event keeps the month and day.
+    bare = Counter(m.date.month_day for m in accounts if m.date and m.date.month_day)
     if not dates:
-        return None
+        return DateSpan(month_day=bare.most_common(1)[0][0]) if bare else None
     days = [d for d in dates if d.precision == "day"]
     if days:
         votes = Counter(d.value for d in days)
@@ -126,7 +129,7 @@ def _date(accounts: list[Incident]) -> DateSpan | None:
                 for other in dates
                 if other.precision != "day" and other.earliest <= day.earliest <= other.latest  # type: ignore[operator]
             )
-            return votes[day.value], held
+            return votes[day.value] + bare[(day.value or "")[5:10]], held
 
         top = max(support(d) for d in days)
         return next(d for d in days if support(d) == top)

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from ..records import Incident, Location
 from ._review import FAMILY
 
-__all__ = ["Candidate", "When", "same_event_score", "uncertain", "when_of"]
+__all__ = ["Candidate", "When", "month_day_of", "same_event_score", "uncertain", "when_of"]
 
 _STOP = {
     "the",
@@ -120,6 +120,8 @@ class Candidate:
     fatalities: list[int] = field(default_factory=list)
     words: set[str] = field(default_factory=set)
     articles: set[str] = field(default_factory=set)
+    month_days: set[str] = field(default_factory=set)
+    """the accounts' months and days ("10-11"), from full days and from month_day"""
 
     def add(self, mention: Incident, when: When | None = None) -> None:
         self.articles |= {s.article_id for s in mention.sources}
@@ -139,6 +141,9 @@ class Candidate:
         if mention.fatalities and mention.fatalities.best is not None:
             self.fatalities.append(mention.fatalities.best)
         self.words |= distinctive_words(mention)
+        day = month_day_of(mention)
+        if day:
+            self.month_days.add(day)
 
     def gap(self, when: When | None) -> int:
         """Days between an account's date and the nearest date of this event (0 when
@@ -147,6 +152,26 @@ class Candidate:
             return 0
         days = [abs((when.earliest - w.earliest).days) for w in self.whens if w.day]
         return min(days) if days else 0
+
+
+def month_day_of(mention: Incident) -> str | None:
+    """An account's month and day ("10-11"): from its full day, or from a month and day
+    the text gave without a year (``DateSpan.month_day``)."""
+    date = mention.date
+    if date is None:
+        return None
+    if date.precision == "day" and date.value:
+        return date.value[5:10]
+    return date.month_day
+
+
+def _month_day_gap(a: str, b: str) -> int:
+    """Days between two months-and-days, round the turn of the year ("12-31", "01-01"
+    are a day apart); counted in a leap year, so "02-29" exists."""
+    first = dt.date(2000, int(a[:2]), int(a[3:]))
+    second = dt.date(2000, int(b[:2]), int(b[3:]))
+    gap = abs((first - second).days)
+    return min(gap, 366 - gap)
 
 
 def distinctive_words(mention: Incident) -> set[str]:
@@ -277,6 +302,29 @@ def same_event_score(
         else:
             score += 1
             reasons.append("dates overlap" if when.exact else "dates within publication")
+    # A month and day without a year ("October 11", no publication date) is weighed
+    # like a day against the event's days: the same month and day anchors it, another
+    # counts against. Where both sides have full days the dates above did that already.
+    day = month_day_of(mention)
+    if (
+        day
+        and event.month_days
+        and (
+            (mention.date is not None and mention.date.month_day is not None)
+            or not any(w.day for w in event.whens)
+        )
+    ):
+        gap = min(_month_day_gap(day, other) for other in event.month_days)
+        if gap > window_days:
+            return None
+        if gap == 0:
+            score += 2
+            reasons.append("same month and day")
+        elif gap == 1:
+            reasons.append("month and day a day apart")
+        else:
+            score -= 2
+            reasons.append(f"month and day {gap} days apart")
     report = _is_report(mention)
     families = {FAMILY.get(t, t) for t in event.types}
     if FAMILY.get(mention.event_type) in families:

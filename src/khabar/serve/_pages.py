@@ -162,7 +162,7 @@ def _nowhere(evidence: Evidence) -> Evidence:
 
 
 def _when(incident: Incident) -> str:
-    return (incident.date.value if incident.date else None) or "undated"
+    return (incident.date.label() if incident.date else None) or "undated"
 
 
 _FIELDS = [
@@ -196,6 +196,8 @@ def _values(incident: Incident, evidence: list[Evidence]) -> list[dict[str, Any]
         "date": (
             f"{incident.date.value} ({incident.date.precision})"
             if incident.date and incident.date.value
+            else incident.date.label()
+            if incident.date
             else None
         ),
         "event_type": incident.event_type.replace("_", " "),

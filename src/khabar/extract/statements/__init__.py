@@ -21,7 +21,15 @@ import dataclasses
 import re
 from collections.abc import Sequence
 
-from ...records import ActorRef, Evidence, Incident, SourceRef, SpeakerRef, Statement
+from ...records import (
+    ActorRef,
+    DateSpan,
+    Evidence,
+    Incident,
+    SourceRef,
+    SpeakerRef,
+    Statement,
+)
 from ..actors import Actor, ActorDictionary
 from ..view import ArticleView, Sentence
 from . import _syntax
@@ -34,6 +42,7 @@ from ._lexicon import (
     load_statement_lexicon,
     record_id,
     said_on,
+    told_on,
 )
 from ._pairs import coordinated, resolve_replies
 from ._speakers import (
@@ -88,6 +97,7 @@ def extract_statements(
             the one its sentence or paragraph refers to.
     """
     found: list[Statement] = []
+    told: dict[str, tuple[DateSpan, Sentence]] = {}
     view = _without_populations(view, actors)
     memory = Memory()
     closed_by = _quote_runs(view)
@@ -103,6 +113,8 @@ def extract_statements(
         if speaker is None and previous is not None and _same_paragraph(view, previous, sentence):
             continued = previous_frame  # "The ISPR said ... . The attackers belonged to X."
         memory.frame = speaker
+        if speaker is not None and (day := told_on(view, sentence, lexicon.speech)):
+            told.setdefault(actors.ref(speaker[0]).name, (day, sentence))
         made_here: list[Statement] = []
         for kind, verb in _verbs(sentence, lexicon):
             made = _statement(view, sentence, kind, verb, lexicon, actors, memory, concerning)
@@ -162,6 +174,9 @@ def extract_statements(
             if speaker[0].kind == "person" or TITLE_WORDS.search(speaker[1]):
                 memory.person = speaker
         found.extend(made_here)
+        for made in made_here:
+            if made.date is not None:
+                told.setdefault(made.source.name, (made.date, sentence))
         previous, previous_frame = sentence, speaker
         memory.mentions.extend(view.actors_in(sentence))
         people = [
@@ -172,7 +187,43 @@ def extract_statements(
         ]
         if people:  # "... spokesperson Mumtaz Zahra Baloch spoke. She urged ..."
             memory.person = (people[-1].actor, speaker_phrase(sentence.text, people[-1], sentence))
-    return resolve_replies(found)
+    return resolve_replies([_dated_by_telling(view, s, told) for s in found])
+
+
+# Not the day of this telling: an earlier one ("denied this at the time", "had earlier
+# rejected"), or a standing position in the present ("they allege", "the group demands").
+_EARLIER = re.compile(
+    r"\b(at the time|back then|previously|earlier|in the past|had\s+(?:\w+\s+)?"
+    r"(?:said|denied|rejected|accused|warned|demanded|urged|claimed)|"
+    r"(?:they|it|group|government|side)\s+(?:allege|alleges|demands?|maintains?|insists?|"
+    r"accuses|believes?|wants?|seeks?))\b",
+    re.IGNORECASE,
+)
+
+
+def _dated_by_telling(
+    view: ArticleView, statement: Statement, told: dict[str, tuple[DateSpan, Sentence]]
+) -> Statement:
+    """A statement with no day of its own takes the day its source was said to speak
+    elsewhere in the article ("the group said in a statement on Monday" ... "the
+    statement said"): one telling, reported over several sentences. Never the
+    publication date alone."""
+    if (
+        statement.date is not None
+        or statement.type in ("AGREE", "CLAIM_RESPONSIBILITY")  # acts, dated by their own day
+        or statement.source.name not in told
+        or _EARLIER.search(statement.evidence[0].quote)
+    ):
+        return statement
+    day, sentence = told[statement.source.name]
+    cited = Evidence(
+        field="date",
+        article_id=view.article.id,
+        start=sentence.start,
+        end=sentence.end,
+        quote=sentence.text,
+    )
+    return statement.model_copy(update={"date": day, "evidence": (*statement.evidence, cited)})
 
 
 def _quote_runs(view: ArticleView) -> dict[int, Sentence]:

@@ -22,6 +22,7 @@ __all__ = [
     "load_statement_lexicon",
     "record_id",
     "said_on",
+    "told_on",
 ]
 
 ABOUT = re.compile(
@@ -98,10 +99,53 @@ def record_id(prefix: str, *parts: object) -> str:
 
 
 def said_on(view: ArticleView, sentence: Sentence, verb: re.Match[str]):  # type: ignore[no-untyped-def]
-    """The date of the statement: a time expression right against its verb ("on
-    Thursday condemned", "said on Thursday")."""
+    """The day of the statement: a time expression right against its verb ("on
+    Thursday condemned", "said on Thursday"). Only a day (or a month and day without a
+    year) dates a statement: gold dates one only where the text fixes the day it was
+    said. "Saturday's attack was claimed" dates the attack, not the claim."""
     for mention in find_times(sentence.text, reference=view.reference, today=view.today):
         gap = min(abs(mention.start - verb.end()), abs(verb.start() - mention.end))
-        if gap <= 60 and mention.kind not in ("year", "year_adj", "month_year"):
+        if gap > 60 or not _a_day(mention.span):
+            continue
+        if sentence.text.startswith(("'s", "’s"), mention.end):
+            continue  # a possessive names another event's day
+        return mention.span
+    return None
+
+
+def told_on(view: ArticleView, sentence: Sentence, speech: re.Pattern[str]):  # type: ignore[no-untyped-def]
+    """The day a sentence says its speaker spoke ("the group said in a statement on
+    Monday", "the ministry on March 18 said"): a day within a few words of a speech
+    verb, or "today" with the publication date. None when the sentence fixes none."""
+    text = sentence.text
+    for mention in find_times(text, reference=view.reference, today=view.today):
+        if not _a_day(mention.span) or text.startswith(("'s", "’s"), mention.end):
+            continue
+        before = text[max(0, mention.start - 60) : mention.start]
+        after = text[mention.end : mention.end + 30]
+        if (
+            re.match(rf"^\s+(?:{speech.pattern})", after, re.IGNORECASE)
+            or re.search(rf"(?:{speech.pattern}){_TELLING_TAIL}$", before, re.IGNORECASE)
+            or _ACCORDING.search(before)
+        ):
             return mention.span
     return None
+
+
+# "According to the ministry, today ...": the day the source told it;
+# "In a statement released on Thursday, ...": the statement's own day
+_ACCORDING = re.compile(
+    r"\baccording to [^,.;:]{1,60},\s*$"
+    r"|\b(?:statement|press release|briefing|announcement)\s+(?:\w+\s+)?on\s+$",
+    re.IGNORECASE,
+)
+# between a speech verb and its day: "said in a statement late on Monday"
+_TELLING_TAIL = (
+    r"(?:\s+(?:in|through|during)\s+(?:a|an|its|his|her|their|the)\s+"
+    r"(?:\w+\s+)?(?:statement|press release|post|briefing|message|interview))?"
+    r"\s+(?:(?:late|early|earlier|later)\s+)?(?:on\s+)?"
+)
+
+
+def _a_day(span) -> bool:  # type: ignore[no-untyped-def]
+    return span.precision == "day" or span.month_day is not None

@@ -197,6 +197,17 @@
     return params;
   }
 
+  // A month and day without a year ("month_day": "10-11") reads "11 Oct, year unknown".
+  function dateLabel(date) {
+    if (date && date.value) return date.value;
+    if (date && date.month_day) {
+      const [month, day] = date.month_day.split('-').map(Number);
+      const name = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'][month - 1];
+      return `${day} ${name}, year unknown`;
+    }
+    return 'undated';
+  }
+
   function row(incident) {
     const where = incident.location || {};
     const place = [where.place || where.admin2 || where.admin1, where.country].filter(Boolean).join(', ');
@@ -204,7 +215,7 @@
     const tr = K.el('tr', { 'data-id': incident.id, class: review.length ? 'review' : null });
     const dateCell = K.el('td');
     dateCell.appendChild(K.el('a', { href: K.incidentHref(incident.id) },
-      (incident.date && incident.date.value) || 'undated'));
+      dateLabel(incident.date)));
     if (review.length) {
       // Values or sources that disagree: the reasons are on the incident page.
       dateCell.appendChild(K.el('span', { class: 'review-mark', title: review.join('; ') },
