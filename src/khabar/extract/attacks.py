@@ -66,6 +66,17 @@ _NOT_EVENT_PLACE = re.compile(
     r"\s+(the\s+)?$",
     re.IGNORECASE,
 )
+# "shot dead a police officer in Mardan", "a blast outside the Turkish embassy in Kabul":
+# the officer is the victim and the embassy the target, Mardan and Kabul the places
+# (unlike "a police officer in Mardan said", "the embassy in Kabul said").
+_OFFICER_KILLED = re.compile(
+    r"(?:\b(shot|gunned down|killed|killing|murdered|assassinated|martyred|martyring|wounded|"
+    r"wounding|injured|injuring|abducted|kidnapped|targeted|attacked|ambushed)\s+"
+    r"(?:dead\s+)?(?:\S+\s+){0,3}(officers?|officials?)|\b(?:outside|near|at|inside|"
+    r"in front of|targeting|targeted|attacked|struck|stormed|on)\s+(?:the\s+)?(?:\S+\s+){0,3}"
+    r"(?:embassy|consulate|court))\s+in\s+(the\s+)?$",
+    re.IGNORECASE,
+)
 _LOCATIVE = re.compile(
     r"\b(in|at|near|outside|inside|of|on|around|across|within|from)\s+(the\s+)?$|"
     # "in the Tajik capital Dushanbe", "the provincial capital, Peshawar": the town itself
@@ -184,8 +195,10 @@ _TARGET = re.compile(
 
 _TARGET_PASSIVE = re.compile(
     r"(?:^|,\s+|:\s+|\bwhen\s+|\bafter\s+|\bas\s+)(?P<target>(?:a|an|the|two|three|four|their|his|"
-    r"its)\s+[^,.;:()“”\"]{2,70}?)\s+(?:(?:was|were|had been|has been)\s+(?:targeted|"
-    r"attacked|ambushed|hit|struck|stormed|bombed|raided)|came under (?:attack|fire))\b",
+    r"its)\s+[^,.;:()“”\"]{2,70}?)(?:\s+(?:in|at|near)\s+[^,.;:()“”\"]{2,50}?)?"
+    r"\s+(?:(?:was|were|had been|has been)\s+(?:targeted|"
+    r"attacked|ambushed|hit|struck|stormed|bombed|raided|(?:the\s+)?targets?\s+of)|"
+    r"came under (?:attack|fire))\b",
     re.IGNORECASE,
 )
 
@@ -640,7 +653,13 @@ def _read_event_places(view: ArticleView, sentence: Sentence) -> list[PlaceMenti
         before = view.article.text[max(sentence.start, mention.start - 30) : mention.start]
         if cut is not None and mention.start > cut:
             continue
-        if _NOT_EVENT_PLACE.search(before) and not _FIRED_INTO.search(before):
+        if (
+            _NOT_EVENT_PLACE.search(before)
+            and not _FIRED_INTO.search(before)
+            and not _OFFICER_KILLED.search(
+                view.article.text, max(sentence.start, mention.start - 70), mention.start
+            )
+        ):
             continue
         if (mention.start, mention.end) in actor_spans and not (
             _LOCATIVE.search(before) or _FIRED_INTO.search(before)

@@ -103,8 +103,18 @@ _MORE = {"more", "other", "additional", "further"}
 _PLURAL_ONLY = {"people", "men", "women", "children", "personnel", "troops", "police", "staff"}
 # "an official said": the one who speaks is no victim.
 _SPEAKS = re.compile(r"^\s+(?:said|says|told|added|confirmed|stated)\b", re.IGNORECASE)
+# "two (police) officials said" after a toll: who tells it.
+_SOURCES_SPEAK = re.compile(
+    r"(?:\s+(?!and\b|or\b|but\b|as\b|while\b|when\b|who\b)[\w-]+){0,2}\s+"
+    r"(?:said|say|says|told|added|confirmed|stated)\b",
+    re.IGNORECASE,
+)
 # Attackers counted inside a total ("15 people, including nine soldiers and four
 # gunmen"): the clause after "including" that lists them.
+# A vague plural is no figure for the injured (a toll keeps its floor: "dozens killed").
+_VAGUE_FIGURE = re.compile(
+    r"(?:several|a few|few|many|numerous|dozens|scores|hundreds)\b", re.IGNORECASE
+)
 _INCLUDING = re.compile(r"\bincluding\b[^.;:()]*$", re.IGNORECASE)
 
 
@@ -193,14 +203,40 @@ def read_casualties(
         listed = [g for g in groups if g.attacker and not any(g is i for i in injured)]
         result.killed = _less_attackers(sentence, result.killed, victims, listed)
     for group in victims:
-        if group.nationality and not group.superset:
-            result.victims[group.nationality] = max(
-                result.victims.get(group.nationality, 0), group.count.best or 0
+        nationality = group.nationality or _mission_staff(sentence, group, demonyms, countries)
+        if nationality and not group.superset:
+            result.victims[nationality] = max(
+                result.victims.get(nationality, 0), group.count.best or 0
             )
-    result.injured = _total([g for g in injured if not g.attacker])
+    # "Several others were hurt", "dozens wounded": no figure for the injured (EVAL.md).
+    result.injured = _total(
+        [g for g in injured if not g.attacker and not _VAGUE_FIGURE.match(sentence, g.start)]
+    )
     if result.killed is None and no_deaths:
         result.killed = Count(low=0, best=0, high=0)
     return result
+
+
+_MISSION = re.compile(r"\b(?:embassy|consulate|legation|mission)\b", re.IGNORECASE)
+_MISSION_OF = re.compile(
+    r"\b([A-Z][a-z]+)\s+(?:[Ee]mbassy|[Cc]onsulate)\b|\b(?:[Ee]mbassy|[Cc]onsulate)\s+of\s+"
+    r"(?:the\s+)?([A-Z][a-z]+)"
+)
+
+
+def _mission_staff(
+    sentence: str, group: _Group, demonyms: dict[str, str], countries: dict[str, str] | None
+) -> str | None:
+    """The country of a diplomatic mission whose staff were killed ("two members of the
+    embassy staff" in a sentence about the Russian Embassy): an institution named with
+    its country gives a nationality (EVAL.md)."""
+    if not _MISSION.search(sentence, group.start, min(len(sentence), group.end + 25)):
+        return None
+    owner = _MISSION_OF.search(sentence)
+    if owner is None:
+        return None
+    word = (owner.group(1) or owner.group(2)).casefold()
+    return demonyms.get(word) or (countries or {}).get(word)
 
 
 def _nationality(
@@ -357,6 +393,8 @@ def _groups(
             )
         ):
             continue
+        if _SOURCES_SPEAK.match(sentence, noun_end):
+            continue  # "..., two police officials said": the sources, not victims
         before = sentence[max(0, start - 25) : start]
         if more or noun == "others":
             # "troops shot dead 8 militants as a few others were wounded": the others

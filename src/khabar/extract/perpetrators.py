@@ -115,8 +115,8 @@ def find_perpetrator(
             accused = actors.ref(accused_states[0].actor).name  # "accused India of backing"
         elif accused_places:
             accused = f"militants based in {accused_places[0].place.name}"
-        elif origin and origin.group(1).casefold() in view.demonyms:
-            iso2 = view.demonyms[origin.group(1).casefold()]
+        elif origin and _state_word(view, origin.group(1)):
+            iso2 = _state_word(view, origin.group(1))
             accused = f"militants from {view.country_names.get(iso2, iso2)}"
         else:
             continue
@@ -180,6 +180,16 @@ _BEHIND = re.compile(
 )
 
 
+def _state_word(view: ArticleView, word: str) -> str | None:
+    """The country a demonym or a country's name stands for ("Indian-backed" and
+    "India-backed" alike)."""
+    folded = word.casefold()
+    iso2 = view.demonyms.get(folded)
+    if iso2 is None:
+        iso2 = next((c for c, n in view.country_names.items() if n.casefold() == folded), None)
+    return iso2
+
+
 def _named_doers(
     view: ArticleView,
     own: list[Sentence],
@@ -193,7 +203,7 @@ def _named_doers(
     found: list[tuple[str, Sentence]] = []
     for sentence in story:
         for match in _SPONSOR.finditer(sentence.text):
-            iso2 = view.demonyms.get(match.group(1).casefold())
+            iso2 = _state_word(view, match.group(1))
             state = view.states.get(iso2) if iso2 else None
             if state is not None and iso2 != country:
                 found.append((actors.ref(state).name, sentence))
@@ -218,7 +228,7 @@ def _named_doers(
                 name = actors.ref(actors.branch_in(mention.actor, country)).name
                 found.append((name, sentence))
         for match in _STATE_DOER.finditer(sentence.text):
-            iso2 = view.demonyms.get(match.group(1).casefold())
+            iso2 = _state_word(view, match.group(1))
             state = view.states.get(iso2) if iso2 else None
             if state is not None and iso2 != country:
                 found.append((actors.ref(state).name, sentence))
@@ -328,7 +338,8 @@ _HYPOTHETICAL = re.compile(r"\b(would|if|could|might|may)\b[^.]{0,60}\bresponsib
 _ABOUT_ATTACK = re.compile(
     r"\b((the|this|that|last|[A-Z][a-z]+day's)\s+(\w+\s+)?(attack|bombing|blast|killing|"
     r"killings|kidnapping|abduction|assault|strike|incident|hijacking)|behind (it|the)|"
-    r"perpetrators|those responsible|carried out the)\b",
+    r"perpetrators|those responsible|carried out the|the (attackers|assailants|bombers?|gunmen)|"
+    r"(rockets|missiles|shells|mortars)\s+(\w+\s+)?(fired|launched))\b",
     re.IGNORECASE,
 )
 
@@ -402,5 +413,6 @@ _ACCUSES_STATE = re.compile(
     r"\b(accus(ed|es|ing)|blam(ed|es|ing))\s+(?:[A-Z][\w-]*\s+){1,4}(of|for)\b"
 )
 _NATIONAL_ATTACKERS = re.compile(
-    r"\b([A-Z][a-z]+)\s+(?:terrorists|militants|nationals|fighters|insurgents|elements)\b"
+    r"\b([A-Z][a-z]+)(?:['’]s)?\s+(?:terrorists|militants|nationals|fighters|insurgents|elements|"
+    r"territory|soil)\b"
 )
