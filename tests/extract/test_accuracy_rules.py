@@ -150,3 +150,24 @@ def test_an_officer_in_a_town_who_speaks_gives_no_event_place(extractor):
         "A bomb killed two soldiers on the Kalat road on Monday, a police officer in Quetta said.",
     )
     assert found.location is None or found.location.place != "Quetta"
+
+
+def test_a_states_force_after_members_of_is_no_attacker(extractor):
+    text = (
+        "Gunmen stormed a police post in Saravan on Friday, killing six policemen. The group "
+        "has previously claimed responsibility for a suicide bombing in which 19 members of "
+        "Iran's border guard lost their lives in 2021."
+    )
+    art = Article(id=fingerprint(text), text=text, published=dt.date(2026, 5, 13), file="a.txt")
+    found = [r for r in extractor.extract(art) if r.kind == "incident"]
+    older = [r for r in found if r.sources[0].role == "mention"]
+    assert [(r.fatalities.best, r.date.value) for r in older] == [(19, "2021")]
+
+
+def test_the_ground_that_rockets_hit_is_no_target(extractor):
+    found = incident(
+        extractor,
+        "Four rockets presumably fired from Afghanistan's territory hit the ground near "
+        "Sherobod on Monday. No casualties were reported.",
+    )
+    assert found.target is None

@@ -1367,4 +1367,6 @@ def _clean_target(text: str, gazetteer: Gazetteer | None) -> str | None:
         return None  # a town or a province is where, not whom; a site can be the target
     if " " not in target and target.islower():
         return None  # "an attack on democracy"
+    if re.match(r"^(?:ground|earth|soil|land|area|spot)$", bare, re.IGNORECASE):
+        return None  # "rockets hit the ground": where they fell, not what they hit
     return target
