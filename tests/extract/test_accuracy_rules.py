@@ -171,3 +171,75 @@ def test_the_ground_that_rockets_hit_is_no_target(extractor):
         "Sherobod on Monday. No casualties were reported.",
     )
     assert found.target is None
+
+
+def test_members_of_a_countrys_force_have_its_nationality(extractor):
+    found = incident(
+        extractor,
+        "A suicide bomber struck a bus in Khash on Monday, killing 14 members of Iran's "
+        "border guard.",
+    )
+    assert {v.nationality: v.count for v in found.victims} == {"IR": 14}
+
+
+def test_a_titled_officer_martyred_by_gunmen_is_an_assassination(extractor):
+    found = incident(
+        extractor,
+        "Sub-Inspector Karam Dad was martyred when gunmen opened fire on his car near Kulachi "
+        "on Tuesday, police said.",
+    )
+    assert (found.event_type, found.fatalities.best) == ("assassination", 1)
+    assert found.target == "Sub-Inspector Karam Dad"
+
+
+def test_injuring_another_is_one_injured(extractor):
+    found = incident(
+        extractor,
+        "Gunmen opened fire on a levies post in Kalat on Monday, killing two guards and "
+        "injuring another.",
+    )
+    assert (found.fatalities.best, found.injured.best) == (2, 1)
+
+
+def test_a_roundups_lead_day_dates_an_attack_told_without_one(extractor):
+    text = (
+        "QUETTA: Four people were killed in separate attacks in Balochistan on Wednesday, "
+        "officials said.\n\n"
+        "In Kalat, a bomb went off near a police van, killing two policemen.\n\n"
+        "Meanwhile, in Panjgur, gunmen opened fire on a shop, killing two labourers."
+    )
+    art = Article(id=fingerprint(text), text=text, published=dt.date(2026, 5, 14), file="a.txt")
+    found = [r for r in extractor.extract(art) if r.kind == "incident"]
+    assert {(r.location.place, r.date.value if r.date else None) for r in found} == {
+        ("Kalat", "2026-05-13"),
+        ("Panjgur", "2026-05-13"),
+    }
+
+
+def test_a_military_saying_in_a_statement_its_aircraft_struck_claims_it(extractor):
+    found = incident(
+        extractor,
+        "Six people were killed when jets bombed houses in Dand-e-Patan district of Paktia on "
+        "Monday night, a Taliban spokesman said. Pakistan's military said in a statement "
+        "that its aircraft had carried out strikes on militant hideouts.",
+    )
+    assert found.perpetrator is not None and found.perpetrator.claimed_by == "Pakistan Army"
+
+
+def test_hallmarks_of_a_group_is_an_allegation(extractor):
+    found = incident(
+        extractor,
+        "A bomb killed three shopkeepers at a market in Hangu on Monday. Police said the "
+        "attack bore the hallmarks of the Lashkar-e-Jhangvi.",
+    )
+    assert alleged(found) == ["LeJ"]
+
+
+def test_a_wire_dateline_with_a_double_dash_does_not_date_the_event(extractor):
+    text = (
+        "QUETTA, Pakistan, Aug 24 -- A roadside bomb struck a police van near Turbat on "
+        "Sunday, killing three policemen."
+    )
+    art = Article(id=fingerprint(text), text=text, published=dt.date(2026, 8, 24), file="a.txt")
+    found = [r for r in extractor.extract(art) if r.kind == "incident"]
+    assert [r.date.value for r in found] == ["2026-08-23"]

@@ -34,7 +34,7 @@ from ..records import (
     VictimGroup,
 )
 from .actors import ActorDictionary
-from .casualties import SentenceCasualties, read_casualties
+from .casualties import SentenceCasualties, named_victim, read_casualties
 from .entities import PlaceMention
 from .gazetteer import Gazetteer
 from .lexicon import Lexicon
@@ -260,7 +260,8 @@ def extract_incidents(
         )
         if incident is not None and not (statistical and _vague(incident)):
             if incidents and incident.date is None and not cluster.background:
-                incident = _dated_by_lead(incidents[0], incident, cluster)
+                one_day = any(_SEPARATE_LEAD.search(s.text) for s in view.sentences[:3])
+                incident = _dated_by_lead(incidents[0], incident, cluster, one_day=one_day)
             incidents.append(incident)
         if not cluster.background:
             incidents += _recalled_in_passing(view, cluster, gazetteer)
@@ -339,19 +340,28 @@ _SAME_DAY = re.compile(
     r"(?<!previous )day\b.{0,10}\bearlier in)",
     re.IGNORECASE,
 )
+# A round-up's lead that dates all its attacks: "in separate attacks on Wednesday".
+_SEPARATE_LEAD = re.compile(
+    r"\b(?:separate|different|two|three|four|several|multiple|a series of)\s+(?:\w+\s+)?"
+    r"(?:attacks|incidents|blasts|bombings|assaults)\b[^.]{0,80}?\bon\s+"
+    r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
+)
 _DAY_BEFORE = re.compile(
     r"\b(on the previous day|the previous day|the day before|a day earlier|a day before)\b",
     re.IGNORECASE,
 )
 
 
-def _dated_by_lead(lead: Incident, incident: Incident, cluster: _Cluster) -> Incident:
+def _dated_by_lead(
+    lead: Incident, incident: Incident, cluster: _Cluster, *, one_day: bool = False
+) -> Incident:
     """A round-up's next attack told "earlier in the day" or "the previous day" is dated
-    by the lead attack's day."""
+    by the lead attack's day; so is one told with no day of its own under a lead that
+    dates all of them ("in separate attacks on Wednesday", ``one_day``)."""
     if lead.date is None or lead.date.precision != "day" or lead.date.earliest is None:
         return incident
     text = cluster.sentences[0].text
-    if _SAME_DAY.search(text):
+    if _SAME_DAY.search(text) or (one_day and not _DAY_BEFORE.search(text)):
         shift = 0
     elif _DAY_BEFORE.search(text):
         shift = 1
@@ -727,7 +737,7 @@ def _read_sentence_date(view: ArticleView, sentence: Sentence) -> DateSpan | Non
     return _most_precise(tied)
 
 
-_DATELINE_END = re.compile(r"^\s*(?:\(\w[\w .]*\)\s*)?[:–—]|^\s+-\s")
+_DATELINE_END = re.compile(r"^\s*(?:\(\w[\w .]*\)\s*)?[:–—]|^\s+--?\s")
 
 
 def _in_dateline(view: ArticleView, sentence: Sentence, mention: TimeMention) -> bool:
@@ -1298,6 +1308,9 @@ def _target(
         for sentence in ordered:
             for match in pattern.finditer(sentence.text):
                 target = _clean_target(match["target"], gazetteer)
+                if target and re.match(r"(?:his|her)\s", target, re.IGNORECASE):
+                    # "opened fire on his car": whom the car carried, where named
+                    target = named_victim(sentence.text) or target
                 if target:
                     return target, sentence
     if lexicon is not None:

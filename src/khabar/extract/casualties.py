@@ -24,7 +24,7 @@ from ..records import Count
 from .lexicon import Lexicon
 from .numbers import find_figures
 
-__all__ = ["SentenceCasualties", "read_casualties"]
+__all__ = ["SentenceCasualties", "named_victim", "read_casualties"]
 
 _SUBSET = re.compile(r"(including|among them|of them|of whom|one of whom)\s*$", re.IGNORECASE)
 _SUPERSET = re.compile(r"\bamong\s*$", re.IGNORECASE)
@@ -39,10 +39,18 @@ _NAMED_VICTIM = re.compile(
     r"Malik|Khan|General|Colonel|Major|Captain)\.?\s+)?[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+)"
 )
 _NAMED_VICTIM_BEFORE = re.compile(
-    r"(?P<name>(?:[A-Z][a-z]+\s+){1,5}[A-Z][a-z]+)\s+(?:\([A-Z]+\)\s+)?"
+    r"(?P<name>(?:[A-Z][a-z]+(?:-[A-Z][a-z]+)?\s+){1,5}[A-Z][a-z]+)\s+(?:\([A-Z]+\)\s+)?"
     r"(?:and\s+(?:his|her|their)\s+\w+\s+)?(?:was|were)\s+(?:shot dead|killed|gunned down|"
-    r"assassinated|stabbed to death)"
+    r"assassinated|stabbed to death|martyred|shot and killed)"
 )
+
+
+def named_victim(sentence: str) -> str | None:
+    """The first victim a sentence names as killed ("Inspector Gul Nawaz was shot dead")."""
+    match = _NAMED_VICTIM.search(sentence) or _NAMED_VICTIM_BEFORE.search(sentence)
+    return match["name"] if match else None
+
+
 _TOLL_BEFORE = re.compile(
     r"\b(death toll|toll|number of (dead|deaths|fatalities|victims))\b[^.]{0,120}?"
     r"\b(to|at|reached|hit|is|was|of)\s*$",
@@ -103,6 +111,7 @@ _MORE = {"more", "other", "additional", "further"}
 _PLURAL_ONLY = {"people", "men", "women", "children", "personnel", "troops", "police", "staff"}
 # "an official said": the one who speaks is no victim.
 _SPEAKS = re.compile(r"^\s+(?:said|says|told|added|confirmed|stated)\b", re.IGNORECASE)
+_OF_COUNTRYS = re.compile(r"\s+of\s+([A-Z][a-z]+)['’]s\s")
 # "two (police) officials said" after a toll: who tells it.
 _SOURCES_SPEAK = re.compile(
     r"(?:\s+(?!and\b|or\b|but\b|as\b|while\b|when\b|who\b)[\w-]+){0,2}\s+"
@@ -275,7 +284,7 @@ def _groups(
     spans = [(f.count, f.start, f.end) for f in find_figures(sentence)]
     # "a Chinese citizen", "their Pakistani driver": one person, no figure word.
     for match in re.finditer(
-        r"\b(a|an|one|their|his|her|its|the|another)\s+", sentence, re.IGNORECASE
+        r"\b(a|an|one|their|his|her|its|the|another)(?:\s+|(?=[,;.]))", sentence, re.IGNORECASE
     ):
         spans.append((Count(low=1, best=1, high=1), match.start(), match.end(1)))
     # "shot dead Mawlawi Nasrullah Hamdard", "Superintendent Khalid Afridi was shot dead":
@@ -377,6 +386,12 @@ def _groups(
                 continue  # a figure of something else: minutes, vehicles, kilometres
             noun = "people"  # "seven dead and 35 injured", "the death toll rose to 18"
             bare = True
+        if noun is not None and nationality is None and not attacker:
+            # "27 members of Iran's Revolutionary Guard": the force's country
+            owner = _OF_COUNTRYS.match(sentence, noun_end)
+            if owner:
+                word = owner.group(1).casefold()
+                nationality = countries.get(word) or demonyms.get(word)
         if noun is None and nationality is not None:
             noun = "nationals"
         single = not bare and sentence[start:end].strip().casefold() in _DETERMINERS

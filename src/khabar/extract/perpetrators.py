@@ -84,7 +84,7 @@ def find_perpetrator(
     if claimed_by is None:
         claimed_by = _quoted_claim(view, sentences, actors, country, cite)
     if claimed_by is None and state_act:
-        claimed_by = _state_claim(view, own, actors, cite)
+        claimed_by = _state_claim(view, sentences, actors, cite)
     alleged: list[Allegation] = []
     for sentence in sentences:
         cue = lexicon.allegation.search(sentence.text)
@@ -269,7 +269,8 @@ def _quoted_claim(
 
 # A state announcing its own strike: "the military said it carried out strikes on ...".
 _OWN_STRIKE = re.compile(
-    r"\b(?:said|says|announced|confirmed|stated)\s+(?:that\s+)?(?:it|they|its (?:forces|jets|"
+    r"\b(?:said|says|announced|confirmed|stated)\s+(?:in\s+a\s+statement\s+|on\s+\w+\s+)?"
+    r"(?:that\s+)?(?:it|they|its (?:forces|jets|"
     r"aircraft|troops|army|military))\s+(?:had\s+|have\s+)?(?:carried out|conducted|launched|"
     r"struck|targeted|hit|bombed|shelled)\b",
     re.IGNORECASE,
