@@ -1,6 +1,8 @@
 """Articles in styles the extraction rules were not written from (tests/data/heldout): a
 round-up, a state air strike in a wire story, a kidnapping, a court follow-up, a recalled
-older attack, a targeted killing, an IED on a convoy and a threat with no attack. Each
+older attack, a targeted killing, an IED on a convoy, a threat with no attack, an attack
+on Chinese nationals in a state-media style, a border clash, a toll update and a police
+patrol ambush (009-012 were scored before any rule was fitted to them). Each
 article must meet the bar of the held-out judge: incident F1 >= 0.90 and field F1 >= 0.80
 on its own, with either spaCy pipeline."""
 
@@ -40,7 +42,7 @@ def test_every_heldout_article_meets_the_judges_bar(model, tmp_path):
     gold = load_gold(HERE / "gold.jsonl")
     extractor, accounts = _accounts(model, tmp_path)
     stems = sorted(p.stem for p in (HERE / "articles").glob("*.txt"))
-    assert len(stems) == 8
+    assert len(stems) == 12
     below = []
     for stem in stems:
         own = [a for a in accounts if any(_stem(s.file) == stem for s in a.sources)]

@@ -243,3 +243,30 @@ def test_a_wire_dateline_with_a_double_dash_does_not_date_the_event(extractor):
     art = Article(id=fingerprint(text), text=text, published=dt.date(2026, 8, 24), file="a.txt")
     found = [r for r in extractor.extract(art) if r.kind == "incident"]
     assert [r.date.value for r in found] == ["2026-08-23"]
+
+
+def test_a_death_toll_far_from_its_figure_is_the_toll(extractor):
+    found = incident(
+        extractor,
+        "The death toll from Tuesday's explosion at a crowded wedding hall in western Herat "
+        "has risen to 23, officials said on Thursday.",
+    )
+    assert (found.fatalities.best, found.location.place) == (23, "Herat")
+
+
+def test_a_site_named_after_a_city_gives_the_city(extractor):
+    found = incident(
+        extractor,
+        "A suicide bomber rammed a car into a van near the Karachi airport on Sunday night, "
+        "killing three engineers.",
+    )
+    assert found.location.place == "Karachi"
+
+
+def test_where_intruders_crossed_from_is_alleged_in_any_sentence(extractor):
+    found = incident(
+        extractor,
+        "Two border guards were killed in a clash with armed men in Panj district on Sunday "
+        "night. Officials said the men had crossed from Afghanistan's Kunduz province.",
+    )
+    assert any("Afghanistan" in actor for actor in alleged(found))

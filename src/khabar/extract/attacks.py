@@ -78,7 +78,9 @@ _OFFICER_KILLED = re.compile(
     re.IGNORECASE,
 )
 _LOCATIVE = re.compile(
-    r"\b(in|at|near|outside|inside|of|on|around|across|within|from)\s+(the\s+)?$|"
+    r"\b(in|at|near|outside|inside|of|on|around|across|within|from)\s+(the\s+)?"
+    r"((north|south|east|west|central|north-?east|north-?west|south-?east|south-?west)"
+    r"(ern)?\s+)?$|"
     # "in the Tajik capital Dushanbe", "the provincial capital, Peshawar": the town itself
     r"\bcapital,?\s+$",
     re.IGNORECASE,
@@ -1218,6 +1220,16 @@ def _location(
             and p.admin2 == best.admin2
             and p.id != best.id
             and not _SITE.search(p.name)
+        ]
+        # "the Karachi airport": the city the site is named after, though the gazetteer
+        # files the site under one of the city's districts.
+        towns += [
+            p
+            for p in gazetteer.lookup(best_mention.surface.split()[0])
+            if p.kind == "place"
+            and p.admin1 == best.admin1
+            and (p.population or 0) >= _CITY_POPULATION
+            and p.id != best.id
         ]
         if towns:
             return towns[0].location(), best_sentence

@@ -435,6 +435,8 @@ def _groups(
 def _governing_verb(
     sentence: str, group: _Group, deaths: list[re.Match[str]], injuries: list[re.Match[str]]
 ) -> str | None:
+    if deaths and _TOLL_BEFORE.search(sentence[max(0, group.start - 160) : group.start]):
+        return "death"  # "the death toll from ... at a wedding hall has risen to 19"
     verbs = [(m.start(), m.end(), "death") for m in deaths] + [
         (m.start(), m.end(), "injury") for m in injuries
     ]

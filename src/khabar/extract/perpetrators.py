@@ -90,7 +90,11 @@ def find_perpetrator(
         cue = lexicon.allegation.search(sentence.text)
         if not cue or _HYPOTHETICAL.search(sentence.text):
             continue
-        if sentence not in own and not _ABOUT_ATTACK.search(sentence.text):
+        if (
+            sentence not in own
+            and not _ABOUT_ATTACK.search(sentence.text)
+            and not _ORIGIN_CUE.match(cue.group(0))
+        ):
             continue
         cue_at = sentence.start + cue.start()
         mentions = view.actors_in(sentence)
@@ -345,6 +349,11 @@ _ABOUT_ATTACK = re.compile(
 )
 
 
+# Where the attackers came from points at one attack's doers wherever it is told ("the
+# men had crossed from Afghanistan's Badakhshan province").
+_ORIGIN_CUE = re.compile(
+    r"(?:crossed|came|come|infiltrated|sneaked in|fired|launched|firing)\b", re.IGNORECASE
+)
 _NAME_WORD = r"(?:[A-Z][\w'’-]*|(?:al|el|ul|ud|bin|ibn)-[\w'’-]+)"
 _CLAIMANT = re.compile(
     rf"^\W*(?:The\s+|A\s+)?((?:{_NAME_WORD}\s+){{0,4}}?{_NAME_WORD})"
