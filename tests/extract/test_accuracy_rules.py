@@ -270,3 +270,15 @@ def test_where_intruders_crossed_from_is_alleged_in_any_sentence(extractor):
         "night. Officials said the men had crossed from Afghanistan's Kunduz province.",
     )
     assert any("Afghanistan" in actor for actor in alleged(found))
+
+
+def test_an_act_recalled_by_year_and_site_is_a_mention(extractor):
+    text = (
+        "Gunmen stormed a college in Wana on Monday, killing three guards. Officials said the "
+        "attackers tried to repeat the savage act that was executed in 2014 at Army Public "
+        "School Peshawar. The college was founded in 1998 in Wana."
+    )
+    art = Article(id=fingerprint(text), text=text, published=dt.date(2026, 5, 13), file="a.txt")
+    found = [r for r in extractor.extract(art) if r.kind == "incident"]
+    older = [r for r in found if r.sources[0].role == "mention"]
+    assert [(r.date.value, r.location.place) for r in older] == [("2014", "Peshawar")]

@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -266,7 +267,8 @@ def extract_incidents(
                 incident = _dated_by_lead(incidents[0], incident, cluster, one_day=one_day)
             incidents.append(incident)
         if not cluster.background:
-            incidents += _recalled_in_passing(view, cluster, gazetteer)
+            first = not any(not c.background for c in clusters[: clusters.index(cluster)])
+            incidents += _recalled_in_passing(view, cluster, gazetteer, whole=first)
     return incidents
 
 
@@ -278,62 +280,89 @@ _RECALLED = re.compile(
 )
 
 
+# "the same savage act that was executed in 2014 at Army Public School Peshawar": an
+# older act placed by a year and a named site, told after the act's words.
+_RECALLED_AT = re.compile(
+    r"\bin\s+(?P<year>(?:19|20)\d\d)\s+(?:at|in|on)\s+(?:the\s+)?"
+    r"(?P<name>(?:[A-Z][\w'’.-]*\s+){0,5}[A-Z][\w'’.-]*)(?P<noun>)"
+)
+def _recalled_at(text: str) -> Iterator[re.Match[str]]:
+    # Most sentences name no year: one cheap test before the pattern.
+    return _RECALLED_AT.finditer(text) if re.search(r"\b(?:19|20)\d\d\b", text) else iter(())
+
+
+_RECALLED_ACT = re.compile(
+    r"\b(?:executed|carried out|committed|perpetrated|staged|act|attack|massacre|bombing|"
+    r"carnage|tragedy)\b",
+    re.IGNORECASE,
+)
+
+
 def _recalled_in_passing(
-    view: ArticleView, cluster: _Cluster, gazetteer: Gazetteer
+    view: ArticleView, cluster: _Cluster, gazetteer: Gazetteer, *, whole: bool = False
 ) -> list[Incident]:
     """Mentions of older attacks named in passing within the story's sentences, where
-    the name places them ("the 2014 Army Public School Peshawar attack")."""
-    found = []
-    for sentence in cluster.sentences:
-        for match in _RECALLED.finditer(sentence.text):
-            year = int(match["year"])
-            if view.reference is None or year >= view.reference.year:
-                continue
-            start, end = sentence.start + match.start(), sentence.start + match.end()
-            places = [m.place for m in view.places if start <= m.start < end]
-            if not places:
-                continue
-            place = max(places, key=lambda p: _KIND_RANK[p.kind])
-            if _SITE.search(place.name) and place.admin2:
-                # "Army Public School Peshawar": the site's town
-                towns = [p for p in gazetteer.lookup(place.admin2) if p.kind == "place"]
-                place = next((t for t in towns if t.admin2 == place.admin2), place)
-            quote = Evidence(
-                field="event_type",
-                article_id=view.article.id,
-                start=sentence.start,
-                end=sentence.end,
-                quote=sentence.text,
+    the name places them ("the 2014 Army Public School Peshawar attack"); with ``whole``,
+    also those any sentence places by year and site ("executed in 2014 at ...")."""
+    found: list[Incident] = []
+    for sentence, match in [
+        *((s, m) for s in cluster.sentences for m in _RECALLED.finditer(s.text)),
+        *((s, m) for s in (view.sentences if whole else ()) for m in _recalled_at(s.text)),
+    ]:
+        if match.re is _RECALLED_AT and (
+            sentence in view.background_sentences
+            or any(i.evidence[0].start == sentence.start for i in found)
+            or not _RECALLED_ACT.search(sentence.text, max(0, match.start() - 60), match.start())
+        ):
+            continue
+        year = int(match["year"])
+        if view.reference is None or year >= view.reference.year:
+            continue
+        start, end = sentence.start + match.start(), sentence.start + match.end()
+        places = [m.place for m in view.places if start <= m.start < end]
+        if not places:
+            continue
+        place = max(places, key=lambda p: _KIND_RANK[p.kind])
+        if _SITE.search(place.name) and place.admin2:
+            # "Army Public School Peshawar": the site's town
+            towns = [p for p in gazetteer.lookup(place.admin2) if p.kind == "place"]
+            place = next((t for t in towns if t.admin2 == place.admin2), place)
+        quote = Evidence(
+            field="event_type",
+            article_id=view.article.id,
+            start=sentence.start,
+            end=sentence.end,
+            quote=sentence.text,
+        )
+        seed = f"{view.article.id}:{start}"
+        noun = (match["noun"] or "attack").lower()
+        found.append(
+            Incident(
+                id="inc-" + hashlib.sha256(seed.encode()).hexdigest()[:16],
+                event_type="bombing" if noun in ("bombing", "blast") else "armed_assault",
+                date=DateSpan(
+                    value=str(year),
+                    precision="year",
+                    earliest=dt.date(year, 1, 1),
+                    latest=dt.date(year, 12, 31),
+                ),
+                location=place.location(),
+                target=match["name"].strip().rstrip("."),
+                sources=(
+                    SourceRef(
+                        article_id=view.article.id,
+                        file=view.article.file,
+                        url=view.article.url,
+                        role="mention",
+                    ),
+                ),
+                evidence=(
+                    quote,
+                    quote.model_copy(update={"field": "date"}),
+                    quote.model_copy(update={"field": "location"}),
+                ),
             )
-            seed = f"{view.article.id}:{start}"
-            noun = match["noun"].lower()
-            found.append(
-                Incident(
-                    id="inc-" + hashlib.sha256(seed.encode()).hexdigest()[:16],
-                    event_type="bombing" if noun in ("bombing", "blast") else "armed_assault",
-                    date=DateSpan(
-                        value=str(year),
-                        precision="year",
-                        earliest=dt.date(year, 1, 1),
-                        latest=dt.date(year, 12, 31),
-                    ),
-                    location=place.location(),
-                    target=match["name"].strip(),
-                    sources=(
-                        SourceRef(
-                            article_id=view.article.id,
-                            file=view.article.file,
-                            url=view.article.url,
-                            role="mention",
-                        ),
-                    ),
-                    evidence=(
-                        quote,
-                        quote.model_copy(update={"field": "date"}),
-                        quote.model_copy(update={"field": "location"}),
-                    ),
-                )
-            )
+        )
     return found
 
 
