@@ -282,3 +282,15 @@ def test_an_act_recalled_by_year_and_site_is_a_mention(extractor):
     found = [r for r in extractor.extract(art) if r.kind == "incident"]
     older = [r for r in found if r.sources[0].role == "mention"]
     assert [(r.date.value, r.location.place) for r in older] == [("2014", "Peshawar")]
+
+
+def test_a_country_struck_is_not_where_the_attackers_came_from(extractor):
+    text = (
+        "Rockets fired from Afghanistan hit the town of Sherobod on Tuesday, causing no "
+        "casualties, the ministry said. Prior to this, the Khorasan branch of ISIS alleged "
+        "that it had launched rocket operations on Uzbekistan's territory in April of this year."
+    )
+    art = Article(id=fingerprint(text), text=text, published=dt.date(2026, 7, 7), file="a.txt")
+    found = [r for r in extractor.extract(art) if r.kind == "incident"]
+    assert [r.sources[0].role for r in found] == ["report", "mention"]
+    assert all("Uzbekistan" not in actor for r in found for actor in alleged(r))

@@ -103,9 +103,16 @@ def find_perpetrator(
             m for m in mentions if m.start > cue_at and actors.is_armed_group(m.actor)
         ]
         accused_places = [
-            p for p in view.places_in(sentence) if p.start > cue_at and p.place.kind == "country"
+            p
+            for p in view.places_in(sentence)
+            if p.start > cue_at
+            and p.place.kind == "country"
+            # "launched rockets on Uzbekistan's territory": the target, not the origin
+            and not _AT_TARGET.search(view.article.text, max(0, p.start - 12), p.start)
         ]
         origin = _NATIONAL_ATTACKERS.search(sentence.text, cue.start())
+        if origin and _AT_TARGET.search(sentence.text, max(0, origin.start() - 12), origin.start()):
+            origin = None
         accused_states = [
             m
             for m in mentions
@@ -418,6 +425,7 @@ _ATTACK_NOUNS = re.compile(
 )
 
 
+_AT_TARGET = re.compile(r"\b(?:on|into|at|against)\s+(?:the\s+)?$", re.IGNORECASE)
 _SAID_BY = re.compile(r",\s+(?:according to\s+)?(?=[^,]*\b(?:said|says|added|told)\b)")
 _ACCUSES_STATE = re.compile(
     r"\b(accus(ed|es|ing)|blam(ed|es|ing))\s+(?:[A-Z][\w-]*\s+){1,4}(of|for)\b"
