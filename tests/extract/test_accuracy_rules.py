@@ -138,9 +138,7 @@ def test_passers_by_near_an_embassy_have_no_nationality(extractor):
         ),
     ],
 )
-def test_a_killed_officer_or_an_attacked_mission_in_a_town_gives_the_town(
-    extractor, text, place
-):
+def test_a_killed_officer_or_an_attacked_mission_in_a_town_gives_the_town(extractor, text, place):
     assert incident(extractor, text).location.place == place
 
 

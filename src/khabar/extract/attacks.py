@@ -286,6 +286,8 @@ _RECALLED_AT = re.compile(
     r"\bin\s+(?P<year>(?:19|20)\d\d)\s+(?:at|in|on)\s+(?:the\s+)?"
     r"(?P<name>(?:[A-Z][\w'’.-]*\s+){0,5}[A-Z][\w'’.-]*)(?P<noun>)"
 )
+
+
 def _recalled_at(text: str) -> Iterator[re.Match[str]]:
     # Most sentences name no year: one cheap test before the pattern.
     return _RECALLED_AT.finditer(text) if re.search(r"\b(?:19|20)\d\d\b", text) else iter(())
