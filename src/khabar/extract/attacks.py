@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -34,7 +35,7 @@ from ..records import (
     VictimGroup,
 )
 from .actors import ActorDictionary
-from .casualties import SentenceCasualties, read_casualties
+from .casualties import SentenceCasualties, named_victim, read_casualties
 from .dating import dated_after_another
 from .entities import PlaceMention
 from .gazetteer import Gazetteer
@@ -67,8 +68,21 @@ _NOT_EVENT_PLACE = re.compile(
     r"\s+(the\s+)?$",
     re.IGNORECASE,
 )
+# "shot dead a police officer in Mardan", "a blast outside the Turkish embassy in Kabul":
+# the officer is the victim and the embassy the target, Mardan and Kabul the places
+# (unlike "a police officer in Mardan said", "the embassy in Kabul said").
+_OFFICER_KILLED = re.compile(
+    r"(?:\b(shot|gunned down|killed|killing|murdered|assassinated|martyred|martyring|wounded|"
+    r"wounding|injured|injuring|abducted|kidnapped|targeted|attacked|ambushed)\s+"
+    r"(?:dead\s+)?(?:\S+\s+){0,3}(officers?|officials?)|\b(?:outside|near|at|inside|"
+    r"in front of|targeting|targeted|attacked|struck|stormed|on)\s+(?:the\s+)?(?:\S+\s+){0,3}"
+    r"(?:embassy|consulate|court))\s+in\s+(the\s+)?$",
+    re.IGNORECASE,
+)
 _LOCATIVE = re.compile(
-    r"\b(in|at|near|outside|inside|of|on|around|across|within|from)\s+(the\s+)?$|"
+    r"\b(in|at|near|outside|inside|of|on|around|across|within|from)\s+(the\s+)?"
+    r"((north|south|east|west|central|north-?east|north-?west|south-?east|south-?west)"
+    r"(ern)?\s+)?$|"
     # "in the Tajik capital Dushanbe", "the provincial capital, Peshawar": the town itself
     r"\bcapital,?\s+$",
     re.IGNORECASE,
@@ -185,8 +199,10 @@ _TARGET = re.compile(
 
 _TARGET_PASSIVE = re.compile(
     r"(?:^|,\s+|:\s+|\bwhen\s+|\bafter\s+|\bas\s+)(?P<target>(?:a|an|the|two|three|four|their|his|"
-    r"its)\s+[^,.;:()“”\"]{2,70}?)\s+(?:(?:was|were|had been|has been)\s+(?:targeted|"
-    r"attacked|ambushed|hit|struck|stormed|bombed|raided)|came under (?:attack|fire))\b",
+    r"its)\s+[^,.;:()“”\"]{2,70}?)(?:\s+(?:in|at|near)\s+[^,.;:()“”\"]{2,50}?)?"
+    r"\s+(?:(?:was|were|had been|has been)\s+(?:targeted|"
+    r"attacked|ambushed|hit|struck|stormed|bombed|raided|(?:the\s+)?targets?\s+of)|"
+    r"came under (?:attack|fire))\b",
     re.IGNORECASE,
 )
 
@@ -249,12 +265,14 @@ def extract_incidents(
         )
         if incident is not None and not (statistical and _vague(incident)):
             if incidents and incident.date is None and not cluster.background:
-                incident = _dated_by_lead(incidents[0], incident, cluster)
+                one_day = any(_SEPARATE_LEAD.search(s.text) for s in view.sentences[:3])
+                incident = _dated_by_lead(incidents[0], incident, cluster, one_day=one_day)
             if incident.date is None and not cluster.background:
                 undated[len(incidents)] = cluster
             incidents.append(incident)
         if not cluster.background:
-            incidents += _recalled_in_passing(view, cluster, gazetteer)
+            first = not any(not c.background for c in clusters[: clusters.index(cluster)])
+            incidents += _recalled_in_passing(view, cluster, gazetteer, whole=first)
     if len(undated) == 1:
         ((index, cluster),) = undated.items()
         incidents[index] = dated_after_another(
@@ -271,62 +289,91 @@ _RECALLED = re.compile(
 )
 
 
+# "the same savage act that was executed in 2014 at Army Public School Peshawar": an
+# older act placed by a year and a named site, told after the act's words.
+_RECALLED_AT = re.compile(
+    r"\bin\s+(?P<year>(?:19|20)\d\d)\s+(?:at|in|on)\s+(?:the\s+)?"
+    r"(?P<name>(?:[A-Z][\w'’.-]*\s+){0,5}[A-Z][\w'’.-]*)(?P<noun>)"
+)
+
+
+def _recalled_at(text: str) -> Iterator[re.Match[str]]:
+    # Most sentences name no year: one cheap test before the pattern.
+    return _RECALLED_AT.finditer(text) if re.search(r"\b(?:19|20)\d\d\b", text) else iter(())
+
+
+_RECALLED_ACT = re.compile(
+    r"\b(?:executed|carried out|committed|perpetrated|staged|act|attack|massacre|bombing|"
+    r"carnage|tragedy)\b",
+    re.IGNORECASE,
+)
+
+
 def _recalled_in_passing(
-    view: ArticleView, cluster: _Cluster, gazetteer: Gazetteer
+    view: ArticleView, cluster: _Cluster, gazetteer: Gazetteer, *, whole: bool = False
 ) -> list[Incident]:
     """Mentions of older attacks named in passing within the story's sentences, where
-    the name places them ("the 2014 Army Public School Peshawar attack")."""
-    found = []
-    for sentence in cluster.sentences:
-        for match in _RECALLED.finditer(sentence.text):
-            year = int(match["year"])
-            if view.reference is None or year >= view.reference.year:
-                continue
-            start, end = sentence.start + match.start(), sentence.start + match.end()
-            places = [m.place for m in view.places if start <= m.start < end]
-            if not places:
-                continue
-            place = max(places, key=lambda p: _KIND_RANK[p.kind])
-            if _SITE.search(place.name) and place.admin2:
-                # "Army Public School Peshawar": the site's town
-                towns = [p for p in gazetteer.lookup(place.admin2) if p.kind == "place"]
-                place = next((t for t in towns if t.admin2 == place.admin2), place)
-            quote = Evidence(
-                field="event_type",
-                article_id=view.article.id,
-                start=sentence.start,
-                end=sentence.end,
-                quote=sentence.text,
+    the name places them ("the 2014 Army Public School Peshawar attack"); with ``whole``,
+    also those any sentence places by year and site ("executed in 2014 at ...")."""
+    found: list[Incident] = []
+    for sentence, match in [
+        *((s, m) for s in cluster.sentences for m in _RECALLED.finditer(s.text)),
+        *((s, m) for s in (view.sentences if whole else ()) for m in _recalled_at(s.text)),
+    ]:
+        if match.re is _RECALLED_AT and (
+            sentence in view.background_sentences
+            or any(i.evidence[0].start == sentence.start for i in found)
+            or not _RECALLED_ACT.search(sentence.text, max(0, match.start() - 60), match.start())
+        ):
+            continue
+        year = int(match["year"])
+        if view.reference is None or year >= view.reference.year:
+            continue
+        start, end = sentence.start + match.start(), sentence.start + match.end()
+        places = [m.place for m in view.places if start <= m.start < end]
+        if not places:
+            continue
+        place = max(places, key=lambda p: _KIND_RANK[p.kind])
+        if _SITE.search(place.name) and place.admin2:
+            # "Army Public School Peshawar": the site's town
+            towns = [p for p in gazetteer.lookup(place.admin2) if p.kind == "place"]
+            place = next((t for t in towns if t.admin2 == place.admin2), place)
+        quote = Evidence(
+            field="event_type",
+            article_id=view.article.id,
+            start=sentence.start,
+            end=sentence.end,
+            quote=sentence.text,
+        )
+        seed = f"{view.article.id}:{start}"
+        noun = (match["noun"] or "attack").lower()
+        found.append(
+            Incident(
+                id="inc-" + hashlib.sha256(seed.encode()).hexdigest()[:16],
+                event_type="bombing" if noun in ("bombing", "blast") else "armed_assault",
+                date=DateSpan(
+                    value=str(year),
+                    precision="year",
+                    earliest=dt.date(year, 1, 1),
+                    latest=dt.date(year, 12, 31),
+                ),
+                location=place.location(),
+                target=match["name"].strip().rstrip("."),
+                sources=(
+                    SourceRef(
+                        article_id=view.article.id,
+                        file=view.article.file,
+                        url=view.article.url,
+                        role="mention",
+                    ),
+                ),
+                evidence=(
+                    quote,
+                    quote.model_copy(update={"field": "date"}),
+                    quote.model_copy(update={"field": "location"}),
+                ),
             )
-            seed = f"{view.article.id}:{start}"
-            noun = match["noun"].lower()
-            found.append(
-                Incident(
-                    id="inc-" + hashlib.sha256(seed.encode()).hexdigest()[:16],
-                    event_type="bombing" if noun in ("bombing", "blast") else "armed_assault",
-                    date=DateSpan(
-                        value=str(year),
-                        precision="year",
-                        earliest=dt.date(year, 1, 1),
-                        latest=dt.date(year, 12, 31),
-                    ),
-                    location=place.location(),
-                    target=match["name"].strip(),
-                    sources=(
-                        SourceRef(
-                            article_id=view.article.id,
-                            file=view.article.file,
-                            url=view.article.url,
-                            role="mention",
-                        ),
-                    ),
-                    evidence=(
-                        quote,
-                        quote.model_copy(update={"field": "date"}),
-                        quote.model_copy(update={"field": "location"}),
-                    ),
-                )
-            )
+        )
     return found
 
 
@@ -335,19 +382,28 @@ _SAME_DAY = re.compile(
     r"(?<!previous )day\b.{0,10}\bearlier in)",
     re.IGNORECASE,
 )
+# A round-up's lead that dates all its attacks: "in separate attacks on Wednesday".
+_SEPARATE_LEAD = re.compile(
+    r"\b(?:separate|different|two|three|four|several|multiple|a series of)\s+(?:\w+\s+)?"
+    r"(?:attacks|incidents|blasts|bombings|assaults)\b[^.]{0,80}?\bon\s+"
+    r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
+)
 _DAY_BEFORE = re.compile(
     r"\b(on the previous day|the previous day|the day before|a day earlier|a day before)\b",
     re.IGNORECASE,
 )
 
 
-def _dated_by_lead(lead: Incident, incident: Incident, cluster: _Cluster) -> Incident:
+def _dated_by_lead(
+    lead: Incident, incident: Incident, cluster: _Cluster, *, one_day: bool = False
+) -> Incident:
     """A round-up's next attack told "earlier in the day" or "the previous day" is dated
-    by the lead attack's day."""
+    by the lead attack's day; so is one told with no day of its own under a lead that
+    dates all of them ("in separate attacks on Wednesday", ``one_day``)."""
     if lead.date is None or lead.date.precision != "day" or lead.date.earliest is None:
         return incident
     text = cluster.sentences[0].text
-    if _SAME_DAY.search(text):
+    if _SAME_DAY.search(text) or (one_day and not _DAY_BEFORE.search(text)):
         shift = 0
     elif _DAY_BEFORE.search(text):
         shift = 1
@@ -649,7 +705,13 @@ def _read_event_places(view: ArticleView, sentence: Sentence) -> list[PlaceMenti
         before = view.article.text[max(sentence.start, mention.start - 30) : mention.start]
         if cut is not None and mention.start > cut:
             continue
-        if _NOT_EVENT_PLACE.search(before) and not _FIRED_INTO.search(before):
+        if (
+            _NOT_EVENT_PLACE.search(before)
+            and not _FIRED_INTO.search(before)
+            and not _OFFICER_KILLED.search(
+                view.article.text, max(sentence.start, mention.start - 70), mention.start
+            )
+        ):
             continue
         if (mention.start, mention.end) in actor_spans and not (
             _LOCATIVE.search(before) or _FIRED_INTO.search(before)
@@ -727,7 +789,7 @@ def _in_caption(view: ArticleView, sentence: Sentence) -> bool:
     return is_caption(text[start : end if end >= 0 else len(text)])
 
 
-_DATELINE_END = re.compile(r"^\s*(?:\(\w[\w .]*\)\s*)?[:–—]|^\s+-\s")
+_DATELINE_END = re.compile(r"^\s*(?:\(\w[\w .]*\)\s*)?[:–—]|^\s+--?\s")
 
 
 def _in_dateline(view: ArticleView, sentence: Sentence, mention: TimeMention) -> bool:
@@ -1264,6 +1326,16 @@ def _location(
             and p.id != best.id
             and not _SITE.search(p.name)
         ]
+        # "the Karachi airport": the city the site is named after, though the gazetteer
+        # files the site under one of the city's districts.
+        towns += [
+            p
+            for p in gazetteer.lookup(best_mention.surface.split()[0])
+            if p.kind == "place"
+            and p.admin1 == best.admin1
+            and (p.population or 0) >= _CITY_POPULATION
+            and p.id != best.id
+        ]
         if towns:
             return towns[0].location(), best_sentence
     return best.location(), best_sentence
@@ -1353,6 +1425,9 @@ def _target(
         for sentence in ordered:
             for match in pattern.finditer(sentence.text):
                 target = _clean_target(match["target"], gazetteer)
+                if target and re.match(r"(?:his|her)\s", target, re.IGNORECASE):
+                    # "opened fire on his car": whom the car carried, where named
+                    target = named_victim(sentence.text) or target
                 if target:
                     return target, sentence
     if lexicon is not None:
@@ -1422,4 +1497,6 @@ def _clean_target(text: str, gazetteer: Gazetteer | None) -> str | None:
         return None  # a town or a province is where, not whom; a site can be the target
     if " " not in target and target.islower():
         return None  # "an attack on democracy"
+    if re.match(r"^(?:ground|earth|soil|land|area|spot)$", bare, re.IGNORECASE):
+        return None  # "rockets hit the ground": where they fell, not what they hit
     return target

@@ -84,13 +84,17 @@ def find_perpetrator(
     if claimed_by is None:
         claimed_by = _quoted_claim(view, sentences, actors, country, cite)
     if claimed_by is None and state_act:
-        claimed_by = _state_claim(view, own, actors, cite)
+        claimed_by = _state_claim(view, sentences, actors, cite)
     alleged: list[Allegation] = []
     for sentence in sentences:
         cue = lexicon.allegation.search(sentence.text)
         if not cue or _HYPOTHETICAL.search(sentence.text):
             continue
-        if sentence not in own and not _ABOUT_ATTACK.search(sentence.text):
+        if (
+            sentence not in own
+            and not _ABOUT_ATTACK.search(sentence.text)
+            and not _ORIGIN_CUE.match(cue.group(0))
+        ):
             continue
         cue_at = sentence.start + cue.start()
         mentions = view.actors_in(sentence)
@@ -99,9 +103,16 @@ def find_perpetrator(
             m for m in mentions if m.start > cue_at and actors.is_armed_group(m.actor)
         ]
         accused_places = [
-            p for p in view.places_in(sentence) if p.start > cue_at and p.place.kind == "country"
+            p
+            for p in view.places_in(sentence)
+            if p.start > cue_at
+            and p.place.kind == "country"
+            # "launched rockets on Uzbekistan's territory": the target, not the origin
+            and not _AT_TARGET.search(view.article.text, max(0, p.start - 12), p.start)
         ]
         origin = _NATIONAL_ATTACKERS.search(sentence.text, cue.start())
+        if origin and _AT_TARGET.search(sentence.text, max(0, origin.start() - 12), origin.start()):
+            origin = None
         accused_states = [
             m
             for m in mentions
@@ -115,8 +126,8 @@ def find_perpetrator(
             accused = actors.ref(accused_states[0].actor).name  # "accused India of backing"
         elif accused_places:
             accused = f"militants based in {accused_places[0].place.name}"
-        elif origin and origin.group(1).casefold() in view.demonyms:
-            iso2 = view.demonyms[origin.group(1).casefold()]
+        elif origin and _state_word(view, origin.group(1)):
+            iso2 = _state_word(view, origin.group(1))
             accused = f"militants from {view.country_names.get(iso2, iso2)}"
         else:
             continue
@@ -180,6 +191,16 @@ _BEHIND = re.compile(
 )
 
 
+def _state_word(view: ArticleView, word: str) -> str | None:
+    """The country a demonym or a country's name stands for ("Indian-backed" and
+    "India-backed" alike)."""
+    folded = word.casefold()
+    iso2 = view.demonyms.get(folded)
+    if iso2 is None:
+        iso2 = next((c for c, n in view.country_names.items() if n.casefold() == folded), None)
+    return iso2
+
+
 def _named_doers(
     view: ArticleView,
     own: list[Sentence],
@@ -193,7 +214,7 @@ def _named_doers(
     found: list[tuple[str, Sentence]] = []
     for sentence in story:
         for match in _SPONSOR.finditer(sentence.text):
-            iso2 = view.demonyms.get(match.group(1).casefold())
+            iso2 = _state_word(view, match.group(1))
             state = view.states.get(iso2) if iso2 else None
             if state is not None and iso2 != country:
                 found.append((actors.ref(state).name, sentence))
@@ -218,7 +239,7 @@ def _named_doers(
                 name = actors.ref(actors.branch_in(mention.actor, country)).name
                 found.append((name, sentence))
         for match in _STATE_DOER.finditer(sentence.text):
-            iso2 = view.demonyms.get(match.group(1).casefold())
+            iso2 = _state_word(view, match.group(1))
             state = view.states.get(iso2) if iso2 else None
             if state is not None and iso2 != country:
                 found.append((actors.ref(state).name, sentence))
@@ -259,7 +280,8 @@ def _quoted_claim(
 
 # A state announcing its own strike: "the military said it carried out strikes on ...".
 _OWN_STRIKE = re.compile(
-    r"\b(?:said|says|announced|confirmed|stated)\s+(?:that\s+)?(?:it|they|its (?:forces|jets|"
+    r"\b(?:said|says|announced|confirmed|stated)\s+(?:in\s+a\s+statement\s+|on\s+\w+\s+)?"
+    r"(?:that\s+)?(?:it|they|its (?:forces|jets|"
     r"aircraft|troops|army|military))\s+(?:had\s+|have\s+)?(?:carried out|conducted|launched|"
     r"struck|targeted|hit|bombed|shelled)\b",
     re.IGNORECASE,
@@ -328,11 +350,17 @@ _HYPOTHETICAL = re.compile(r"\b(would|if|could|might|may)\b[^.]{0,60}\bresponsib
 _ABOUT_ATTACK = re.compile(
     r"\b((the|this|that|last|[A-Z][a-z]+day's)\s+(\w+\s+)?(attack|bombing|blast|killing|"
     r"killings|kidnapping|abduction|assault|strike|incident|hijacking)|behind (it|the)|"
-    r"perpetrators|those responsible|carried out the)\b",
+    r"perpetrators|those responsible|carried out the|the (attackers|assailants|bombers?|gunmen)|"
+    r"(rockets|missiles|shells|mortars)\s+(\w+\s+)?(fired|launched))\b",
     re.IGNORECASE,
 )
 
 
+# Where the attackers came from points at one attack's doers wherever it is told ("the
+# men had crossed from Afghanistan's Badakhshan province").
+_ORIGIN_CUE = re.compile(
+    r"(?:crossed|came|come|infiltrated|sneaked in|fired|launched|firing)\b", re.IGNORECASE
+)
 _NAME_WORD = r"(?:[A-Z][\w'’-]*|(?:al|el|ul|ud|bin|ibn)-[\w'’-]+)"
 _CLAIMANT = re.compile(
     rf"^\W*(?:The\s+|A\s+)?((?:{_NAME_WORD}\s+){{0,4}}?{_NAME_WORD})"
@@ -397,10 +425,12 @@ _ATTACK_NOUNS = re.compile(
 )
 
 
+_AT_TARGET = re.compile(r"\b(?:on|into|at|against)\s+(?:the\s+)?$", re.IGNORECASE)
 _SAID_BY = re.compile(r",\s+(?:according to\s+)?(?=[^,]*\b(?:said|says|added|told)\b)")
 _ACCUSES_STATE = re.compile(
     r"\b(accus(ed|es|ing)|blam(ed|es|ing))\s+(?:[A-Z][\w-]*\s+){1,4}(of|for)\b"
 )
 _NATIONAL_ATTACKERS = re.compile(
-    r"\b([A-Z][a-z]+)\s+(?:terrorists|militants|nationals|fighters|insurgents|elements)\b"
+    r"\b([A-Z][a-z]+)(?:['’]s)?\s+(?:terrorists|militants|nationals|fighters|insurgents|elements|"
+    r"territory|soil)\b"
 )
