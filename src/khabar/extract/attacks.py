@@ -33,6 +33,7 @@ from ..records import (
     SourceRef,
     VictimGroup,
 )
+from ._match import compile as _compile
 from .actors import ActorDictionary
 from .casualties import SentenceCasualties, read_casualties
 from .entities import PlaceMention
@@ -84,7 +85,7 @@ _STATEMENT_VERB = re.compile(
     r"rallied|held (a |the )?(funeral|hearing|prayers?))\b",
     re.IGNORECASE,
 )
-_REPORT_VERB = re.compile(
+_REPORT_VERB = _compile(
     r"\b(killed|killing|wounded|injured|exploded|detonated|rammed|opened fire|stormed|"
     r"abducted|kidnapped|hijacked|shot|struck|targeted|died|dead|fired|attacked|ambushed)\b",
     re.IGNORECASE,
@@ -109,7 +110,7 @@ _NOT_SUICIDE = re.compile(
     r"IED|improvised explosive|mortar|rocket|grenade|landmine|land mine|mine)\b",
     re.IGNORECASE,
 )
-_SEPARATE = re.compile(
+_SEPARATE = _compile(
     r"\b(in a separate|in another|separately|in an unrelated|in yet another|in a similar|"
     r"meanwhile|elsewhere|earlier in the day|earlier on|on the previous day|the previous day|"
     r"the day before|a day earlier|on the same day|later in the day|^earlier,|^\W*earlier,)",
@@ -121,7 +122,7 @@ _REFERS_BACK = re.compile(
     r"incident|assault|strike|ambush|raid|tragedy)\b(?![^.]{0,20}\b(on|in) the same day)",
     re.IGNORECASE,
 )
-_CAPTION = re.compile(
+_CAPTION = _compile(
     r"\((?:left|right|top|bottom|centre|center|inset|above|below)\)|"
     r"\b(?:file photo|photo credit|photo courtesy|photo:|picture:|image:)|"
     r"[—–-]\s*(?:AFP|Reuters|AP|EPA|Getty|Dawn|File)\s*(?:photo|/|$)|"
@@ -155,7 +156,7 @@ _CAME_AFTER = re.compile(
 )
 # A figure for several attacks together ("17 soldiers were killed in the attacks") is no
 # single attack's toll.
-_COMBINED = re.compile(
+_COMBINED = _compile(
     r"\b(series of (\w+ )?(attacks|incidents|blasts)|separate (\w+ )?(attacks|incidents)|"
     r"several (\w+ )?attacks|(both|these|the two|the three) (\w+ )?(attacks|incidents)\b)",
     re.IGNORECASE,
