@@ -286,7 +286,7 @@ class FastPattern:
     """A compiled regex with the anchors' test and the folded path in front; its
     results and attributes are those of the ``re.Pattern`` it wraps."""
 
-    __slots__ = ("_any", "_folded", "_regex", "anchors")
+    __slots__ = ("_any", "_folded", "_regex", "anchors", "fullmatch", "match")
 
     def __init__(
         self,
@@ -298,6 +298,9 @@ class FastPattern:
         self.anchors = found
         self._any = re.compile(_trie(found)).search if found else None
         self._folded = folded
+        # At one position no test of the whole text pays: the regex's own methods.
+        self.match = regex.match
+        self.fullmatch = regex.fullmatch
 
     def possible(self, text: str) -> bool:
         """Whether ``text`` may hold a match (False: it holds none)."""
@@ -313,13 +316,6 @@ class FastPattern:
             return self._regex.search(text, *args)
         found = self._folded.search(folded, *args)
         return None if found is None else self._regex.match(text, found.start(), *args[1:])
-
-    # At one position the regex is cheaper than any test of the whole text.
-    def match(self, text: str, *args: int) -> re.Match[str] | None:
-        return self._regex.match(text, *args)
-
-    def fullmatch(self, text: str, *args: int) -> re.Match[str] | None:
-        return self._regex.fullmatch(text, *args)
 
     def finditer(self, text: str, *args: int) -> Iterator[re.Match[str]]:
         if not self.possible(text):

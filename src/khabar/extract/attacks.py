@@ -1024,12 +1024,18 @@ def _relayed(view: ArticleView, sentence: Sentence, actors: ActorDictionary) -> 
 
 def _countries(view: ArticleView) -> dict[str, str]:
     """Casefolded country name -> ISO code, for institutions named with their country;
-    built once per article, not once per incident."""
-    found = view.memo.get("countries")
-    if found is None:
-        found = {name.casefold(): code for code, name in view.country_names.items()}
-        view.memo["countries"] = found
-    return found  # type: ignore[return-value]
+    built once per table of country names (the gazetteer's), not once per article."""
+    names = view.country_names
+    built = _COUNTRIES.get(id(names))
+    if built is None or built[0] is not names:
+        if len(_COUNTRIES) > 8:
+            _COUNTRIES.clear()
+        found = {name.casefold(): code for code, name in names.items()}
+        built = _COUNTRIES[id(names)] = (names, found)
+    return built[1]
+
+
+_COUNTRIES: dict[int, tuple[dict[str, str], dict[str, str]]] = {}
 
 
 def _combine(counts: list[Count]) -> Count | None:
