@@ -34,7 +34,9 @@ from re import _constants as c  # type: ignore[attr-defined]
 from re import _parser as parser  # type: ignore[attr-defined]
 from typing import Any
 
-__all__ = ["MIN_ANCHOR", "FastPattern", "anchors", "compile", "fold", "new_article"]
+__all__ = [
+    "MIN_ANCHOR", "FastPattern", "anchors", "compile", "fold", "new_article", "possible_any",
+]  # fmt: skip
 
 MIN_ANCHOR = 3
 """shortest word-like anchor worth testing: shorter ones are in most sentences anyway"""
@@ -361,3 +363,22 @@ def compile(pattern: str, flags: int = 0) -> re.Pattern[str]:  # noqa: A001
     if found is None and folded is None:
         return regex
     return FastPattern(regex, found, folded)  # type: ignore[return-value]
+
+
+def _always(text: str) -> bool:
+    return True
+
+
+@lru_cache(maxsize=16)
+def possible_any(patterns: tuple[Any, ...]) -> Callable[[str], bool]:
+    """One test for several patterns read over the same text (the event types, the
+    statement types: ``(name, pattern)`` pairs or patterns): False when none of them can
+    match it, from the union of their anchors."""
+    found: set[str] = set()
+    for item in patterns:
+        pattern = item[1] if isinstance(item, tuple) else item
+        if not isinstance(pattern, FastPattern) or pattern.anchors is None:
+            return _always
+        found |= pattern.anchors
+    test = re.compile(_trie(frozenset(found))).search
+    return lambda text: test(fold(text)) is not None

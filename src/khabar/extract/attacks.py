@@ -34,6 +34,7 @@ from ..records import (
     VictimGroup,
 )
 from ._match import compile as _compile
+from ._match import possible_any as _possible_any
 from .actors import ActorDictionary
 from .casualties import SentenceCasualties, read_casualties
 from .entities import PlaceMention
@@ -396,6 +397,8 @@ def _triggers(sentence: Sentence, lexicon: Lexicon) -> list[tuple[int, str, re.M
 def _triggers_in(text: str, lexicon: Lexicon) -> list[tuple[int, str, re.Match[str]]]:
     # Blank out "spin attack", "heart attack" (same length, so offsets hold).
     text = lexicon.non_violent.sub(lambda m: " " * len(m.group(0)), text)
+    if not _possible_any(lexicon.event_types)(text):
+        return []  # no attack word at all: one test instead of one per type
     found = []
     for rank, (kind, pattern) in enumerate(lexicon.event_types):
         for match in pattern.finditer(text):
