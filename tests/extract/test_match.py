@@ -20,10 +20,8 @@ FIXTURE = [
     "Police said the attackers were members of a banned outfit and had crossed over "
     "from the border area.",
     "No casualties were reported after the blast, which damaged a bridge.",
-    "In a separate attack, gunmen ambushed a convoy near Qalat-Khel, killing three "
-    "soldiers.",
-    "The ministry rejected the allegations as baseless and accused Kabul of sheltering "
-    "militants.",
+    "In a separate attack, gunmen ambushed a convoy near Qalat-Khel, killing three soldiers.",
+    "The ministry rejected the allegations as baseless and accused Kabul of sheltering militants.",
     "Security forces recorded 112 attacks this year, up 20 per cent on the last.",
     "A policeman was martyred and his colleague wounded; the ambush was blamed on the "
     "Lashkar-e-Darya.",
@@ -67,7 +65,7 @@ def test_fold_equates_exactly_what_ignorecase_equates_with_ascii_letters() -> No
         ]
     # no character folds onto one that has no case (a quote, a dash)
     caseless = {ch for ch in set(folded) - set(every[:128]) if ch.lower() == ch == ch.upper()}
-    assert not {f for ch, f in zip(every, folded) if f != ch} & caseless
+    assert not {f for ch, f in zip(every, folded, strict=True) if f != ch} & caseless
 
 
 def test_anchors_are_strings_every_match_contains() -> None:

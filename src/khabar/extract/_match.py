@@ -354,7 +354,7 @@ class FastPattern:
         return f"FastPattern({self._regex!r})"
 
 
-def compile(pattern: str, flags: int = 0) -> re.Pattern[str]:  # noqa: A001
+def compile(pattern: str, flags: int = 0) -> re.Pattern[str]:
     """``re.compile``, as a ``FastPattern`` where it has anchors or can run folded
     (typed as the ``re.Pattern`` it stands for: every method the rules call)."""
     regex = re.compile(pattern, flags)
