@@ -142,3 +142,14 @@ def test_new_article_forgets_the_folded_texts() -> None:
     assert _match.fold.cache_info().currsize > 0
     _match.new_article()
     assert _match.fold.cache_info().currsize == 0
+
+
+def test_a_fast_pattern_pickles_as_itself() -> None:
+    import pickle
+
+    fast = _match.compile(r"\b(?:attack(?:ed)?|killed)\b", re.IGNORECASE)
+    again = pickle.loads(pickle.dumps(fast))
+    assert isinstance(again, _match.FastPattern)
+    _same(again, re.compile(fast.pattern, fast.flags), FIXTURE[9])
+    lexicon = pickle.loads(pickle.dumps(load_lexicon()))
+    assert lexicon.death.search("He succumbed to his wounds") is not None

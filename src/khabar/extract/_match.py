@@ -353,6 +353,10 @@ class FastPattern:
     def __repr__(self) -> str:
         return f"FastPattern({self._regex!r})"
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # The folded copy has no source to be pickled by: compile again where unpickled.
+        return compile, (self._regex.pattern, self._regex.flags)
+
 
 def compile(pattern: str, flags: int = 0) -> re.Pattern[str]:
     """``re.compile``, as a ``FastPattern`` where it has anchors or can run folded
