@@ -11,6 +11,7 @@ import re
 from collections.abc import Sequence
 
 from ..records import Arrest, Evidence, Incident, SourceRef
+from ._match import compile as _compile
 from .actors import ActorDictionary
 from .numbers import find_figures
 from .statements import ABOUT, national_body, record_id, said_on
@@ -31,7 +32,7 @@ _ARRESTED_PEOPLE = re.compile(
     re.IGNORECASE,
 )
 
-_ARREST = re.compile(
+_ARREST = _compile(
     r"\b(arrest(ed|s|ing)?|detain(ed|s|ing)?|apprehend(ed|s)?|taken into custody|took into "
     r"custody|picked up|rounded up|nabbed|captured|held)\b",
     re.IGNORECASE,

@@ -34,6 +34,8 @@ from ..records import (
     SourceRef,
     VictimGroup,
 )
+from ._match import compile as _compile
+from ._match import possible_any as _possible_any
 from .actors import ActorDictionary
 from .casualties import SentenceCasualties, named_victim, read_casualties
 from .dating import dated_after_another
@@ -99,7 +101,7 @@ _STATEMENT_VERB = re.compile(
     r"rallied|held (a |the )?(funeral|hearing|prayers?))\b",
     re.IGNORECASE,
 )
-_REPORT_VERB = re.compile(
+_REPORT_VERB = _compile(
     r"\b(killed|killing|wounded|injured|exploded|detonated|rammed|opened fire|stormed|"
     r"abducted|kidnapped|hijacked|shot|struck|targeted|died|dead|fired|attacked|ambushed)\b",
     re.IGNORECASE,
@@ -124,7 +126,7 @@ _NOT_SUICIDE = re.compile(
     r"IED|improvised explosive|mortar|rocket|grenade|landmine|land mine|mine)\b",
     re.IGNORECASE,
 )
-_SEPARATE = re.compile(
+_SEPARATE = _compile(
     r"\b(in a separate|in another|separately|in an unrelated|in yet another|in a similar|"
     r"meanwhile|elsewhere|earlier in the day|earlier on|on the previous day|the previous day|"
     r"the day before|a day earlier|on the same day|later in the day|^earlier,|^\W*earlier,)",
@@ -136,7 +138,7 @@ _REFERS_BACK = re.compile(
     r"incident|assault|strike|ambush|raid|tragedy)\b(?![^.]{0,20}\b(on|in) the same day)",
     re.IGNORECASE,
 )
-_CAPTION = re.compile(
+_CAPTION = _compile(
     r"\((?:left|right|top|bottom|centre|center|inset|above|below)\)|"
     r"\b(?:file photo|photo credit|photo courtesy|photo:|picture:|image:)|"
     r"[—–-]\s*(?:AFP|Reuters|AP|EPA|Getty|Dawn|File)\s*(?:photo|/|$)|"
@@ -170,7 +172,7 @@ _CAME_AFTER = re.compile(
 )
 # A figure for several attacks together ("17 soldiers were killed in the attacks") is no
 # single attack's toll.
-_COMBINED = re.compile(
+_COMBINED = _compile(
     r"\b(series of (\w+ )?(attacks|incidents|blasts)|separate (\w+ )?(attacks|incidents)|"
     r"several (\w+ )?attacks|(both|these|the two|the three) (\w+ )?(attacks|incidents)\b)",
     re.IGNORECASE,
@@ -460,6 +462,8 @@ def _triggers(sentence: Sentence, lexicon: Lexicon) -> list[tuple[int, str, re.M
 def _triggers_in(text: str, lexicon: Lexicon) -> list[tuple[int, str, re.Match[str]]]:
     # Blank out "spin attack", "heart attack" (same length, so offsets hold).
     text = lexicon.non_violent.sub(lambda m: " " * len(m.group(0)), text)
+    if not _possible_any(lexicon.event_types)(text):
+        return []  # no attack word at all: one test instead of one per type
     found = []
     for rank, (kind, pattern) in enumerate(lexicon.event_types):
         for match in pattern.finditer(text):
@@ -1109,12 +1113,18 @@ def _relayed(view: ArticleView, sentence: Sentence, actors: ActorDictionary) -> 
 
 def _countries(view: ArticleView) -> dict[str, str]:
     """Casefolded country name -> ISO code, for institutions named with their country;
-    built once per article, not once per incident."""
-    found = view.memo.get("countries")
-    if found is None:
-        found = {name.casefold(): code for code, name in view.country_names.items()}
-        view.memo["countries"] = found
-    return found  # type: ignore[return-value]
+    built once per table of country names (the gazetteer's), not once per article."""
+    names = view.country_names
+    built = _COUNTRIES.get(id(names))
+    if built is None or built[0] is not names:
+        if len(_COUNTRIES) > 8:
+            _COUNTRIES.clear()
+        found = {name.casefold(): code for code, name in names.items()}
+        built = _COUNTRIES[id(names)] = (names, found)
+    return built[1]
+
+
+_COUNTRIES: dict[int, tuple[dict[str, str], dict[str, str]]] = {}
 
 
 def _combine(counts: list[Count]) -> Count | None:

@@ -253,6 +253,9 @@ def _nationality(
 ) -> tuple[str, int] | None:
     """(ISO code, words used) where words[index:] name a country's institution ("Pakistan
     Army", "U.S. Marines", "Iran's border guards")."""
+    first, known = words[index][0].casefold(), _first_words(countries)
+    if first not in known and first.removesuffix("’s").removesuffix("'s") not in known:
+        return None  # no country's name starts with this word: most words, quickly
     for size in (3, 2, 1):
         if index + size > len(words):
             continue
@@ -269,6 +272,24 @@ def _nationality(
             if _INSTITUTION.match(rest):
                 return code, size
     return None
+
+
+_FIRST_WORDS: dict[int, tuple[dict[str, str], int, frozenset[str]]] = {}
+_ABBREVIATED_FIRST = frozenset(name.split(" ")[0] for name in _COUNTRY_ABBREVIATIONS) | {"u"}
+
+
+def _first_words(countries: dict[str, str]) -> frozenset[str]:
+    """The first word of each name ``_nationality`` can look up in ``countries``, once
+    per dictionary (an article's, which is not changed once built)."""
+    if not countries:
+        return _ABBREVIATED_FIRST
+    known = _FIRST_WORDS.get(id(countries))
+    if known is None or known[0] is not countries or known[1] != len(countries):
+        if len(_FIRST_WORDS) > 8:
+            _FIRST_WORDS.clear()
+        words = frozenset(name.split(" ")[0] for name in countries) | _ABBREVIATED_FIRST
+        known = _FIRST_WORDS[id(countries)] = (countries, len(countries), words)
+    return known[2]
 
 
 def _groups(

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import yaml
 
+from ._match import compile as _compile
+
 __all__ = ["Lexicon", "load_lexicon"]
 
 
@@ -55,29 +57,29 @@ def load_lexicon(path: Path | None = None) -> Lexicon:
     flags = re.IGNORECASE
 
     def words(key: str) -> re.Pattern[str]:
-        return re.compile(rf"\b(?:{_union(spec[key])})\b", flags)
+        return _compile(rf"\b(?:{_union(spec[key])})\b", flags)
 
     return Lexicon(
         event_types=tuple(
-            (entry["type"], re.compile(rf"\b(?:{_union(entry['patterns'])})\b", flags))
+            (entry["type"], _compile(rf"\b(?:{_union(entry['patterns'])})\b", flags))
             for entry in spec["event_types"]
         ),
-        assassination_titles=re.compile(rf"\b{spec['assassination_titles']}\b"),
-        personal_dispute=re.compile(spec["personal_dispute"], flags),
+        assassination_titles=_compile(rf"\b{spec['assassination_titles']}\b"),
+        personal_dispute=_compile(spec["personal_dispute"], flags),
         references=words("references"),
         generic_plurals=frozenset(w.lower() for w in spec["generic_plurals"]),
-        suicide=re.compile(_union(spec["suicide"]), flags),
-        death=re.compile(rf"\b{spec['death']}", flags),
-        injury=re.compile(rf"\b{spec['injury']}\b", flags),
-        unharmed=re.compile(rf"\b{spec['unharmed']}", flags),
-        no_deaths=re.compile(spec["no_deaths"], flags),
+        suicide=_compile(_union(spec["suicide"]), flags),
+        death=_compile(rf"\b{spec['death']}", flags),
+        injury=_compile(rf"\b{spec['injury']}\b", flags),
+        unharmed=_compile(rf"\b{spec['unharmed']}", flags),
+        no_deaths=_compile(spec["no_deaths"], flags),
         attackers=words("attackers"),
         victims=_union(spec["victims"]),
         non_violent=words("non_violent"),
-        statistics=re.compile(_union(spec["statistics"]), flags),
-        not_reports=re.compile(_union(spec["not_reports"]), flags),
-        background=re.compile(_union(spec["background"]), flags),
-        claim=re.compile(spec["claim"], flags),
-        claim_negated=re.compile(spec["claim_negated"], flags),
-        allegation=re.compile(spec["allegation"], flags),
+        statistics=_compile(_union(spec["statistics"]), flags),
+        not_reports=_compile(_union(spec["not_reports"]), flags),
+        background=_compile(_union(spec["background"]), flags),
+        claim=_compile(spec["claim"], flags),
+        claim_negated=_compile(spec["claim_negated"], flags),
+        allegation=_compile(spec["allegation"], flags),
     )

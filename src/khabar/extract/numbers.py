@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 
 from ..records import Count
+from ._match import compile as _compile
 
 __all__ = ["NUMBER_PATTERN", "Figure", "find_figures", "parse_figure", "word_number"]
 
@@ -77,7 +78,7 @@ NUMBER_PATTERN = (
     rf"dozens|scores|hundreds|several|a few|numerous|"
     rf"\d+\s*[-–]\s*\d+|{_SIMPLE}(?:\s+(?:to|or)\s+{_SIMPLE})?)"
 )
-_FIGURE = re.compile(rf"\b{NUMBER_PATTERN}\b", re.IGNORECASE)
+_FIGURE = _compile(rf"\b{NUMBER_PATTERN}\b", re.IGNORECASE)
 _COLLECTIVE_FORM = re.compile(r"^(?:(a|one|two|three|half a) )?(couple|pair|dozen|score)(?: of)?$")
 _RANGE = re.compile(
     rf"^(\d+)\s*[-–]\s*(\d+)$|^({_SIMPLE})\s+(?:to|or)\s+({_SIMPLE})$", re.IGNORECASE

@@ -11,6 +11,7 @@ from importlib import resources
 
 import yaml
 
+from .._match import compile as _compile
 from ..nlp import TITLE_ABBREVIATIONS
 from ..timex import find_times
 from ..view import ArticleView, Sentence
@@ -25,7 +26,7 @@ __all__ = [
     "told_on",
 ]
 
-ABOUT = re.compile(
+ABOUT = _compile(
     r"\b(attack|attacks|bombing|blast|explosion|killing|killings|assault|abduction|"
     r"kidnapping|hijacking|strike|strikes|airstrikes?|incident|perpetrators|those behind|"
     r"those responsible|attackers|bomber|victims|martyred|ambush|raid)\b",
@@ -71,7 +72,7 @@ def _whole(pattern: str) -> str:
 
 
 def _alternation(patterns: list[str]) -> re.Pattern[str]:
-    return re.compile(r"\b(?:" + "|".join(_whole(p) for p in patterns) + r")", re.IGNORECASE)
+    return _compile(r"\b(?:" + "|".join(_whole(p) for p in patterns) + r")", re.IGNORECASE)
 
 
 @lru_cache(maxsize=2)
@@ -86,9 +87,9 @@ def load_statement_lexicon() -> StatementLexicon:
             (kind, _alternation(patterns)) for kind, patterns in spec["implicit"].items()
         ),
         hostile=_alternation(spec["hostile"]),
-        negated=re.compile(spec["negated"], flags),
-        hypothetical=re.compile(spec["hypothetical"]),
-        speech=re.compile(spec["speech"], flags),
+        negated=_compile(spec["negated"], flags),
+        hypothetical=_compile(spec["hypothetical"]),
+        speech=_compile(spec["speech"], flags),
         punitive=_alternation(spec["punitive"]),
     )
 
