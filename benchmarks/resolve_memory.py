@@ -6,7 +6,8 @@ of stored mentions grows: the part of a whole ingest that used to hold the corpu
 
 Each size's mentions are ``benchmarks/resolve.py``'s (events over three years and three
 countries, 1 to 4 accounts each, some undated), stored as records of one article each
-through the store API; then ``resolve_into(rebuild=True)`` runs in a fresh process
+through the store API, each article published on its event's day plus its
+account's number (as feeds date them; resolution reads in publication order); then ``resolve_into(rebuild=True)`` runs in a fresh process
 that has loaded the actors and the gazetteer first, and the table gives the growth of
 its peak RSS over that baseline. ``--keep DIR`` keeps the databases, so that another
 version of khabar can be measured on the same ones with ``--measure``.
@@ -15,6 +16,7 @@ version of khabar can be measured on the same ones with ``--measure``.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import shutil
 import subprocess
@@ -31,17 +33,41 @@ def _status(key: str) -> float:
         return next(int(line.split()[1]) for line in status if line.startswith(key)) / 1024
 
 
+def published(items: list) -> dict[str, dt.date]:
+    """Each account's publication date, as a feed gives it: its event's day plus the
+    account's number (follow-ups come later); an undated account takes its event's day
+    from another account, or has none."""
+    days: dict[str, dt.date] = {}
+    for m in items:
+        if m.date is not None:
+            days.setdefault(m.id.rsplit("-", 1)[0], m.date.earliest)
+    out = {}
+    for m in items:
+        event, account = m.id.rsplit("-", 1)
+        if event in days:
+            out[m.sources[0].article_id] = days[event] + dt.timedelta(days=int(account))
+    return out
+
+
 def build(path: Path, count: int) -> None:
     from khabar.records import Article
     from khabar.store import open_store
     from resolve import mentions
 
     items, _ = mentions(count)
+    dates = published(items)
     store = open_store(path)
     for start in range(0, len(items), 1000):
         chunk = items[start : start + 1000]
         store.add_articles(
-            [Article(id=m.sources[0].article_id, text=f"article {m.id}") for m in chunk]
+            [
+                Article(
+                    id=m.sources[0].article_id,
+                    text=f"article {m.id}",
+                    published=dates.get(m.sources[0].article_id),
+                )
+                for m in chunk
+            ]
         )
         store.replace_records_many(
             [(m.sources[0].article_id, [m]) for m in chunk], extractor="bench", model="none"
