@@ -272,12 +272,10 @@ class Resolver:
         }
         best: tuple[float, int, list[str], str] | None = None
         articles = {s.article_id for s in mention.sources}
-        for candidate_id in sorted(self._candidates(mention, when)):
-            if candidate_id in barred:
-                continue
-            held = self._state.get(candidate_id)
-            assert held is not None
-            candidate = held.candidate
+        ids = sorted(self._candidates(mention, when) - barred)
+        held = self._state.fetch(ids)
+        for candidate_id in ids:
+            candidate = held[candidate_id].candidate
             if articles & candidate.articles:
                 continue  # one article's accounts are different attacks (a round-up)
             scored = same_event_score(

@@ -22,6 +22,9 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..records import Location
+from ._score import Candidate, When
+
 if TYPE_CHECKING:
     from . import Decision, _Event
 
@@ -29,6 +32,59 @@ __all__ = ["Memory", "Window"]
 
 _BATCH = 1000
 _COLD_CACHE = 2000
+_BLOOM_BITS = 1 << 25  # 4 MB: about 1 false "maybe" in 150 at a million keys on disk
+
+
+_PLACE = tuple(Location.model_fields)
+
+
+def _pack(event: _Event) -> bytes:
+    """An event in plain values (a pickled pydantic model loads ten times slower)."""
+    c = event.candidate
+    return pickle.dumps(
+        (
+            event.id,
+            event.by_hand,
+            c.country,
+            [tuple(getattr(place, f) for f in _PLACE) for place in c.locations],
+            [(w.earliest, w.latest, w.exact, w.day) for w in c.whens],
+            c.types,
+            c.report_types,
+            c.nationalities,
+            c.claimed,
+            c.fatalities,
+            c.words,
+            c.articles,
+        ),
+        protocol=pickle.HIGHEST_PROTOCOL,
+    )
+
+
+def _unpack(blob: bytes) -> _Event:
+    from . import _Event
+
+    (eid, by_hand, country, places, whens, *sets) = pickle.loads(blob)
+    types, report_types, nationalities, claimed, fatalities, words, articles = sets
+    candidate = Candidate(
+        country=country,
+        # Values of a validated Location: constructing again needs no validation.
+        locations=[Location.model_construct(**dict(zip(_PLACE, p, strict=True))) for p in places],
+        whens=[When(*w) for w in whens],
+        types=types,
+        report_types=report_types,
+        nationalities=nationalities,
+        claimed=claimed,
+        fatalities=fatalities,
+        words=words,
+        articles=articles,
+    )
+    return _Event(eid, [], candidate, by_hand)
+
+
+def _bits(text: str) -> tuple[int, int]:
+    """Two bit positions of a key in the Bloom filter (the process's string hash)."""
+    first = hash(text)
+    return first % _BLOOM_BITS, (first // _BLOOM_BITS) % _BLOOM_BITS
 
 
 class Memory:
@@ -51,6 +107,9 @@ class Memory:
             event = self.events[event_id] = make(event_id)
             self.opened += 1
         return event
+
+    def fetch(self, event_ids: list[str]) -> dict[str, _Event]:
+        return {event_id: self.events[event_id] for event_id in event_ids}
 
     def find(self, keys: Iterable[tuple]) -> set[str]:
         found: set[str] = set()
@@ -106,12 +165,16 @@ class Window(Memory):
         self._published: list[tuple[str, str | None]] = []
         self.decided = 0
         self.cold = 0
+        # Which keys have events on disk, as a Bloom filter: most lookups are of recent
+        # weeks, which no event on disk is filed under, and skip the query.
+        self._bloom = bytearray(_BLOOM_BITS // 8)
         self._folder = tempfile.TemporaryDirectory(prefix="khabar-resolve-", dir=folder)
         self._db = sqlite3.connect(Path(self._folder.name) / "events.sqlite")
         for statement in (
             "PRAGMA journal_mode=OFF",
             "PRAGMA synchronous=OFF",
             "PRAGMA temp_store=FILE",
+            "PRAGMA cache_size=-16000",  # 16 MB of pages
             "CREATE TABLE events (id TEXT PRIMARY KEY, body BLOB) WITHOUT ROWID",
             "CREATE TABLE keys (key TEXT, event_id TEXT, PRIMARY KEY (key, event_id)) "
             "WITHOUT ROWID",
@@ -132,9 +195,30 @@ class Window(Memory):
             self._cache.move_to_end(event_id)
             return event
         row = self._db.execute("SELECT body FROM events WHERE id = ?", [event_id]).fetchone()
-        if row is None:
-            return None
-        event = pickle.loads(row[0])
+        return None if row is None else self._cached(event_id, _unpack(row[0]))
+
+    def fetch(self, event_ids: list[str]) -> dict[str, _Event]:
+        """Several events at once (the candidates of one account): one query for
+        those on disk."""
+        found: dict[str, _Event] = {}
+        missing = []
+        for event_id in event_ids:
+            event = self.events.get(event_id) or self._cache.get(event_id)
+            if event is None:
+                missing.append(event_id)
+            else:
+                found[event_id] = event
+        for start in range(0, len(missing), 500):
+            chunk = missing[start : start + 500]
+            rows = self._db.execute(
+                f"SELECT id, body FROM events WHERE id IN ({', '.join('?' * len(chunk))})",
+                chunk,
+            )
+            for event_id, body in rows:
+                found[event_id] = self._cached(event_id, _unpack(body))
+        return found
+
+    def _cached(self, event_id: str, event: _Event) -> _Event:
         self._cache[event_id] = event
         if len(self._cache) > _COLD_CACHE:
             self._cache.popitem(last=False)
@@ -177,11 +261,15 @@ class Window(Memory):
                 del self.index[key]
         self._db.execute(
             "INSERT OR REPLACE INTO events VALUES (?, ?)",
-            [event_id, pickle.dumps(event, protocol=pickle.HIGHEST_PROTOCOL)],
+            [event_id, _pack(event)],
         )
+        texts = [repr(k) for k in keys]
         self._db.executemany(
-            "INSERT OR IGNORE INTO keys VALUES (?, ?)", [(repr(k), event_id) for k in keys]
+            "INSERT OR IGNORE INTO keys VALUES (?, ?)", [(t, event_id) for t in texts]
         )
+        for text in texts:
+            for bit in _bits(text):
+                self._bloom[bit >> 3] |= 1 << (bit & 7)
         self.cold += 1
 
     # -- the blocking index ------------------------------------------------------------
@@ -190,7 +278,11 @@ class Window(Memory):
         wanted = list(keys)
         found = super().find(wanted)
         if self.cold and wanted:
-            texts = sorted({repr(k) for k in wanted})
+            texts = sorted(
+                t
+                for t in {repr(k) for k in wanted}
+                if all(self._bloom[b >> 3] & (1 << (b & 7)) for b in _bits(t))
+            )
             for start in range(0, len(texts), 500):
                 chunk = texts[start : start + 500]
                 rows = self._db.execute(

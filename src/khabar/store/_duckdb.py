@@ -47,7 +47,8 @@ def _spilled_mentions(spill: sqlite3.Connection) -> Iterator[tuple[Incident, dt.
                 day = dt.date.fromisoformat(published) if published else None
                 yield Incident.model_validate_json(body), day
     finally:
-        cursor.close()
+        with contextlib.suppress(sqlite3.ProgrammingError):  # closed with its file
+            cursor.close()
 
 
 class DuckDBStore(SqlStore):
