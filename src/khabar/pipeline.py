@@ -374,14 +374,13 @@ class _Closed:
         self.targets = resolver.correction_targets(corrections)
 
     def __iter__(self) -> Iterator[Incident]:
-        open_events: dict[str, list[Incident]] = {}
         decisions = self.resolver.decisions_read()
         for (mention, _published), decided in zip(self.mentions, decisions, strict=True):
             mention_id, event_id, _score, _reason, last = decided
             assert mention_id == mention.id, "mentions changed"
-            open_events.setdefault(event_id, []).append(mention)
+            self.resolver.hold(event_id, mention)
             if last:
-                accounts = open_events.pop(event_id)
+                accounts = self.resolver.accounts_of(event_id)
                 yield self.resolver.close(event_id, accounts, self.targets.get(event_id, ()))
 
     def links(self) -> Iterator[tuple[str, str, float | None, str]]:

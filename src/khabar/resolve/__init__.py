@@ -133,6 +133,15 @@ class Resolver:
         order: read back from disk without ``keep_mentions``."""
         return self._state.decisions_read()
 
+    def hold(self, event_id: str, account: Incident) -> None:
+        """Keep an account read again in the second pass until its event closes (on
+        disk past a bound without ``keep_mentions``)."""
+        self._state.hold(event_id, account)
+
+    def accounts_of(self, event_id: str) -> list[Incident]:
+        """The accounts held for an event, in the order held; forgotten after."""
+        return self._state.accounts_of(event_id)
+
     def release(self) -> None:
         """Remove the temporary file of a resolver without ``keep_mentions``."""
         self._state.close()

@@ -22,7 +22,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..records import Location
+from ..records import Incident, Location
 from ._score import Candidate, When
 
 if TYPE_CHECKING:
@@ -96,6 +96,7 @@ class Memory:
         self.published: dict[str, dt.date | None] = {}
         self.decisions: list[Decision] = []
         self.opened = 0
+        self._open: dict[str, list[Incident]] = {}
 
     def get(self, event_id: str) -> _Event | None:
         return self.events.get(event_id)
@@ -138,6 +139,14 @@ class Memory:
     def settle(self) -> None:
         """Nothing leaves memory."""
 
+    def hold(self, event_id: str, account: Incident) -> None:
+        """Keep an account of an event still open in the second pass."""
+        self._open.setdefault(event_id, []).append(account)
+
+    def accounts_of(self, event_id: str) -> list[Incident]:
+        """The held accounts of an event, in order, and forget them."""
+        return self._open.pop(event_id)
+
     def close(self) -> None:
         """Nothing to release."""
 
@@ -165,6 +174,8 @@ class Window(Memory):
         self._published: list[tuple[str, str | None]] = []
         self.decided = 0
         self.cold = 0
+        self._open: OrderedDict[str, list[Incident]] = OrderedDict()
+        self._order = self._spilled = 0
         # Which keys have events on disk, as a Bloom filter: most lookups are of recent
         # weeks, which no event on disk is filed under, and skip the query.
         self._bloom = bytearray(_BLOOM_BITS // 8)
@@ -181,6 +192,8 @@ class Window(Memory):
             "CREATE TABLE published (article_id TEXT PRIMARY KEY, day TEXT) WITHOUT ROWID",
             "CREATE TABLE decisions (n INTEGER PRIMARY KEY, mention_id TEXT, event_id TEXT, "
             "score REAL, reason TEXT)",
+            "CREATE TABLE accounts (event_id TEXT, n INTEGER, body TEXT, "
+            "PRIMARY KEY (event_id, n)) WITHOUT ROWID",
         ):
             self._db.execute(statement)
 
@@ -356,6 +369,34 @@ class Window(Memory):
                     yield mention_id, event_id, score, reason, bool(last)
         finally:
             cursor.close()
+
+    def hold(self, event_id: str, account: Incident) -> None:
+        """As ``Memory.hold``; past ``cap`` open events, the one held longest goes to
+        disk (an account joining an old event keeps that event open across the pass)."""
+        accounts = self._open.pop(event_id, None) or []
+        accounts.append(account)
+        self._open[event_id] = accounts  # the newest last
+        if len(self._open) > self.cap:
+            oldest = next(iter(self._open))
+            rows = [(oldest, self._held_n(), a.model_dump_json()) for a in self._open.pop(oldest)]
+            self._db.executemany("INSERT INTO accounts VALUES (?, ?, ?)", rows)
+            self._spilled += 1
+
+    def _held_n(self) -> int:
+        self._order += 1
+        return self._order
+
+    def accounts_of(self, event_id: str) -> list[Incident]:
+        held = self._open.pop(event_id, [])
+        if not self._spilled:
+            return held
+        rows = self._db.execute(
+            "SELECT body FROM accounts WHERE event_id = ? ORDER BY n", [event_id]
+        ).fetchall()
+        if not rows:
+            return held
+        self._db.execute("DELETE FROM accounts WHERE event_id = ?", [event_id])
+        return [Incident.model_validate_json(body) for (body,) in rows] + held
 
     def close(self) -> None:
         self._db.close()

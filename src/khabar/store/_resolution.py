@@ -38,6 +38,10 @@ def _whole_id_or_prefix(con: Any, select: str, id_or_prefix: str) -> list[tuple[
     ).fetchall()
 
 
+_FIRST = 200
+_FIRST_EVENTS = f"SELECT id, body FROM events ORDER BY id LIMIT {_FIRST}"
+_NEXT_EVENTS = "SELECT id, body FROM events WHERE id > ? ORDER BY id"
+
 # The mentions in the order resolution decides them (iter_incident_mentions pages it).
 MENTIONS_SQL = (
     "SELECT r.body, a.published FROM records r JOIN articles a "
@@ -123,11 +127,18 @@ class ResolutionTables:
                 )
 
     def iter_events(self) -> Iterator[Incident]:
-        """Streamed a page at a time (``_rows``): the first rows come before the last
-        are read (a list page of a million incidents)."""
-        with self._errors("read incidents"):
-            for (body,) in self._rows("SELECT body FROM events ORDER BY id"):
+        """Streamed, so the first rows come at once (a list page of a million
+        incidents): the first page is a top-N query (no sort of the whole table, which
+        DuckDB does before its first row), the rest one sorted query after it, a page at
+        a time; both read one snapshot."""
+        with self._errors("read incidents"), self._reader(snapshot=True) as read:
+            last, count = None, 0
+            for event_id, body in read(_FIRST_EVENTS, [], _FIRST):
+                last, count = event_id, count + 1
                 yield Incident.model_validate_json(body)
+            if count == _FIRST:
+                for _, body in read(_NEXT_EVENTS, [last], 500):
+                    yield Incident.model_validate_json(body)
 
     def iter_incident_mentions(
         self, *, page: int = 500
