@@ -297,13 +297,14 @@ def resolve_into(
     ``on_mention`` is called with (done, total) after each mention is decided; total is
     None when the store streams its mentions and their number is not read first.
 
-    With a store that streams mentions (``iter_incident_mentions``), memory holds no
-    accounts: a first pass decides every mention keeping only each event's summary
-    (``Candidate``); a second pass reads the mentions again in the same order and
-    reconciles each event as soon as its last account has been read, so only events
-    whose accounts are still arriving (open windows) are held, and ``save_resolution``
-    writes them as they close. Both passes give exactly the events of the one-pass
-    path, which other stores keep.
+    With a store that streams mentions (``mention_snapshot``: both passes read one
+    snapshot), memory does not grow with the corpus: a first pass decides every
+    mention keeping only each event's summary (``Candidate``), and only the events of
+    recent weeks in memory (``resolve._window.Window``: the others, the decisions and
+    the dates in a temporary file, found again by their blocking keys); a second pass
+    reads the mentions again in the same order and reconciles each event as soon as its
+    last account has been read, and ``save_resolution`` writes them as they close. Both
+    passes give exactly the events of the one-pass path, which other stores keep.
 
     Returns:
         (mentions, events).
