@@ -32,6 +32,7 @@ __all__ = ["Memory", "Window"]
 
 _BATCH = 1000
 _COLD_CACHE = 2000
+_OPEN_CAP = 1000  # events whose accounts the second pass holds in memory
 _BLOOM_BITS = 1 << 25  # 4 MB: about 1 false "maybe" in 150 at a million keys on disk
 
 
@@ -165,6 +166,7 @@ class Window(Memory):
         super().__init__()
         self.days = dt.timedelta(days=days)
         self.cap = cap
+        self.open_cap = min(cap, _OPEN_CAP)
         self.events: OrderedDict[str, _Event] = OrderedDict()  # by the last account added
         self._touched: dict[str, dt.date | None] = {}
         self._keys: dict[str, set[tuple]] = defaultdict(set)
@@ -371,12 +373,12 @@ class Window(Memory):
             cursor.close()
 
     def hold(self, event_id: str, account: Incident) -> None:
-        """As ``Memory.hold``; past ``cap`` open events, the one held longest goes to
+        """As ``Memory.hold``; past ``open_cap`` open events, the one held longest goes to
         disk (an account joining an old event keeps that event open across the pass)."""
         accounts = self._open.pop(event_id, None) or []
         accounts.append(account)
         self._open[event_id] = accounts  # the newest last
-        if len(self._open) > self.cap:
+        if len(self._open) > self.open_cap:
             oldest = next(iter(self._open))
             rows = [(oldest, self._held_n(), a.model_dump_json()) for a in self._open.pop(oldest)]
             self._db.executemany("INSERT INTO accounts VALUES (?, ?, ?)", rows)
