@@ -3,18 +3,22 @@ of stored mentions grows: the part of a whole ingest that used to hold the corpu
 
     python benchmarks/resolve_memory.py [--sizes 10000,50000,100000] [--keep DIR]
     python benchmarks/resolve_memory.py --measure DB     # one run on a kept database
+    python benchmarks/resolve_memory.py --store postgresql://...  # a schema per size
 
 Each size's mentions are ``benchmarks/resolve.py``'s (events over three years and three
 countries, 1 to 4 accounts each, some undated), stored as records of one article each
-through the store API; then ``resolve_into(rebuild=True)`` runs in a fresh process
-that has loaded the actors and the gazetteer first, and the table gives the growth of
-its peak RSS over that baseline. ``--keep DIR`` keeps the databases, so that another
-version of khabar can be measured on the same ones with ``--measure``.
+through the store API, each article published on its event's day plus its account's
+number (as feeds date them; resolution reads in publication order); then
+``resolve_into(rebuild=True)`` runs in a fresh process that has loaded the actors and
+the gazetteer first, and the table gives the growth of its peak RSS over that baseline.
+``--keep DIR`` keeps the databases, so that another version of khabar can be measured
+on the same ones with ``--measure``.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import shutil
 import subprocess
@@ -31,17 +35,41 @@ def _status(key: str) -> float:
         return next(int(line.split()[1]) for line in status if line.startswith(key)) / 1024
 
 
-def build(path: Path, count: int) -> None:
+def published(items: list) -> dict[str, dt.date]:
+    """Each account's publication date, as a feed gives it: its event's day plus the
+    account's number (follow-ups come later); an undated account takes its event's day
+    from another account, or has none."""
+    days: dict[str, dt.date] = {}
+    for m in items:
+        if m.date is not None:
+            days.setdefault(m.id.rsplit("-", 1)[0], m.date.earliest)
+    out = {}
+    for m in items:
+        event, account = m.id.rsplit("-", 1)
+        if event in days:
+            out[m.sources[0].article_id] = days[event] + dt.timedelta(days=int(account))
+    return out
+
+
+def build(path: Path | str, count: int) -> None:
     from khabar.records import Article
     from khabar.store import open_store
     from resolve import mentions
 
     items, _ = mentions(count)
+    dates = published(items)
     store = open_store(path)
     for start in range(0, len(items), 1000):
         chunk = items[start : start + 1000]
         store.add_articles(
-            [Article(id=m.sources[0].article_id, text=f"article {m.id}") for m in chunk]
+            [
+                Article(
+                    id=m.sources[0].article_id,
+                    text=f"article {m.id}",
+                    published=dates.get(m.sources[0].article_id),
+                )
+                for m in chunk
+            ]
         )
         store.replace_records_many(
             [(m.sources[0].article_id, [m]) for m in chunk], extractor="bench", model="none"
@@ -49,7 +77,7 @@ def build(path: Path, count: int) -> None:
     store.close()
 
 
-def measure(path: Path) -> dict[str, float]:
+def measure(path: Path | str) -> dict[str, float]:
     from khabar.extract.actors import load_actors
     from khabar.extract.gazetteer import load_gazetteer
     from khabar.pipeline import resolve_into
@@ -59,14 +87,15 @@ def measure(path: Path) -> dict[str, float]:
     load_gazetteer()
     store = open_store(path)
     base = _status("VmRSS")
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     mentions, events = resolve_into(store, rebuild=True)
-    seconds = time.perf_counter() - started
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     store.close()
     return {
         "mentions": mentions,
         "events": events,
         "seconds": seconds,
+        "cpu": cpu,
         "base_mb": base,
         "growth_mb": _status("VmHWM") - base,
     }
@@ -76,10 +105,26 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="10000,50000,100000")
     parser.add_argument("--keep", type=Path)
-    parser.add_argument("--measure", type=Path)
+    parser.add_argument("--measure")
+    parser.add_argument("--store", default="duckdb", help="duckdb, or a PostgreSQL server URL")
     args = parser.parse_args()
     if args.measure:
         print(json.dumps(measure(args.measure)))
+        return
+    if args.store != "duckdb":
+        rows = []
+        for size in (int(s) for s in args.sizes.split(",")):
+            url = _schema(args.store, f"resolve_memory_{size}")
+            build(url, size)
+            output = subprocess.run(
+                [sys.executable, __file__, "--measure", url],
+                check=True,
+                capture_output=True,
+                text=True,
+            ).stdout
+            rows.append(json.loads(output.strip().splitlines()[-1]))
+            print(f"{size:,} done", file=sys.stderr)
+        _table(rows)
         return
     folder = args.keep or Path(tempfile.mkdtemp(prefix="khabar-resolve-memory-"))
     folder.mkdir(parents=True, exist_ok=True)
@@ -103,11 +148,29 @@ def main() -> None:
     finally:
         if args.keep is None:
             shutil.rmtree(folder, ignore_errors=True)
-    print("| mentions | events | seconds | baseline RSS | growth of the peak | per mention |")
-    print("|---:|---:|---:|---:|---:|---:|")
+    _table(rows)
+
+
+def _schema(server: str, name: str) -> str:
+    """A fresh schema on a PostgreSQL server, as a khabar database URL."""
+    import psycopg
+
+    with psycopg.connect(server, autocommit=True) as conn:
+        conn.execute(f"DROP SCHEMA IF EXISTS {name} CASCADE")
+        conn.execute(f"CREATE SCHEMA {name}")
+    separator = "&" if "?" in server else "?"
+    return f"{server}{separator}options=-csearch_path%3D{name}"
+
+
+def _table(rows: list[dict[str, float]]) -> None:
+    print(
+        "| mentions | events | seconds | CPU s | baseline RSS | growth of the peak | per mention |"
+    )
+    print("|---:|---:|---:|---:|---:|---:|---:|")
     for row in rows:
         print(
             f"| {row['mentions']:,} | {row['events']:,} | {row['seconds']:.0f} | "
+            f"{row['cpu']:.0f} | "
             f"{row['base_mb']:.0f} MB | {row['growth_mb']:.0f} MB | "
             f"{row['growth_mb'] * 1024 / row['mentions']:.1f} KB |"
         )

@@ -25,10 +25,11 @@ of the parent and of its largest child. Spark's JVM and Python workers are not
 children that the driver waits for, so Spark's CPU time is the driver's plus what
 ``/proc`` shows for its process tree, sampled every 0.5 s (marked *).
 
-The query part bulk-inserts ``--queries`` synthetic incidents into a DuckDB store's
-events table (SQL from a template Incident; the store's API would take minutes) and
-times, through the store API, p50/p95 of: ``find_events`` by a full id (``khabar show``),
-by a 7-character prefix, and the first 50 of ``iter_events`` (a list page).
+The query part bulk-inserts ``--queries`` synthetic incidents into the store's events
+table (a DuckDB file, or a schema of the ``--store`` server; SQL from a template
+Incident, as the store's API would take minutes) and times, through the store API,
+p50/p95 of: ``find_events`` by a full id (``khabar show``), by a 7-character prefix,
+and the first 50 of ``iter_events`` (a list page).
 """
 
 from __future__ import annotations
@@ -161,7 +162,20 @@ def child_spark(corpus: str, db: str, model: str) -> dict[str, float]:
 def _database(store: str, scratch: str, name: str) -> str:
     if store == "duckdb":
         return f"{scratch}/{name}.duckdb"
-    return store  # a PostgreSQL URL: the store API decides (wt15pg's backend)
+    return _schema(store, name)
+
+
+def _schema(server: str, name: str) -> str:
+    """A fresh schema on the PostgreSQL server (dropped first if a run left one), as
+    the URL of a khabar database of its own."""
+    import psycopg
+
+    schema = "bench_" + "".join(c if c.isalnum() else "_" for c in name)
+    with psycopg.connect(server, autocommit=True) as conn:
+        conn.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+        conn.execute(f"CREATE SCHEMA {schema}")
+    separator = "&" if "?" in server else "?"
+    return f"{server}{separator}options=-csearch_path%3D{schema}"
 
 
 def _run_child(args: list[str]) -> dict[str, float] | str:
@@ -173,12 +187,10 @@ def _run_child(args: list[str]) -> dict[str, float] | str:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def queries(count: int, *, samples: int = 200) -> dict[str, tuple[float, float]]:
+def queries(count: int, *, store: str = "duckdb", samples: int = 200) -> dict:
     """p50 and p95 (ms) of incident queries through the store API on ``count``
-    synthetic incidents in a DuckDB store."""
+    synthetic incidents in a DuckDB store (or a schema of the PostgreSQL server)."""
     import random
-
-    import duckdb
 
     from khabar.records import DateSpan, Incident, Location, SourceRef
     from khabar.store import open_store
@@ -190,35 +202,58 @@ def queries(count: int, *, samples: int = 200) -> dict[str, tuple[float, float]]
         location=Location(place="PLACE", admin1="Balochistan", country="PK", precision="place"),
         sources=(SourceRef(article_id="ARTICLE"),),
     ).model_dump_json()
+    quoted = template.replace("'", "''")
     with tempfile.TemporaryDirectory() as scratch:
-        path = f"{scratch}/q.duckdb"
-        open_store(path).close()  # the schema
-        con = duckdb.connect(path)
-        quoted = template.replace("'", "''")
-        con.execute(
-            "INSERT INTO events SELECT id, replace(replace(replace(body_t, 'evt-TEMPLATE', id), "
-            "'PLACE', 'place-' || (n % 5000)::VARCHAR), 'ARTICLE', md5(n::VARCHAR)[:16]), "
-            "now()::TIMESTAMP FROM (SELECT n, 'evt-' || md5(n::VARCHAR)[:16] AS id, "
-            f"'{quoted}' AS body_t FROM range({count}) t(n))"
-        )
-        ids = [row[0] for row in con.execute("SELECT id FROM events USING SAMPLE 500").fetchall()]
-        con.close()
-        store = open_store(path)
+        if store == "duckdb":
+            import duckdb
+
+            path = f"{scratch}/q.duckdb"
+            open_store(path).close()  # the schema
+            con = duckdb.connect(path)
+            con.execute(
+                "INSERT INTO events SELECT id, replace(replace(replace(body_t, 'evt-TEMPLATE', "
+                "id), 'PLACE', 'place-' || (n % 5000)::VARCHAR), 'ARTICLE', "
+                "md5(n::VARCHAR)[:16]), now()::TIMESTAMP FROM (SELECT n, 'evt-' || "
+                f"md5(n::VARCHAR)[:16] AS id, '{quoted}' AS body_t FROM range({count}) t(n))"
+            )
+            ids = [r[0] for r in con.execute("SELECT id FROM events USING SAMPLE 500").fetchall()]
+            con.close()
+        else:
+            import psycopg
+
+            path = _schema(store, "queries")
+            open_store(path).close()
+            with psycopg.connect(path, autocommit=True) as con:
+                con.execute(
+                    "INSERT INTO events SELECT id, replace(replace(replace(body_t, "
+                    "'evt-TEMPLATE', id), 'PLACE', 'place-' || (n % 5000)::text), 'ARTICLE', "
+                    "left(md5(n::text), 16)), now()::timestamp FROM (SELECT n, 'evt-' || "
+                    f"left(md5(n::text), 16) AS id, '{quoted}' AS body_t "
+                    f"FROM generate_series(0, {count - 1}) t(n)) s"
+                )
+                con.execute("ANALYZE events")
+                ids = [
+                    r[0]
+                    for r in con.execute(
+                        "SELECT id FROM events TABLESAMPLE SYSTEM (1) LIMIT 500"
+                    ).fetchall()
+                ]
+        db = open_store(path)
         rng = random.Random(1)
         timings: dict[str, list[float]] = {"find by id": [], "find by prefix": [], "page": []}
         for _ in range(samples):
             event = rng.choice(ids)
             for name, call in (
-                ("find by id", lambda e=event: store.find_events(e)),
-                ("find by prefix", lambda e=event: store.find_events(e[:7])),
-                ("page", lambda: [x for _, x in zip(range(50), store.iter_events(), strict=False)]),
+                ("find by id", lambda e=event: db.find_events(e)),
+                ("find by prefix", lambda e=event: db.find_events(e[:7])),
+                ("page", lambda: [x for _, x in zip(range(50), db.iter_events(), strict=False)]),
             ):
-                if name == "page" and len(timings["page"]) >= 3:
-                    continue  # iter_events reads every row: three samples suffice
+                if name == "page" and len(timings["page"]) >= 20:
+                    continue
                 started = time.perf_counter()
                 call()
                 timings[name].append((time.perf_counter() - started) * 1000)
-        store.close()
+        db.close()
 
     def pct(values: list[float], q: float) -> float:
         ordered = sorted(values)
@@ -279,9 +314,10 @@ def main() -> None:
             f"{r['peak_mb']:.0f} MB | {r['workers_mb']:.0f} MB |"
         )
     if not args.skip_queries:
-        print(f"\nincident queries on {args.queries:,} incidents (DuckDB), ms:")
+        kind = "DuckDB" if args.store == "duckdb" else "PostgreSQL"
+        print(f"\nincident queries on {args.queries:,} incidents ({kind}), ms:")
         print("| query | p50 | p95 |\n|---|---:|---:|")
-        for name, (p50, p95) in queries(args.queries).items():
+        for name, (p50, p95) in queries(args.queries, store=args.store).items():
             print(f"| {name} | {p50:.1f} | {p95:.1f} |")
 
 

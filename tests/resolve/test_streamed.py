@@ -87,5 +87,45 @@ def test_deciding_keeps_no_accounts(demo_db, tmp_path):
     for mention, published in store.iter_incident_mentions(page=7):
         resolver.add(mention, published)
     store.close()
-    assert resolver.event_ids()
-    assert all(not event.mentions for event in resolver._events.values())
+    assert resolver.event_count()
+    assert all(not event.mentions for event in resolver._state.events.values())
+    resolver.release()
+
+
+def test_a_window_of_two_events_takes_every_decision_of_memory(demo_db, tmp_path, monkeypatch):
+    """Events written to disk as soon as two are newer are still found by their keys:
+    the decisions and the stored events are those of the all-in-memory resolver."""
+    import functools
+
+    import khabar.resolve as resolve
+
+    windowed, single = tmp_path / "windowed.duckdb", tmp_path / "single.duckdb"
+    shutil.copy(demo_db, windowed)
+    shutil.copy(demo_db, single)
+    calls = []
+    small = functools.partial(resolve.Window, cap=2)
+    monkeypatch.setattr(resolve, "Window", lambda days: calls.append(days) or small(days))
+    store = open_store(windowed)
+    resolve_into(store, rebuild=True)
+    store.close()
+    store = open_store(single)
+    resolve_into(OnePass(store), rebuild=True)
+    store.close()
+    assert calls  # the windowed resolver ran
+    assert _tables(windowed) == _tables(single)
+
+
+def test_evicted_events_are_read_back(demo_db, tmp_path):
+    from khabar.resolve import Window
+
+    shutil.copy(demo_db, tmp_path / "d.duckdb")
+    store = open_store(tmp_path / "d.duckdb")
+    mentions = list(store.iter_incident_mentions())
+    store.close()
+    memory, windowed = Resolver(), Resolver(keep_mentions=False)
+    windowed._state = Window(0, cap=1)
+    for mention, published in mentions:
+        assert memory.add(mention, published) == windowed.add(mention, published)
+    assert windowed._state.cold > 1 and len(windowed._state.events) == 1
+    assert windowed.event_count() == len(memory.event_ids())
+    windowed.release()

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -29,7 +29,8 @@ from ..records import Correction, Incident
 from ._correct import CORRECTABLE, apply_corrections, correct, normalise_value
 from ._merge import best_supported, event_id, reconcile
 from ._review import FAMILY, review_reasons, target_is_valid
-from ._score import Candidate, When, same_event_score, uncertain, when_of
+from ._score import REPORT_LAG_DAYS, Candidate, When, same_event_score, uncertain, when_of
+from ._window import Memory, Window
 
 __all__ = [
     "CORRECTABLE",
@@ -38,6 +39,7 @@ __all__ = [
     "Override",
     "ResolveOptions",
     "Resolver",
+    "Window",
     "apply_corrections",
     "best_supported",
     "correct",
@@ -89,26 +91,60 @@ class Resolver:
         actors: ActorDictionary | None = None,
         gazetteer: Gazetteer | None = None,
         keep_mentions: bool = True,
+        remember: Iterable[str] = (),
     ):
         """``keep_mentions=False`` keeps of each event only what deciding needs (its
-        ``Candidate``), not its accounts: ``events()`` is then unavailable and the
-        caller reconciles each event with ``close`` from the accounts it reads again
-        (``pipeline.resolve_into`` does, so memory does not hold the corpus)."""
+        ``Candidate``), not its accounts, and only the events of a window of recent
+        publication in memory (``_window.Window``: older ones, the decisions and the
+        publication dates go to a temporary file and are read back when needed, so
+        every decision is the same): ``events()`` is then unavailable and the caller
+        reconciles each event with ``close`` from the accounts it reads again, and calls
+        ``release`` at the end (``pipeline.resolve_into`` does, so memory does not
+        grow with the corpus). ``event_of`` then knows only the mentions of overrides
+        and those named in ``remember`` (the corrections' anchors)."""
         self.options = options or ResolveOptions()
         self._keep = keep_mentions
         self._is_place = (lambda name: bool(gazetteer.lookup(name))) if gazetteer else None
-        self._events: dict[str, _Event] = {}
+        self._state: Memory = (
+            Memory() if keep_mentions else Window(REPORT_LAG_DAYS + 2 * self.options.window_days)
+        )
         self._of_mention: dict[str, str] = {}
-        self._published: dict[str, dt.date | None] = {}
-        self._index_of: dict[tuple, set[str]] = defaultdict(set)
+        self._by_hand: set[str] = set()
         self._together: dict[str, set[str]] = defaultdict(set)
         self._apart: dict[str, set[str]] = defaultdict(set)
         for override in overrides:
             table = self._together if override.relation == "together" else self._apart
             table[override.a].add(override.b)
             table[override.b].add(override.a)
-        self.decisions: list[Decision] = []
+        self._remember = (
+            None if keep_mentions else set(remember) | set(self._together) | set(self._apart)
+        )
         self._actors = actors
+
+    @property
+    def decisions(self) -> list[Decision]:
+        """Every decision, in order (kept in memory only with ``keep_mentions``)."""
+        if not self._keep:
+            raise RuntimeError("decisions are on disk without keep_mentions; use decisions_read()")
+        return self._state.decisions
+
+    def decisions_read(self) -> Iterator[tuple[str, str, float | None, str, bool]]:
+        """(mention, event, score, reason, whether it is the event's last account), in
+        order: read back from disk without ``keep_mentions``."""
+        return self._state.decisions_read()
+
+    def hold(self, event_id: str, account: Incident) -> None:
+        """Keep an account read again in the second pass until its event closes (on
+        disk past a bound without ``keep_mentions``)."""
+        self._state.hold(event_id, account)
+
+    def accounts_of(self, event_id: str) -> list[Incident]:
+        """The accounts held for an event, in the order held; forgotten after."""
+        return self._state.accounts_of(event_id)
+
+    def release(self) -> None:
+        """Remove the temporary file of a resolver without ``keep_mentions``."""
+        self._state.close()
 
     def _related(self, a: str, b: str) -> bool:
         """Claimants that are one group: the same name, or a branch and its parent
@@ -134,7 +170,7 @@ class Resolver:
         """Place one mention: into the event it matches best, or a new one. ``known`` is
         a decision taken in an earlier run, replayed as it was."""
         for source in mention.sources:
-            self._published.setdefault(source.article_id, published)
+            self._state.publish(source.article_id, published)
         when = when_of(mention, published)
         forced = [
             self._of_mention[other]
@@ -147,17 +183,18 @@ class Resolver:
             decision = Decision(mention.id, forced[0], None, "merged by hand")
         else:
             decision = self._decide(mention, when)
-        event = self._events.get(decision.event_id)
-        if event is None:
-            event = self._events[decision.event_id] = _Event(decision.event_id)
+        event = self._state.take(decision.event_id, _Event, published)
         if self._keep:
             event.mentions.append(mention)
         event.candidate.add(mention, when)
         if decision.reason == "merged by hand":
             event.by_hand = True
-        self._of_mention[mention.id] = event.id
+            self._by_hand.add(event.id)
+        if self._remember is None or mention.id in self._remember:
+            self._of_mention[mention.id] = event.id
         self._index(event, mention, when)
-        self.decisions.append(decision)
+        self._state.decide(decision)
+        self._state.settle()
         return decision
 
     def events(self) -> list[Incident]:
@@ -169,11 +206,11 @@ class Resolver:
                 reconcile(
                     event.id,
                     event.mentions,
-                    self._published,
+                    self._state.published,
                     actors=self._actors,
                     is_place=self._is_place,
                 )
-                for event in self._events.values()
+                for event in self._state.events.values()
             ]
         )
 
@@ -181,25 +218,28 @@ class Resolver:
         """The events with their review reasons computed again (after corrections)."""
         out = []
         for incident in events:
-            event = self._events.get(incident.id)
+            event = self._state.get(incident.id)
             accounts = event.mentions if event else []
             out.append(self._review(incident, accounts))
         return out
 
     def _review(self, incident: Incident, accounts: list[Incident]) -> Incident:
-        event = self._events.get(incident.id)
         reasons = review_reasons(
             incident,
             accounts,
-            by_hand=bool(event and event.by_hand),
+            by_hand=incident.id in self._by_hand,
             actors=self._actors,
             is_place=self._is_place,
         )
         return incident.model_copy(update={"review": reasons})
 
     def event_ids(self) -> list[str]:
-        """The events' ids, in the order they were opened."""
-        return list(self._events)
+        """The events' ids, in the order they were opened (with ``keep_mentions``)."""
+        return list(self._state.events)
+
+    def event_count(self) -> int:
+        """How many events the mentions added so far make."""
+        return self._state.opened
 
     def close(
         self,
@@ -211,8 +251,9 @@ class Resolver:
         reviewed: what ``events()`` then ``apply_corrections`` and ``reviewed`` give
         for it, without the other events. ``corrections`` are those whose target is
         this event (``correction_targets``)."""
+        published = self._state.published_of(s.article_id for m in accounts for s in m.sources)
         incident = reconcile(
-            event_id, accounts, self._published, actors=self._actors, is_place=self._is_place
+            event_id, accounts, published, actors=self._actors, is_place=self._is_place
         )
         incident = self._review(incident, accounts)
         for correction in corrections:
@@ -224,9 +265,10 @@ class Resolver:
         (the event they were made on, else the event of their anchor mention)."""
         targets: dict[str, list[Correction]] = defaultdict(list)
         for correction in corrections:
-            target = correction.event_id if correction.event_id in self._events else None
+            known = self._state.get(correction.event_id) is not None
+            target = correction.event_id if known else None
             target = target or self.event_of(correction.anchor)
-            if target is not None and target in self._events:
+            if target is not None and self._state.get(target) is not None:
                 targets[target].append(correction)
         return targets
 
@@ -239,10 +281,10 @@ class Resolver:
         }
         best: tuple[float, int, list[str], str] | None = None
         articles = {s.article_id for s in mention.sources}
-        for candidate_id in sorted(self._candidates(mention, when)):
-            if candidate_id in barred:
-                continue
-            candidate = self._events[candidate_id].candidate
+        ids = sorted(self._candidates(mention, when) - barred)
+        held = self._state.fetch(ids)
+        for candidate_id in ids:
+            candidate = held[candidate_id].candidate
             if articles & candidate.articles:
                 continue  # one article's accounts are different attacks (a round-up)
             scored = same_event_score(
@@ -310,44 +352,44 @@ class Resolver:
         has no sure place). A dated account also meets the undated events of its place,
         nationality, claimant, and those of its province that have no sure place."""
         dated, undated, province = self._keys(mention, when)
-        found: set[str] = set()
-        index = self._index_of
+        wanted: list[tuple] = []
         for key in dated:
             if key[0] == "w":
                 _, country, week, admin1 = key
                 if admin1 is None:
-                    found |= index.get(("w*", country, week), set())
+                    wanted.append(("w*", country, week))
                 else:
-                    found |= index.get(("w", country, week, admin1), set())
-                    found |= index.get(("w", country, week, None), set())
+                    wanted += [("w", country, week, admin1), ("w", country, week, None)]
             else:
-                found |= index.get(key, set())
+                wanted.append(key)
         report = bool(mention.sources) and mention.sources[0].role == "report"
         for key in undated:
             if dated or key[0] in ("n", "c"):
-                found |= index.get(("u", *key), set())
+                wanted.append(("u", *key))
             elif key[0] == "p" or report:
                 # A whole province is searched for a report only: a passing mention
                 # with neither date nor place ("an attack in Balochistan") names no
                 # event that can be found again.
-                found |= index.get(("all", *key), set())
+                wanted.append(("all", *key))
         if dated and province:
-            found |= index.get(("u", "a", *province), set())
-        return found
+            wanted.append(("u", "a", *province))
+        return self._state.find(wanted)
 
     def _index(self, event: _Event, mention: Incident, when: When | None) -> None:
         dated, undated, province = self._keys(mention, when)
+        filed: list[tuple] = []
         for key in dated:
-            self._index_of[key].add(event.id)
+            filed.append(key)
             if key[0] == "w":
-                self._index_of[("w*", key[1], key[2])].add(event.id)
+                filed.append(("w*", key[1], key[2]))
         for key in undated:
             if key[0] == "p":
-                self._index_of[("all", *key)].add(event.id)
+                filed.append(("all", *key))
             if not dated:
-                self._index_of[("u", *key)].add(event.id)
+                filed.append(("u", *key))
         if province:
-            self._index_of[("all", "a", *province)].add(event.id)
+            filed.append(("all", "a", *province))
+        self._state.file(event.id, filed)
 
 
 def run(

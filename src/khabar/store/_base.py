@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager
 from typing import Any, Protocol, runtime_checkable
 
@@ -156,9 +156,10 @@ class Store(Protocol):
         """mention id -> (event id, score, reason) of the last resolution."""
 
     def save_resolution(
-        self, events: list[Incident], links: list[tuple[str, str, float | None, str]]
+        self, events: Iterable[Incident], links: Iterable[tuple[str, str, float | None, str]]
     ) -> None:
-        """Replace the resolved events and the decisions, in one transaction."""
+        """Replace the resolved events and the decisions, in one transaction (either may
+        be an iterator; ``links`` is read after ``events``)."""
 
     def iter_events(self) -> Iterator[Incident]:
         """The resolved incidents, one per real-world event."""

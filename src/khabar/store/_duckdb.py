@@ -10,20 +10,45 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import re
-from collections.abc import Iterator
+import sqlite3
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
 from ..errors import SchemaTooNew, StoreError, StoreLocked
 from ..records import Incident
 from ._migrations import load_migrations, split_statements
-from ._resolution import MENTIONS_SQL
 from ._sql import SqlStore, _now
 
 __all__ = ["DuckDBStore", "holder_of"]
 
 _LOCKED = re.compile(r"Conflicting lock is held in (?P<exe>.*?) \(PID (?P<pid>\d+)\)")
+
+
+# MENTIONS_SQL's rows without its ORDER BY (a stream); _SPILL_ORDER is its order in the
+# SQLite copy (``mention_snapshot``).
+_UNSORTED_MENTIONS = (
+    "SELECT a.published, a.id, r.id, r.body FROM records r JOIN articles a "
+    "ON r.article_id = a.id WHERE r.kind = 'incident'"
+)
+_SPILL_ORDER = "published IS NULL, published, article, id"
+
+
+def _spilled_mentions(spill: sqlite3.Connection) -> Iterator[tuple[Incident, dt.date | None]]:
+    cursor = spill.execute(f"SELECT body, published FROM m ORDER BY {_SPILL_ORDER}")
+    try:
+        while rows := cursor.fetchmany(500):
+            for body, published in rows:
+                day = dt.date.fromisoformat(published) if published else None
+                yield Incident.model_validate_json(body), day
+    finally:
+        with contextlib.suppress(sqlite3.ProgrammingError):  # closed with its file
+            cursor.close()
 
 
 class DuckDBStore(SqlStore):
@@ -108,26 +133,55 @@ class DuckDBStore(SqlStore):
             self.schema_version = migration.version
         return len(migrations)
 
-    def iter_incident_mentions(
-        self, *, page: int = 500
-    ) -> Iterator[tuple[Incident, dt.date | None]]:
-        """``incident_mentions`` a page at a time, on a cursor of its own (so that the
-        store can write while a caller reads): resolution holds one page, not all
-        (``pipeline.resolve_into``'s two passes)."""
-        with self._errors("read incident mentions"):
-            cursor = self._con.cursor()
+    @contextmanager
+    def _reader(self, *, snapshot: bool = False) -> Iterator[Callable[..., Iterator[Any]]]:
+        """``read(sql, params, page)`` on a cursor of its own (the store can write while
+        a caller reads), a page at a time; with ``snapshot``, every read until the block
+        ends sees one snapshot (a transaction of its own)."""
+        cursor = self._con.cursor()
         try:
-            with self._errors("read incident mentions"):
-                cursor.execute(MENTIONS_SQL)
-            while True:
-                with self._errors("read incident mentions"):
-                    rows = cursor.fetchmany(page)
-                if not rows:
-                    return
-                for body, published in rows:
-                    yield Incident.model_validate_json(body), published
+            if snapshot:
+                cursor.execute("BEGIN TRANSACTION")
+
+            def read(sql: str, params: list[Any], page: int) -> Iterator[Any]:
+                cursor.execute(sql, params)
+                while rows := cursor.fetchmany(page):
+                    yield from rows
+
+            yield read
         finally:
+            if snapshot:
+                with suppress(duckdb.Error):
+                    cursor.execute("ROLLBACK")
             cursor.close()
+
+    @contextmanager
+    def mention_snapshot(self) -> Iterator[Callable[[], Iterator[tuple[Incident, Any]]]]:
+        """``iter_incident_mentions`` for resolution's passes, from a copy on disk.
+
+        DuckDB sorts a query's whole result in memory (the bodies with it: about a KB a
+        mention), so the mentions are read once unsorted (a stream) into a SQLite file
+        of their own and sorted there, on disk, by the order of ``MENTIONS_SQL``
+        (byte-wise text, dates as ISO text, no date last): every pass reads that file,
+        so the passes also see one snapshot. Memory holds a page, not the corpus."""
+        with tempfile.TemporaryDirectory(prefix="khabar-mentions-") as folder:
+            spill = sqlite3.connect(Path(folder) / "mentions.sqlite")
+            try:
+                for pragma in ("journal_mode=OFF", "synchronous=OFF", "temp_store=FILE"):
+                    spill.execute(f"PRAGMA {pragma}")
+                spill.execute("CREATE TABLE m (published TEXT, article TEXT, id TEXT, body TEXT)")
+                with self._errors("read incident mentions"), self._reader() as read:
+                    page: list[tuple[Any, ...]] = []
+                    for published, article, record, body in read(_UNSORTED_MENTIONS, [], 500):
+                        page.append((published and published.isoformat(), article, record, body))
+                        if len(page) == 500:
+                            spill.executemany("INSERT INTO m VALUES (?, ?, ?, ?)", page)
+                            page = []
+                    spill.executemany("INSERT INTO m VALUES (?, ?, ?, ?)", page)
+                spill.execute(f"CREATE INDEX o ON m ({_SPILL_ORDER})")
+                yield partial(_spilled_mentions, spill)
+            finally:
+                spill.close()
 
     def close(self) -> None:
         self._con.close()

@@ -17,8 +17,10 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Iterator
+import uuid
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import partial
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -148,12 +150,14 @@ class PostgresStore(SqlStore):
                 conn.execute("SELECT pg_advisory_unlock(%s)", [key])
 
     @contextmanager
-    def _transaction(self, what: str, *, lock: str | None = None) -> Iterator[None]:
+    def _transaction(self, what: str, *, lock: str | list[str] | None = None) -> Iterator[None]:
+        """One transaction; ``lock`` names the advisory locks it takes first (a list is
+        taken in its order: ``records_locks`` sorts)."""
         if getattr(self._local, "conn", None) is not None:
             raise StoreError(f"cannot {what}: a transaction is already open in this thread")
         with self._errors(what), self._pool.connection() as conn, conn.transaction():
-            if lock is not None:
-                conn.execute("SELECT pg_advisory_xact_lock(%s)", [_key(conn, lock)])
+            for name in [lock] if isinstance(lock, str) else lock or []:
+                conn.execute("SELECT pg_advisory_xact_lock(%s)", [_key(conn, name)])
             self._local.conn = conn
             try:
                 yield
@@ -162,6 +166,21 @@ class PostgresStore(SqlStore):
             if self.schema_version >= _CHANGES_VERSION:
                 # Last, so the counter's row is locked only while committing.
                 conn.execute("UPDATE store_changes SET n = n + 1 WHERE id = 1")
+
+    @contextmanager
+    def _reader(self, *, snapshot: bool = False) -> Iterator[Callable[..., Iterator[Any]]]:
+        """``read(sql, params, page)`` through a server-side (named) cursor, a page at a
+        time, in a transaction on a connection of its own (or the calling thread's
+        transaction); with ``snapshot``, a repeatable-read one, so that every read until
+        the block ends sees the same rows."""
+        conn = getattr(self._local, "conn", None)
+        if conn is not None:
+            yield partial(_named_rows, conn)
+            return
+        with self._pool.connection() as conn, conn.transaction():
+            if snapshot:
+                conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            yield partial(_named_rows, conn)
 
     @contextmanager
     def _errors(self, what: str) -> Iterator[None]:
@@ -191,6 +210,17 @@ def _key(conn: psycopg.Connection, name: str) -> int:
     ).fetchone()
     assert row is not None
     return int(row[0])
+
+
+def _named_rows(
+    conn: psycopg.Connection, sql: str, params: list[Any], page: int
+) -> Iterator[tuple[Any, ...]]:
+    statement = sql.replace("%", "%%").replace("?", "%s")
+    with conn.cursor(name=f"khabar_{uuid.uuid4().hex[:16]}") as cursor:
+        cursor.itersize = page
+        cursor.execute(statement, params or None)
+        while rows := cursor.fetchmany(page):
+            yield from rows
 
 
 class _Rows:

@@ -6,7 +6,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from ..records import Correction, Evidence, HandDecision, Incident
@@ -37,12 +38,32 @@ def _whole_id_or_prefix(con: Any, select: str, id_or_prefix: str) -> list[tuple[
     ).fetchall()
 
 
+_FIRST = 200
+_FIRST_EVENTS = f"SELECT id, body FROM events ORDER BY id LIMIT {_FIRST}"
+_NEXT_EVENTS = "SELECT id, body FROM events WHERE id > ? ORDER BY id"
+
 # The mentions in the order resolution decides them (iter_incident_mentions pages it).
 MENTIONS_SQL = (
     "SELECT r.body, a.published FROM records r JOIN articles a "
     "ON r.article_id = a.id WHERE r.kind = 'incident' "
     "ORDER BY a.published NULLS LAST, a.id, r.id"
 )
+
+
+def _mentions(read: Any, page: int) -> Iterator[tuple[Incident, dt.date | None]]:
+    for body, published in read(MENTIONS_SQL, [], page):
+        yield Incident.model_validate_json(body), published
+
+
+def _chunks(items: Iterable[Any], size: int = 200) -> Iterator[list[Any]]:
+    chunk: list[Any] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
 
 class ResolutionTables:
@@ -57,6 +78,10 @@ class ResolutionTables:
         def _errors(self, what: str) -> Any: ...
 
         def _insert_many(self, head: str, rows: list[list[Any]], *, suffix: str = "") -> None: ...
+
+        def _reader(self, *, snapshot: bool = False) -> Any: ...
+
+        def _rows(self, sql: str, params: list[Any] | None = None) -> Iterator[Any]: ...
 
     # -- resolution ------------------------------------------------------------------
 
@@ -83,38 +108,53 @@ class ResolutionTables:
         return {m: (e, s, r) for m, e, s, r in rows}
 
     def save_resolution(
-        self, events: Iterable[Incident], links: list[tuple[str, str, float | None, str]]
+        self, events: Iterable[Incident], links: Iterable[tuple[str, str, float | None, str]]
     ) -> None:
-        """``events`` may be an iterator (resolution reconciles an event when its last
-        account has been read): it is written 200 at a time, never held whole."""
+        """``events`` and ``links`` may be iterators (resolution reconciles an event when
+        its last account has been read, and reads its decisions back from disk): each
+        is written 200 at a time, never held whole; ``links`` is read after ``events``."""
         now = _now()
         with self._transaction("store the resolved incidents", lock="resolution"):
             self._con.execute("DELETE FROM events")
             self._con.execute("DELETE FROM incident_links")
-            chunk: list[Incident] = []
-            for event in events:
-                chunk.append(event)
-                if len(chunk) == 200:
-                    self._insert_many(
-                        "INSERT INTO events", [[e.id, e.model_dump_json(), now] for e in chunk]
-                    )
-                    chunk = []
-            if chunk:
+            for chunk in _chunks(events):
                 self._insert_many(
                     "INSERT INTO events", [[e.id, e.model_dump_json(), now] for e in chunk]
                 )
-            for start in range(0, len(links), 200):
-                chunk = links[start : start + 200]
+            for chunk in _chunks(links):
                 self._insert_many(
-                    "INSERT INTO incident_links",
-                    [[m, e, s, r, now] for m, e, s, r in chunk],
+                    "INSERT INTO incident_links", [[m, e, s, r, now] for m, e, s, r in chunk]
                 )
 
     def iter_events(self) -> Iterator[Incident]:
-        with self._errors("read incidents"):
-            rows = self._con.execute("SELECT body FROM events ORDER BY id").fetchall()
-        for (body,) in rows:
-            yield Incident.model_validate_json(body)
+        """Streamed, so the first rows come at once (a list page of a million
+        incidents): the first page is a top-N query (no sort of the whole table, which
+        DuckDB does before its first row), the rest one sorted query after it, a page at
+        a time; both read one snapshot."""
+        with self._errors("read incidents"), self._reader(snapshot=True) as read:
+            last, count = None, 0
+            for event_id, body in read(_FIRST_EVENTS, [], _FIRST):
+                last, count = event_id, count + 1
+                yield Incident.model_validate_json(body)
+            if count == _FIRST:
+                for _, body in read(_NEXT_EVENTS, [last], 500):
+                    yield Incident.model_validate_json(body)
+
+    def iter_incident_mentions(
+        self, *, page: int = 500
+    ) -> Iterator[tuple[Incident, dt.date | None]]:
+        """``incident_mentions`` a page at a time, on a cursor of its own (so that the
+        store can write while a caller reads): resolution holds one page, not all."""
+        with self._errors("read incident mentions"), self._reader() as read:
+            yield from _mentions(read, page)
+
+    @contextmanager
+    def mention_snapshot(self) -> Iterator[Callable[[], Iterator[tuple[Incident, Any]]]]:
+        """``iter_incident_mentions`` that reads one snapshot each time it is called,
+        until the block ends: ``pipeline.resolve_into``'s two passes see the same
+        mentions even while another process stores articles."""
+        with self._errors("read incident mentions"), self._reader(snapshot=True) as read:
+            yield lambda: _mentions(read, 500)
 
     def find_events(self, id_or_prefix: str) -> list[Incident]:
         with self._errors("find incidents"):

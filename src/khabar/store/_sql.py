@@ -11,7 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import uuid
-from collections.abc import Iterator
+import zlib
+from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any
 
@@ -58,6 +59,17 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
+RECORDS_STRIPES = 256
+
+
+def records_locks(article_ids: Iterable[str]) -> list[str]:
+    """The locks a write of these articles' records takes, sorted (two writers take
+    theirs in one order, so neither waits for the other while holding one): an
+    article's lock is the same for a single write and a batch, so the two exclude each
+    other; articles share ``RECORDS_STRIPES`` locks, so a batch takes a bounded number."""
+    return sorted({f"records:{zlib.crc32(a.encode()) % RECORDS_STRIPES}" for a in article_ids})
+
+
 class SqlStore(ResolutionTables, WatchTables):
     """The queries of the ``Store`` interface; subclasses bring the connection."""
 
@@ -65,7 +77,9 @@ class SqlStore(ResolutionTables, WatchTables):
     schema_version: int
     if TYPE_CHECKING:
 
-        def _transaction(self, what: str, *, lock: str | None = None) -> Any: ...
+        def _transaction(self, what: str, *, lock: str | list[str] | None = None) -> Any: ...
+
+        def _reader(self, *, snapshot: bool = False) -> Any: ...
 
         def _errors(self, what: str) -> Any: ...
 
@@ -76,6 +90,11 @@ class SqlStore(ResolutionTables, WatchTables):
         from contextlib import nullcontext
 
         return nullcontext()
+
+    def _rows(self, sql: str, params: list[Any] | None = None) -> Iterator[Any]:
+        """The rows of one query, fetched a page at a time on a cursor of its own."""
+        with self._reader() as read:
+            yield from read(sql, params or [], 500)
 
     def change_token(self) -> int:
         """A number every write transaction raises (migration 0007): a reader polls it
@@ -183,7 +202,7 @@ class SqlStore(ResolutionTables, WatchTables):
         model: str | None = None,
     ) -> None:
         article = article_id or "-"
-        with self._transaction(f"store the records of {article}", lock=f"records:{article}"):
+        with self._transaction(f"store the records of {article}", lock=records_locks([article])):
             if article_id is not None:
                 self._con.execute("DELETE FROM records WHERE article_id = ?", [article_id])
             for record in records:
@@ -230,7 +249,9 @@ class SqlStore(ResolutionTables, WatchTables):
                     article_id,
                 ]
         ids = [article_id for article_id, _ in batch]
-        with self._transaction(f"store the records of {len(batch)} article(s)", lock="records"):
+        with self._transaction(
+            f"store the records of {len(batch)} article(s)", lock=records_locks(ids)
+        ):
             for start in range(0, len(ids), 200):
                 chunk = ids[start : start + 200]
                 self._con.execute(
