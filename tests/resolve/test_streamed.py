@@ -129,3 +129,34 @@ def test_evicted_events_are_read_back(demo_db, tmp_path):
     assert windowed._state.cold > 1 and len(windowed._state.events) == 1
     assert windowed.event_count() == len(memory.event_ids())
     windowed.release()
+
+
+def test_an_evicted_event_keeps_every_field_of_its_candidate():
+    """What the window writes to disk reads back whole: a field added to Candidate
+    (month_days, once) must not be dropped, or evicted events would score differently."""
+    import dataclasses
+
+    from khabar.records import Location
+    from khabar.resolve import _Event
+    from khabar.resolve._score import Candidate, When
+    from khabar.resolve._window import _pack, _unpack
+
+    day = dt.date(2025, 3, 9)
+    filled = {
+        "country": "PK",
+        "locations": [Location(country="PK", admin1="Balochistan", place="Turbat")],
+        "whens": [When(day, day, True, True)],
+        "fatalities": [4],
+    }
+    values = {}
+    for f in dataclasses.fields(Candidate):
+        if f.name in filled:
+            values[f.name] = filled[f.name]
+        else:
+            default = f.default_factory()  # every other field is a set of strings
+            assert isinstance(default, set), f"{f.name}: give the test a value for it"
+            values[f.name] = {f"{f.name}-value"}
+    event = _Event("evt-x", [], Candidate(**values), by_hand=True)
+    back = _unpack(_pack(event))
+    assert (back.id, back.by_hand) == ("evt-x", True)
+    assert back.candidate == event.candidate

@@ -13,6 +13,7 @@ publication dates go to the same file.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import pickle
 import sqlite3
@@ -39,6 +40,13 @@ _BLOOM_BITS = 1 << 25  # 4 MB: about 1 false "maybe" in 150 at a million keys on
 _PLACE = tuple(Location.model_fields)
 
 
+_PLAIN = tuple(
+    f.name for f in dataclasses.fields(Candidate) if f.name not in ("locations", "whens")
+)
+"""Candidate fields held in plain values (sets, lists, strings) that pickle as they are;
+read from the dataclass, so a field added to ``Candidate`` is never dropped on disk."""
+
+
 def _pack(event: _Event) -> bytes:
     """An event in plain values (a pickled pydantic model loads ten times slower)."""
     c = event.candidate
@@ -46,16 +54,9 @@ def _pack(event: _Event) -> bytes:
         (
             event.id,
             event.by_hand,
-            c.country,
             [tuple(getattr(place, f) for f in _PLACE) for place in c.locations],
             [(w.earliest, w.latest, w.exact, w.day) for w in c.whens],
-            c.types,
-            c.report_types,
-            c.nationalities,
-            c.claimed,
-            c.fatalities,
-            c.words,
-            c.articles,
+            tuple(getattr(c, name) for name in _PLAIN),
         ),
         protocol=pickle.HIGHEST_PROTOCOL,
     )
@@ -64,20 +65,12 @@ def _pack(event: _Event) -> bytes:
 def _unpack(blob: bytes) -> _Event:
     from . import _Event
 
-    (eid, by_hand, country, places, whens, *sets) = pickle.loads(blob)
-    types, report_types, nationalities, claimed, fatalities, words, articles = sets
+    eid, by_hand, places, whens, plain = pickle.loads(blob)
     candidate = Candidate(
-        country=country,
         # Values of a validated Location: constructing again needs no validation.
         locations=[Location.model_construct(**dict(zip(_PLACE, p, strict=True))) for p in places],
         whens=[When(*w) for w in whens],
-        types=types,
-        report_types=report_types,
-        nationalities=nationalities,
-        claimed=claimed,
-        fatalities=fatalities,
-        words=words,
-        articles=articles,
+        **dict(zip(_PLAIN, plain, strict=True)),
     )
     return _Event(eid, [], candidate, by_hand)
 
