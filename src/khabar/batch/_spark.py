@@ -32,14 +32,23 @@ if TYPE_CHECKING:
 
     from ..extract import ExtractOptions, Extractor
     from ..ingest import IngestOptions
+    from ..records import Article
+    from ._pool import WorkerPool
 
 __all__ = ["spark_rows"]
 
 _SCHEMA = ", ".join(f"{name} {kind}" for name, kind in ROW_COLUMNS)
 _UNITS = "index bigint, kind string, locator string, path string, url string"
 
-# One Extractor per Python worker process, keyed by its options' JSON.
+# One Extractor per Python worker process, keyed by its options' JSON, and one budgeted
+# child per worker (forked once, from the worker that holds the model): a task no longer
+# forks its own child, whose caches started cold every time.
 _EXTRACTORS: dict[str, Extractor] = {}
+_POOLS: dict[tuple[str, float | None], WorkerPool[list[Article], list[Any]]] = {}
+
+# A local master's JVM is short-lived and does little but move Arrow batches: C1 alone
+# and the serial collector halve its CPU (JIT compilation and GC threads were most of it).
+LOCAL_JVM_OPTIONS = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
 
 
 def _extractor(options_json: str) -> Extractor:
@@ -78,16 +87,30 @@ def _extract_partition(
     """mapInPandas: rows -> rows with their records (an Arrow batch at a time)."""
     import pandas as pd
 
-    from ._pool import WorkerPool
     from ._rows import extract_rows
 
     extractor = _extractor(extract_json)
+    pool = _pool(extract_json, budget)
     columns = [name for name, _ in ROW_COLUMNS]
-    with WorkerPool(extractor.pipe, workers=1, budget=budget) as pool:
+    try:
         for frame in frames:
             rows = [_plain(record) for record in frame.to_dict("records")]
             done = list(extract_rows(extractor, rows, pool=pool))
             yield pd.DataFrame(done, columns=columns)
+    except BaseException:
+        # A failed or cancelled task may leave a batch in the child's pipe: drop the child.
+        _POOLS.pop((extract_json, budget), None)
+        pool.close()
+        raise
+
+
+def _pool(extract_json: str, budget: float | None) -> WorkerPool[list[Article], list[Any]]:
+    from ._pool import WorkerPool
+
+    key = (extract_json, budget)
+    if key not in _POOLS:
+        _POOLS[key] = WorkerPool(_extractor(extract_json).pipe, workers=1, budget=budget)
+    return _POOLS[key]
 
 
 def _plain(record: dict[str, Any]) -> dict[str, Any]:
@@ -103,10 +126,13 @@ def _plain(record: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def spark_session(master: str, *, app: str = "khabar batch") -> Any:
+def spark_session(
+    master: str, *, app: str = "khabar batch", extract: ExtractOptions | None = None
+) -> Any:
     """A session on ``master`` (``local[2]``, ``spark://host:7077``, ``yarn``,
     ``k8s://...``) with Arrow batches for mapInPandas; the Python workers run this
-    interpreter unless PYSPARK_PYTHON says otherwise."""
+    interpreter unless PYSPARK_PYTHON says otherwise. With ``extract``, each executor's
+    Python daemon (``_daemon``) builds that Extractor once before forking its workers."""
     try:
         from pyspark.sql import SparkSession
     except ImportError as error:  # pragma: no cover - depends on the extra
@@ -128,6 +154,19 @@ def spark_session(master: str, *, app: str = "khabar batch") -> Any:
         .config("spark.ui.showConsoleProgress", "false")
         .config("spark.executorEnv.PYTHONPATH", path)
     )
+    if extract is not None:
+        from ._daemon import PRELOAD_ENV
+
+        builder = builder.config("spark.python.daemon.module", "khabar.batch._daemon").config(
+            f"spark.executorEnv.{PRELOAD_ENV}", extract.model_dump_json()
+        )
+    if master.startswith("local"):
+        # The driver is the executor: no web UI, and a JVM tuned for a short run. Settings
+        # in PYSPARK_SUBMIT_ARGS come after these and win.
+        builder = builder.config("spark.ui.enabled", "false").config(
+            "spark.driver.extraJavaOptions", LOCAL_JVM_OPTIONS
+        )
+        os.environ.setdefault("SPARK_LAUNCHER_OPTS", LOCAL_JVM_OPTIONS)
     return builder.getOrCreate()
 
 
@@ -145,14 +184,21 @@ def spark_rows(
     partitions: int | None = None,
 ) -> None:
     """Run the job and write its rows as Parquet files in ``rows_dir``."""
-    spark = spark_session(master)
+    spark = spark_session(master, extract=extract)
     try:
         spark.sparkContext.setLogLevel("ERROR")
         cores = _cores(master, spark)
         tasks = partitions or 4 * cores
-        units_df = spark.createDataFrame(
-            [(u.index, u.kind, u.locator, u.path, u.url) for u in units], _UNITS
-        ).repartition(max(1, min(len(units), tasks)))
+        # From pandas through Arrow, the units stay in the JVM; from a list of tuples,
+        # PySpark converts them in Python workers of a second daemon (a second pool of
+        # processes, which would preload the model too).
+        import pandas as pd
+
+        table = pd.DataFrame(
+            [(u.index, u.kind, u.locator, u.path, u.url) for u in units],
+            columns=["index", "kind", "locator", "path", "url"],
+        )
+        units_df = spark.createDataFrame(table, _UNITS).repartition(max(1, min(len(units), tasks)))
         ingest_json, extract_json = ingest.model_dump_json(), extract.model_dump_json()
         budget = ingest.doc_timeout
         read = units_df.mapInPandas(
