@@ -23,7 +23,8 @@ wall time) with the parent's share in brackets (the parent writes the store: wit
 several workers its CPU bounds the speed-up), articles per CPU second, and peak RSS
 of the parent and of its largest child. Spark's JVM and Python workers are not
 children that the driver waits for, so Spark's CPU time is the driver's plus what
-``/proc`` shows for its process tree, sampled every 0.5 s (marked *).
+``/proc`` shows for its process tree, sampled every 0.5 s (marked *), split into the
+JVM's and the Python workers' (the daemon, its workers and their budgeted children).
 
 The query part bulk-inserts ``--queries`` synthetic incidents into a DuckDB store's
 events table (SQL from a template Incident; the store's API would take minutes) and
@@ -84,6 +85,14 @@ def _tree_cpu(root: int) -> dict[int, float]:
     return {pid: cpu[pid] for pid in tree - {root} if pid in cpu}
 
 
+def _is_java(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as handle:
+            return handle.read().split(b"\0")[0].endswith(b"java")
+    except OSError:
+        return False
+
+
 def child_local(corpus: str, db: str, model: str, workers: int) -> dict[str, float]:
     from khabar.extract import ExtractOptions, Extractor
     from khabar.ingest import IngestOptions
@@ -117,6 +126,7 @@ def child_spark(corpus: str, db: str, model: str) -> dict[str, float]:
     from khabar.ingest import IngestOptions
 
     seen: dict[int, float] = {}
+    java: set[int] = set()
     peak_children = [0.0]
     stop = threading.Event()
 
@@ -125,6 +135,8 @@ def child_spark(corpus: str, db: str, model: str) -> dict[str, float]:
             seen.update(_tree_cpu(os.getpid()))
             rss = 0.0
             for pid in list(seen):
+                if pid not in java and _is_java(pid):
+                    java.add(pid)
                 try:
                     with open(f"/proc/{pid}/status") as status:
                         rss += next(
@@ -153,6 +165,8 @@ def child_spark(corpus: str, db: str, model: str) -> dict[str, float]:
         "seconds": time.perf_counter() - started,
         "cpu": own.ru_utime + own.ru_stime - cpu + sum(seen.values()),
         "cpu_note": "sampled",
+        "cpu_jvm": sum(cpu for pid, cpu in seen.items() if pid in java),
+        "cpu_python": sum(cpu for pid, cpu in seen.items() if pid not in java),
         "peak_mb": _own_peak_mb(),
         "workers_mb": peak_children[0],
     }
@@ -278,6 +292,17 @@ def main() -> None:
             f"{r['articles'] / max(r['cpu'], 1e-9):.1f} | "
             f"{r['peak_mb']:.0f} MB | {r['workers_mb']:.0f} MB |"
         )
+    spark = [(size, r) for size, run, r in rows if run == "spark" and isinstance(r, dict)]
+    if spark:
+        print("\nSpark's CPU seconds: the driver (this process), the JVM, the Python workers")
+        print("| articles | driver | JVM | Python workers | ms per article in all |")
+        print("|---:|---:|---:|---:|---:|")
+        for size, r in spark:
+            driver = r["cpu"] - r["cpu_jvm"] - r["cpu_python"]
+            print(
+                f"| {size:,} | {driver:.0f} | {r['cpu_jvm']:.0f} | {r['cpu_python']:.0f} | "
+                f"{1000 * r['cpu'] / max(r['articles'], 1):.0f} |"
+            )
     if not args.skip_queries:
         print(f"\nincident queries on {args.queries:,} incidents (DuckDB), ms:")
         print("| query | p50 | p95 |\n|---|---:|---:|")
