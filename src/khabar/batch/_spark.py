@@ -3,15 +3,20 @@
 Only ``batch._driver`` imports this module, and only for ``--engine spark``: nothing
 else in khabar imports pyspark (an optional extra: ``pip install 'khabar[spark]'``).
 
-The job: a DataFrame of units (one input file each) is read by ``mapInPandas``
-(``_rows.read_unit``), spread over ``partitions`` tasks, and extracted by a second
-``mapInPandas`` over Arrow batches (``_rows.extract_rows``). The functions run in
-Spark's Python workers, which Spark reuses between tasks
-(``spark.python.worker.reuse``): the Extractor (spaCy model, gazetteer, dictionaries)
-is built once per Python worker and cached in this module. Each worker keeps the
-per-document time budget of the local engine: a one-member ``WorkerPool`` (a forked
-child per document stream, killed when a document overruns). The rows are written as
-Parquet, unsorted; the driver reads them back in order.
+The job: a DataFrame of units (one input file each), made from pandas through Arrow,
+is read by ``mapInPandas`` (``_rows.read_unit``) and extracted over Arrow batches
+(``_rows.extract_rows``). With at least as many units as tasks, one ``mapInPandas``
+does both, with no shuffle; with fewer (a few big files), the articles are
+repartitioned over ``partitions`` tasks between a reading and an extracting stage.
+Either way each article is extracted once, and the job has one action (the write).
+
+The functions run in Spark's Python workers, which Spark forks from one daemon per
+executor and reuses between tasks (``spark.python.worker.reuse``). The daemon is
+``_daemon``: it builds the Extractor (spaCy model, gazetteer, dictionaries) once,
+before forking, into this module's cache, so the workers share it. Each worker keeps
+the per-document time budget of the local engine: one budgeted child for the worker's
+life (``_pool``), killed and forked again only when a document overruns. The rows are
+written as Parquet, unsorted; the driver reads them back in order.
 
 Input paths must be readable at the same path by every executor (a shared file system
 on a cluster; see docs/deployment.md).
@@ -59,8 +64,11 @@ def _extractor(options_json: str) -> Extractor:
     return _EXTRACTORS[options_json]
 
 
-def _read_partition(frames: Iterator[pd.DataFrame], ingest_json: str) -> Iterator[pd.DataFrame]:
-    """mapInPandas: units -> rows before extraction."""
+def _read_partition(
+    frames: Iterator[pd.DataFrame], ingest_json: str, *, chunk: int = 64
+) -> Iterator[pd.DataFrame]:
+    """mapInPandas: units -> rows before extraction, ``chunk`` rows a frame (a WARC
+    file's thousands of articles never sit in one frame)."""
     import pandas as pd
 
     from ..ingest import IngestOptions, Reader
@@ -69,16 +77,28 @@ def _read_partition(frames: Iterator[pd.DataFrame], ingest_json: str) -> Iterato
     from ._rows import read_rows, read_unit
 
     options = IngestOptions.model_validate_json(ingest_json)
+    columns = [name for name, _ in ROW_COLUMNS]
     with Reader(options) as reader:
         for frame in frames:
             units = [Unit(**record) for record in frame.to_dict("records")]
             with WorkerPool(
                 lambda unit: read_unit(reader, unit), workers=1, budget=options.doc_timeout
             ) as pool:
-                rows = list(
-                    read_rows(units, pool=pool, budget_of=lambda u: unit_budget(u, options))
-                )
-            yield pd.DataFrame(rows, columns=[name for name, _ in ROW_COLUMNS])
+                rows: list[dict[str, Any]] = []
+                for row in read_rows(units, pool=pool, budget_of=lambda u: unit_budget(u, options)):
+                    rows.append(row)
+                    if len(rows) >= chunk:
+                        yield pd.DataFrame(rows, columns=columns)
+                        rows = []
+                if rows:
+                    yield pd.DataFrame(rows, columns=columns)
+
+
+def _read_extract_partition(
+    frames: Iterator[pd.DataFrame], ingest_json: str, extract_json: str, budget: float | None
+) -> Iterator[pd.DataFrame]:
+    """mapInPandas: units -> rows with their records, in one pass (no shuffle)."""
+    yield from _extract_partition(_read_partition(frames, ingest_json), extract_json, budget)
 
 
 def _extract_partition(
@@ -201,12 +221,22 @@ def spark_rows(
         units_df = spark.createDataFrame(table, _UNITS).repartition(max(1, min(len(units), tasks)))
         ingest_json, extract_json = ingest.model_dump_json(), extract.model_dump_json()
         budget = ingest.doc_timeout
-        read = units_df.mapInPandas(
-            lambda frames: _read_partition(frames, ingest_json), schema=_SCHEMA
-        )
-        extracted = read.repartition(tasks).mapInPandas(
-            lambda frames: _extract_partition(frames, extract_json, budget), schema=_SCHEMA
-        )
+        if len(units) >= tasks:
+            # Enough inputs for every task: each reads its units and extracts their
+            # articles in one stage, with no shuffle of the articles.
+            extracted = units_df.mapInPandas(
+                lambda frames: _read_extract_partition(frames, ingest_json, extract_json, budget),
+                schema=_SCHEMA,
+            )
+        else:
+            # Fewer inputs than tasks (one big JSONL file, say): read them, then spread
+            # the articles evenly over the tasks that extract.
+            read = units_df.mapInPandas(
+                lambda frames: _read_partition(frames, ingest_json), schema=_SCHEMA
+            )
+            extracted = read.repartition(tasks).mapInPandas(
+                lambda frames: _extract_partition(frames, extract_json, budget), schema=_SCHEMA
+            )
         extracted.write.mode("overwrite").parquet(str(rows_dir))
     finally:
         spark.stop()
