@@ -85,6 +85,16 @@ def _tree_cpu(root: int) -> dict[int, float]:
     return {pid: cpu[pid] for pid in tree - {root} if pid in cpu}
 
 
+def _pss_kb(pid: int) -> int:
+    """A process's proportional set size: pages shared with others (the model, which
+    Spark's Python workers share with their daemon) count once in a sum, not N times."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as rollup:
+            return next(int(line.split()[1]) for line in rollup if line.startswith("Pss:"))
+    except (OSError, StopIteration):
+        return 0
+
+
 def _is_java(pid: int) -> bool:
     try:
         with open(f"/proc/{pid}/cmdline", "rb") as handle:
@@ -128,6 +138,7 @@ def child_spark(corpus: str, db: str, model: str) -> dict[str, float]:
     seen: dict[int, float] = {}
     java: set[int] = set()
     peak_children = [0.0]
+    peak_pss = [0.0]
     stop = threading.Event()
 
     def sample() -> None:  # the JVM and its Python workers: CPU and RSS, every 0.5 s
@@ -145,6 +156,7 @@ def child_spark(corpus: str, db: str, model: str) -> dict[str, float]:
                 except (OSError, StopIteration):
                     continue
             peak_children[0] = max(peak_children[0], rss / 1024)
+            peak_pss[0] = max(peak_pss[0], sum(_pss_kb(pid) for pid in list(seen)) / 1024)
             stop.wait(0.5)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -169,6 +181,7 @@ def child_spark(corpus: str, db: str, model: str) -> dict[str, float]:
         "cpu_python": sum(cpu for pid, cpu in seen.items() if pid not in java),
         "peak_mb": _own_peak_mb(),
         "workers_mb": peak_children[0],
+        "workers_pss_mb": peak_pss[0],
     }
 
 
@@ -295,13 +308,15 @@ def main() -> None:
     spark = [(size, r) for size, run, r in rows if run == "spark" and isinstance(r, dict)]
     if spark:
         print("\nSpark's CPU seconds: the driver (this process), the JVM, the Python workers")
-        print("| articles | driver | JVM | Python workers | ms per article in all |")
-        print("|---:|---:|---:|---:|---:|")
+        print("and the peak PSS of the JVM and the workers together (shared pages once)")
+        print("| articles | driver | JVM | Python workers | ms per article in all | PSS |")
+        print("|---:|---:|---:|---:|---:|---:|")
         for size, r in spark:
             driver = r["cpu"] - r["cpu_jvm"] - r["cpu_python"]
             print(
                 f"| {size:,} | {driver:.0f} | {r['cpu_jvm']:.0f} | {r['cpu_python']:.0f} | "
-                f"{1000 * r['cpu'] / max(r['articles'], 1):.0f} |"
+                f"{1000 * r['cpu'] / max(r['articles'], 1):.0f} | "
+                f"{r['workers_pss_mb']:,.0f} MB |"
             )
     if not args.skip_queries:
         print(f"\nincident queries on {args.queries:,} incidents (DuckDB), ms:")
