@@ -38,6 +38,20 @@ def _sorted(frames):
     return sorted(plain, key=lambda r: (r["unit"], r["item"]))
 
 
+@pytest.fixture(autouse=True)
+def no_pools():
+    """Each test starts without a worker's budgeted child and closes the ones it made."""
+    _close_pools()
+    yield
+    _close_pools()
+
+
+def _close_pools():
+    for pool in _spark._POOLS.values():
+        pool.close()
+    _spark._POOLS.clear()
+
+
 @pytest.fixture
 def units(tmp_path):
     write_corpus(tmp_path / "corpus", 45, per_file=10)
@@ -45,7 +59,6 @@ def units(tmp_path):
 
 
 def test_one_stage_and_two_stages_give_the_rows_of_the_local_engine(tmp_path, units):
-    _spark._POOLS.clear()
     ingest, extract = INGEST.model_dump_json(), EXTRACT.model_dump_json()
     _local_rows(units, tmp_path / "rows", 1, ingest=INGEST, extract=EXTRACT)
     local = sorted(
@@ -62,7 +75,6 @@ def test_one_stage_and_two_stages_give_the_rows_of_the_local_engine(tmp_path, un
 
 
 def test_a_worker_keeps_one_budgeted_child_across_tasks_and_drops_it_on_failure(units):
-    _spark._POOLS.clear()
     ingest, extract = INGEST.model_dump_json(), EXTRACT.model_dump_json()
     list(_spark._read_extract_partition(_frames(units[:2]), ingest, extract, 30.0))
     (pool,) = _spark._POOLS.values()
