@@ -23,7 +23,8 @@ wall time) with the parent's share in brackets (the parent writes the store: wit
 several workers its CPU bounds the speed-up), articles per CPU second, and peak RSS
 of the parent and of its largest child. Spark's JVM and Python workers are not
 children that the driver waits for, so Spark's CPU time is the driver's plus what
-``/proc`` shows for its process tree, sampled every 0.5 s (marked *).
+``/proc`` shows for its process tree, sampled every 0.5 s (marked *), split into the
+JVM's and the Python workers' (the daemon, its workers and their budgeted children).
 
 The query part bulk-inserts ``--queries`` synthetic incidents into the store's events
 table (a DuckDB file, or a schema of the ``--store`` server; SQL from a template
@@ -85,6 +86,24 @@ def _tree_cpu(root: int) -> dict[int, float]:
     return {pid: cpu[pid] for pid in tree - {root} if pid in cpu}
 
 
+def _pss_kb(pid: int) -> int:
+    """A process's proportional set size: pages shared with others (the model, which
+    Spark's Python workers share with their daemon) count once in a sum, not N times."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as rollup:
+            return next(int(line.split()[1]) for line in rollup if line.startswith("Pss:"))
+    except (OSError, StopIteration):
+        return 0
+
+
+def _is_java(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as handle:
+            return handle.read().split(b"\0")[0].endswith(b"java")
+    except OSError:
+        return False
+
+
 def child_local(corpus: str, db: str, model: str, workers: int) -> dict[str, float]:
     from khabar.extract import ExtractOptions, Extractor
     from khabar.ingest import IngestOptions
@@ -118,14 +137,22 @@ def child_spark(corpus: str, db: str, model: str) -> dict[str, float]:
     from khabar.ingest import IngestOptions
 
     seen: dict[int, float] = {}
+    java: set[int] = set()
     peak_children = [0.0]
+    peak_pss = [0.0]
     stop = threading.Event()
 
+    sampler_cpu = [0.0]
+
     def sample() -> None:  # the JVM and its Python workers: CPU and RSS, every 0.5 s
+        ticks = 0
         while not stop.is_set():
+            ticks += 1
             seen.update(_tree_cpu(os.getpid()))
             rss = 0.0
             for pid in list(seen):
+                if pid not in java and _is_java(pid):
+                    java.add(pid)
                 try:
                     with open(f"/proc/{pid}/status") as status:
                         rss += next(
@@ -134,6 +161,9 @@ def child_spark(corpus: str, db: str, model: str) -> dict[str, float]:
                 except (OSError, StopIteration):
                     continue
             peak_children[0] = max(peak_children[0], rss / 1024)
+            if ticks % 4 == 1:  # smaps_rollup walks every page table: every 2 s
+                peak_pss[0] = max(peak_pss[0], sum(_pss_kb(pid) for pid in list(seen)) / 1024)
+            sampler_cpu[0] = time.thread_time()
             stop.wait(0.5)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -152,10 +182,14 @@ def child_spark(corpus: str, db: str, model: str) -> dict[str, float]:
     return {
         "articles": summary.articles,
         "seconds": time.perf_counter() - started,
-        "cpu": own.ru_utime + own.ru_stime - cpu + sum(seen.values()),
+        # The sampler's own CPU (reading /proc) is the measurement's, not khabar's.
+        "cpu": own.ru_utime + own.ru_stime - cpu - sampler_cpu[0] + sum(seen.values()),
         "cpu_note": "sampled",
+        "cpu_jvm": sum(cpu for pid, cpu in seen.items() if pid in java),
+        "cpu_python": sum(cpu for pid, cpu in seen.items() if pid not in java),
         "peak_mb": _own_peak_mb(),
         "workers_mb": peak_children[0],
+        "workers_pss_mb": peak_pss[0],
     }
 
 
@@ -313,6 +347,19 @@ def main() -> None:
             f"{r['articles'] / max(r['cpu'], 1e-9):.1f} | "
             f"{r['peak_mb']:.0f} MB | {r['workers_mb']:.0f} MB |"
         )
+    spark = [(size, r) for size, run, r in rows if run == "spark" and isinstance(r, dict)]
+    if spark:
+        print("\nSpark's CPU seconds: the driver (this process), the JVM, the Python workers")
+        print("and the peak PSS of the JVM and the workers together (shared pages once)")
+        print("| articles | driver | JVM | Python workers | ms per article in all | PSS |")
+        print("|---:|---:|---:|---:|---:|---:|")
+        for size, r in spark:
+            driver = r["cpu"] - r["cpu_jvm"] - r["cpu_python"]
+            print(
+                f"| {size:,} | {driver:.0f} | {r['cpu_jvm']:.0f} | {r['cpu_python']:.0f} | "
+                f"{1000 * r['cpu'] / max(r['articles'], 1):.0f} | "
+                f"{r['workers_pss_mb']:,.0f} MB |"
+            )
     if not args.skip_queries:
         kind = "DuckDB" if args.store == "duckdb" else "PostgreSQL"
         print(f"\nincident queries on {args.queries:,} incidents ({kind}), ms:")

@@ -3,15 +3,20 @@
 Only ``batch._driver`` imports this module, and only for ``--engine spark``: nothing
 else in khabar imports pyspark (an optional extra: ``pip install 'khabar[spark]'``).
 
-The job: a DataFrame of units (one input file each) is read by ``mapInPandas``
-(``_rows.read_unit``), spread over ``partitions`` tasks, and extracted by a second
-``mapInPandas`` over Arrow batches (``_rows.extract_rows``). The functions run in
-Spark's Python workers, which Spark reuses between tasks
-(``spark.python.worker.reuse``): the Extractor (spaCy model, gazetteer, dictionaries)
-is built once per Python worker and cached in this module. Each worker keeps the
-per-document time budget of the local engine: a one-member ``WorkerPool`` (a forked
-child per document stream, killed when a document overruns). The rows are written as
-Parquet, unsorted; the driver reads them back in order.
+The job: a DataFrame of units (one input file each), made from pandas through Arrow,
+is read by ``mapInPandas`` (``_rows.read_unit``) and extracted over Arrow batches
+(``_rows.extract_rows``). With at least as many units as tasks, one ``mapInPandas``
+does both, with no shuffle; with fewer (a few big files), the articles are
+repartitioned over ``partitions`` tasks between a reading and an extracting stage.
+Either way each article is extracted once, and the job has one action (the write).
+
+The functions run in Spark's Python workers, which Spark forks from one daemon per
+executor and reuses between tasks (``spark.python.worker.reuse``). The daemon is
+``_daemon``: it builds the Extractor (spaCy model, gazetteer, dictionaries) once,
+before forking, into this module's cache, so the workers share it. Each worker keeps
+the per-document time budget of the local engine: one budgeted child for the worker's
+life (``_pool``), killed and forked again only when a document overruns. The rows are
+written as Parquet, unsorted; the driver reads them back in order.
 
 Input paths must be readable at the same path by every executor (a shared file system
 on a cluster; see docs/deployment.md).
@@ -32,14 +37,23 @@ if TYPE_CHECKING:
 
     from ..extract import ExtractOptions, Extractor
     from ..ingest import IngestOptions
+    from ..records import Article
+    from ._pool import WorkerPool
 
 __all__ = ["spark_rows"]
 
 _SCHEMA = ", ".join(f"{name} {kind}" for name, kind in ROW_COLUMNS)
 _UNITS = "index bigint, kind string, locator string, path string, url string"
 
-# One Extractor per Python worker process, keyed by its options' JSON.
+# One Extractor per Python worker process, keyed by its options' JSON, and one budgeted
+# child per worker (forked once, from the worker that holds the model): a task no longer
+# forks its own child, whose caches started cold every time.
 _EXTRACTORS: dict[str, Extractor] = {}
+_POOLS: dict[tuple[str, float | None], WorkerPool[list[Article], list[Any]]] = {}
+
+# A local master's JVM is short-lived and does little but move Arrow batches: C1 alone
+# and the serial collector halve its CPU (JIT compilation and GC threads were most of it).
+LOCAL_JVM_OPTIONS = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
 
 
 def _extractor(options_json: str) -> Extractor:
@@ -50,8 +64,11 @@ def _extractor(options_json: str) -> Extractor:
     return _EXTRACTORS[options_json]
 
 
-def _read_partition(frames: Iterator[pd.DataFrame], ingest_json: str) -> Iterator[pd.DataFrame]:
-    """mapInPandas: units -> rows before extraction."""
+def _read_partition(
+    frames: Iterator[pd.DataFrame], ingest_json: str, *, chunk: int = 64
+) -> Iterator[pd.DataFrame]:
+    """mapInPandas: units -> rows before extraction, ``chunk`` rows a frame (a WARC
+    file's thousands of articles never sit in one frame)."""
     import pandas as pd
 
     from ..ingest import IngestOptions, Reader
@@ -60,16 +77,28 @@ def _read_partition(frames: Iterator[pd.DataFrame], ingest_json: str) -> Iterato
     from ._rows import read_rows, read_unit
 
     options = IngestOptions.model_validate_json(ingest_json)
+    columns = [name for name, _ in ROW_COLUMNS]
     with Reader(options) as reader:
         for frame in frames:
             units = [Unit(**record) for record in frame.to_dict("records")]
             with WorkerPool(
                 lambda unit: read_unit(reader, unit), workers=1, budget=options.doc_timeout
             ) as pool:
-                rows = list(
-                    read_rows(units, pool=pool, budget_of=lambda u: unit_budget(u, options))
-                )
-            yield pd.DataFrame(rows, columns=[name for name, _ in ROW_COLUMNS])
+                rows: list[dict[str, Any]] = []
+                for row in read_rows(units, pool=pool, budget_of=lambda u: unit_budget(u, options)):
+                    rows.append(row)
+                    if len(rows) >= chunk:
+                        yield pd.DataFrame(rows, columns=columns)
+                        rows = []
+                if rows:
+                    yield pd.DataFrame(rows, columns=columns)
+
+
+def _read_extract_partition(
+    frames: Iterator[pd.DataFrame], ingest_json: str, extract_json: str, budget: float | None
+) -> Iterator[pd.DataFrame]:
+    """mapInPandas: units -> rows with their records, in one pass (no shuffle)."""
+    yield from _extract_partition(_read_partition(frames, ingest_json), extract_json, budget)
 
 
 def _extract_partition(
@@ -78,16 +107,30 @@ def _extract_partition(
     """mapInPandas: rows -> rows with their records (an Arrow batch at a time)."""
     import pandas as pd
 
-    from ._pool import WorkerPool
     from ._rows import extract_rows
 
     extractor = _extractor(extract_json)
+    pool = _pool(extract_json, budget)
     columns = [name for name, _ in ROW_COLUMNS]
-    with WorkerPool(extractor.pipe, workers=1, budget=budget) as pool:
+    try:
         for frame in frames:
             rows = [_plain(record) for record in frame.to_dict("records")]
             done = list(extract_rows(extractor, rows, pool=pool))
             yield pd.DataFrame(done, columns=columns)
+    except BaseException:
+        # A failed or cancelled task may leave a batch in the child's pipe: drop the child.
+        _POOLS.pop((extract_json, budget), None)
+        pool.close()
+        raise
+
+
+def _pool(extract_json: str, budget: float | None) -> WorkerPool[list[Article], list[Any]]:
+    from ._pool import WorkerPool
+
+    key = (extract_json, budget)
+    if key not in _POOLS:
+        _POOLS[key] = WorkerPool(_extractor(extract_json).pipe, workers=1, budget=budget)
+    return _POOLS[key]
 
 
 def _plain(record: dict[str, Any]) -> dict[str, Any]:
@@ -103,10 +146,13 @@ def _plain(record: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def spark_session(master: str, *, app: str = "khabar batch") -> Any:
+def spark_session(
+    master: str, *, app: str = "khabar batch", extract: ExtractOptions | None = None
+) -> Any:
     """A session on ``master`` (``local[2]``, ``spark://host:7077``, ``yarn``,
     ``k8s://...``) with Arrow batches for mapInPandas; the Python workers run this
-    interpreter unless PYSPARK_PYTHON says otherwise."""
+    interpreter unless PYSPARK_PYTHON says otherwise. With ``extract``, each executor's
+    Python daemon (``_daemon``) builds that Extractor once before forking its workers."""
     try:
         from pyspark.sql import SparkSession
     except ImportError as error:  # pragma: no cover - depends on the extra
@@ -128,6 +174,19 @@ def spark_session(master: str, *, app: str = "khabar batch") -> Any:
         .config("spark.ui.showConsoleProgress", "false")
         .config("spark.executorEnv.PYTHONPATH", path)
     )
+    if extract is not None:
+        from ._daemon import PRELOAD_ENV
+
+        builder = builder.config("spark.python.daemon.module", "khabar.batch._daemon").config(
+            f"spark.executorEnv.{PRELOAD_ENV}", extract.model_dump_json()
+        )
+    if master.startswith("local"):
+        # The driver is the executor: no web UI, and a JVM tuned for a short run. Settings
+        # in PYSPARK_SUBMIT_ARGS come after these and win.
+        builder = builder.config("spark.ui.enabled", "false").config(
+            "spark.driver.extraJavaOptions", LOCAL_JVM_OPTIONS
+        )
+        os.environ.setdefault("SPARK_LAUNCHER_OPTS", LOCAL_JVM_OPTIONS)
     return builder.getOrCreate()
 
 
@@ -145,22 +204,39 @@ def spark_rows(
     partitions: int | None = None,
 ) -> None:
     """Run the job and write its rows as Parquet files in ``rows_dir``."""
-    spark = spark_session(master)
+    spark = spark_session(master, extract=extract)
     try:
         spark.sparkContext.setLogLevel("ERROR")
         cores = _cores(master, spark)
         tasks = partitions or 4 * cores
-        units_df = spark.createDataFrame(
-            [(u.index, u.kind, u.locator, u.path, u.url) for u in units], _UNITS
-        ).repartition(max(1, min(len(units), tasks)))
+        # From pandas through Arrow, the units stay in the JVM; from a list of tuples,
+        # PySpark converts them in Python workers of a second daemon (a second pool of
+        # processes, which would preload the model too).
+        import pandas as pd
+
+        table = pd.DataFrame(
+            [(u.index, u.kind, u.locator, u.path, u.url) for u in units],
+            columns=["index", "kind", "locator", "path", "url"],
+        )
+        units_df = spark.createDataFrame(table, _UNITS).repartition(max(1, min(len(units), tasks)))
         ingest_json, extract_json = ingest.model_dump_json(), extract.model_dump_json()
         budget = ingest.doc_timeout
-        read = units_df.mapInPandas(
-            lambda frames: _read_partition(frames, ingest_json), schema=_SCHEMA
-        )
-        extracted = read.repartition(tasks).mapInPandas(
-            lambda frames: _extract_partition(frames, extract_json, budget), schema=_SCHEMA
-        )
+        if len(units) >= tasks:
+            # Enough inputs for every task: each reads its units and extracts their
+            # articles in one stage, with no shuffle of the articles.
+            extracted = units_df.mapInPandas(
+                lambda frames: _read_extract_partition(frames, ingest_json, extract_json, budget),
+                schema=_SCHEMA,
+            )
+        else:
+            # Fewer inputs than tasks (one big JSONL file, say): read them, then spread
+            # the articles evenly over the tasks that extract.
+            read = units_df.mapInPandas(
+                lambda frames: _read_partition(frames, ingest_json), schema=_SCHEMA
+            )
+            extracted = read.repartition(tasks).mapInPandas(
+                lambda frames: _extract_partition(frames, extract_json, budget), schema=_SCHEMA
+            )
         extracted.write.mode("overwrite").parquet(str(rows_dir))
     finally:
         spark.stop()

@@ -1,0 +1,117 @@
+"""The functions Spark's Python workers run, without Spark: the one-stage job (read and
+extract in one mapInPandas) and the two-stage job give the local engine's rows; a
+worker keeps one budgeted child across tasks and drops it when a task fails; the
+daemon preloads the Extractor it is told to."""
+
+import os
+import subprocess
+import sys
+
+import pyarrow.parquet as pq
+import pytest
+
+from khabar.batch import _spark
+from khabar.batch._daemon import PRELOAD_ENV, preload
+from khabar.batch._driver import _local_rows
+from khabar.batch._rows import ROW_COLUMNS, plan
+from khabar.batch.synth import write_corpus
+from khabar.extract import ExtractOptions
+from khabar.ingest import IngestOptions
+
+pd = pytest.importorskip("pandas")
+
+COLUMNS = [name for name, _ in ROW_COLUMNS]
+EXTRACT = ExtractOptions(model="blank")
+INGEST = IngestOptions()
+
+
+def _frames(units, size=2):
+    """The units as mapInPandas hands them over: DataFrames of ``size`` rows."""
+    records = [u.as_dict() for u in units]
+    for start in range(0, len(records), size):
+        yield pd.DataFrame(records[start : start + size])
+
+
+def _sorted(frames):
+    rows = [row for frame in frames for row in frame.to_dict("records")]
+    plain = [{k: (None if v != v else v) for k, v in row.items()} for row in rows]
+    return sorted(plain, key=lambda r: (r["unit"], r["item"]))
+
+
+@pytest.fixture(autouse=True)
+def no_pools():
+    """Each test starts without a worker's budgeted child and closes the ones it made."""
+    _close_pools()
+    yield
+    _close_pools()
+
+
+def _close_pools():
+    for pool in _spark._POOLS.values():
+        pool.close()
+    _spark._POOLS.clear()
+
+
+@pytest.fixture
+def units(tmp_path):
+    write_corpus(tmp_path / "corpus", 45, per_file=10)
+    return plan([str(tmp_path / "corpus")]).units
+
+
+def test_one_stage_and_two_stages_give_the_rows_of_the_local_engine(tmp_path, units):
+    ingest, extract = INGEST.model_dump_json(), EXTRACT.model_dump_json()
+    _local_rows(units, tmp_path / "rows", 1, ingest=INGEST, extract=EXTRACT)
+    local = sorted(
+        pq.read_table(tmp_path / "rows").to_pylist(), key=lambda r: (r["unit"], r["item"])
+    )
+
+    fused = _sorted(_spark._read_extract_partition(_frames(units), ingest, extract, 30.0))
+    read = list(_spark._read_partition(_frames(units), ingest, chunk=7))
+    assert all(len(frame) <= 7 for frame in read)
+    staged = _sorted(_spark._extract_partition(iter(read), extract, 30.0))
+
+    assert len(local) == 45 and all(row["records"] for row in local)
+    assert fused == staged == local
+
+
+def test_a_worker_keeps_one_budgeted_child_across_tasks_and_drops_it_on_failure(units):
+    ingest, extract = INGEST.model_dump_json(), EXTRACT.model_dump_json()
+    list(_spark._read_extract_partition(_frames(units[:2]), ingest, extract, 30.0))
+    (pool,) = _spark._POOLS.values()
+    list(_spark._read_extract_partition(_frames(units[2:]), ingest, extract, 30.0))
+    assert list(_spark._POOLS.values()) == [pool]  # the second task used the same child
+
+    def failing():
+        yield from _spark._read_partition(_frames(units[:1]), ingest)
+        raise RuntimeError("the task was cancelled")
+
+    with pytest.raises(RuntimeError):
+        list(_spark._extract_partition(failing(), extract, 30.0))
+    assert _spark._POOLS == {}  # a child that may hold a stale batch is not reused
+
+
+def test_the_daemon_preloads_the_extractor_and_writes_nothing_on_stdout(monkeypatch):
+    monkeypatch.delenv(PRELOAD_ENV, raising=False)
+    assert preload() is False
+    options = EXTRACT.model_dump_json()
+    monkeypatch.setenv(PRELOAD_ENV, options)
+    _spark._EXTRACTORS.pop(options, None)
+    assert preload() is True
+    assert options in _spark._EXTRACTORS
+    # In a process of its own, as Spark starts it: stdout is the daemon's channel to
+    # the JVM, so the preload must leave it empty; bad options are reported, not fatal.
+    code = (
+        "import sys; from khabar.batch._daemon import preload; "
+        "print(preload(), end='', file=sys.stderr)"
+    )
+    for value, expected in ((options, "True"), ("{not json", "False")):
+        done = subprocess.run(
+            [sys.executable, "-c", code],
+            capture_output=True,
+            text=True,
+            env={**os.environ, PRELOAD_ENV: value},
+            timeout=120,
+        )
+        assert done.returncode == 0, done.stderr
+        assert done.stdout == ""
+        assert done.stderr.endswith(expected)
