@@ -108,6 +108,14 @@ class Extractor:
         self.statement_lexicon = load_statement_lexicon()
         self.finder = _finder(self.options.model)
         self.today = today or dt.date.today()
+        # The rules' modules compile their patterns on import: with the Extractor's
+        # other loading, not on its first article.
+        from . import arrests  # noqa: F401
+        from .attacks import prepare
+        from .statements import prepare_statements
+
+        prepare(self.lexicon, self.gazetteer)
+        prepare_statements(self.statement_lexicon)
         self._state_cache: dict[dt.date | None, dict[str, Actor]] = {}
 
     def extract(self, article: Article) -> list[Record]:

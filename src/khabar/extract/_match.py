@@ -308,21 +308,21 @@ class FastPattern:
         """Whether ``text`` may hold a match (False: it holds none)."""
         return self._any is None or self._any(fold(text)) is not None
 
+    # search and finditer are called some hundred times per article: the anchors' test
+    # is written out in each (one fold, no further call) rather than asked of possible.
     def search(self, text: str, *args: int) -> re.Match[str] | None:
-        if not self.possible(text):
-            return None
-        if self._folded is None:
-            return self._regex.search(text, *args)
         folded = fold(text)
-        if len(folded) != len(text):
+        if self._any is not None and self._any(folded) is None:
+            return None
+        if self._folded is None or len(folded) != len(text):
             return self._regex.search(text, *args)
         found = self._folded.search(folded, *args)
         return None if found is None else self._regex.match(text, found.start(), *args[1:])
 
     def finditer(self, text: str, *args: int) -> Iterator[re.Match[str]]:
-        if not self.possible(text):
+        folded = fold(text)
+        if self._any is not None and self._any(folded) is None:
             return iter(())
-        folded = fold(text) if self._folded is not None else ""
         if self._folded is None or len(folded) != len(text):
             return self._regex.finditer(text, *args)
         # The folded matches are the original's, span for span (none is empty).
