@@ -346,6 +346,9 @@ def _groups(
 ) -> list[_Group]:
     countries = countries or {}
     victim_noun = _victim_noun(lexicon.victims)
+    # The words after one figure are often those after the next ("the", "a", "two"...):
+    # whether an attacker's or a victim's noun starts at a word is read once per word.
+    nouns_at: dict[int, tuple[bool, re.Match[str] | None]] = {}
     groups: list[_Group] = []
     spans = [(f.count, f.start, f.end) for f in find_figures(sentence)]
     # "a Chinese citizen", "their Pakistani driver": one person, no figure word.
@@ -405,13 +408,16 @@ def _groups(
             if folded in _MORE and index == 0:
                 more = True
                 continue
-            rest = sentence[words[index][1] :]
-            if lexicon.attackers.match(rest):
+            at = words[index][1]
+            if at not in nouns_at:
+                rest = sentence[at:]
+                nouns_at[at] = (bool(lexicon.attackers.match(rest)), victim_noun.match(rest))
+            is_attacker, noun_match = nouns_at[at]
+            if is_attacker:
                 attacker = True
                 noun = word
                 noun_end = word_end
                 break
-            noun_match = victim_noun.match(rest)
             if noun_match:
                 noun = noun_match.group(0)
                 noun_end = words[index][1] + noun_match.end()
