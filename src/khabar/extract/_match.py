@@ -388,10 +388,11 @@ class FastPattern:
 
     def _may(self, folded: str) -> bool:
         """Whether the folded text holds one of the anchors (``_any`` is set)."""
-        if self._starting is not None:
-            present = _present(folded)
+        starting = self._starting
+        if starting is not None:
+            present = _PRESENT.get(folded) or _present(folded)
             if present is not None:
-                return not self._starting.isdisjoint(present)
+                return not starting.isdisjoint(present)
         return self._any(folded) is not None  # type: ignore[misc]
 
     # search and finditer are called some hundred times per article: the anchors' test
