@@ -56,3 +56,40 @@ def test_read_casualties_notes_an_unharmed_survivor():
 
 def test_read_casualties_needs_a_casualty_verb():
     assert read("Five Chinese engineers travelled to the dam site.").killed is None
+
+
+# Composed for these tests (invented places and figures).
+_COUNTRY_SENTENCES = [
+    "Three Pakistan Army soldiers and two civilians were killed in the blast.",
+    "Two members of Iran's border guards were shot dead near the crossing.",
+    "Two members of the embassy staff were killed outside the Ruritanian Embassy.",
+    "Four Chinese engineers and their driver were killed when the bus was hit.",
+    "At least 12 people were killed and 30 others injured in the market bombing.",
+    "Two U.S. Marines were wounded; one police officer was killed.",
+    "Seven soldiers were martyred in the attack in Kurram, the military said.",
+]
+
+
+def test_a_sentence_without_a_country_reads_the_same_with_the_country_table():
+    """The attacks read a sentence once without the country table and reuse that
+    reading where ``may_name_country`` says the table cannot change it."""
+    from khabar.extract.casualties import may_name_country
+
+    countries = {"pakistan": "PK", "iran": "IR", "ruritania": "RU", "united states": "US"}
+    demonyms = {"chinese": "CN", "ruritanian": "RU"}
+    assert may_name_country(_COUNTRY_SENTENCES[0], countries)
+    assert may_name_country(_COUNTRY_SENTENCES[1], countries)
+    assert not may_name_country(_COUNTRY_SENTENCES[4], countries)
+    assert not may_name_country(_COUNTRY_SENTENCES[0], {})
+    # "Ruritanian" holds "ruritania": a substring is enough to say "may".
+    assert may_name_country(_COUNTRY_SENTENCES[2], countries)
+    differs = 0
+    for sentence in _COUNTRY_SENTENCES:
+        alone = read_casualties(sentence, lexicon=load_lexicon(), demonyms=demonyms)
+        table = read_casualties(
+            sentence, lexicon=load_lexicon(), demonyms=demonyms, countries=countries
+        )
+        if not may_name_country(sentence, countries):
+            assert alone == table, sentence
+        differs += alone != table
+    assert differs  # the table does change some readings: the test can fail

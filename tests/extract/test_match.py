@@ -153,3 +153,31 @@ def test_a_fast_pattern_pickles_as_itself() -> None:
     _same(again, re.compile(fast.pattern, fast.flags), FIXTURE[9])
     lexicon = pickle.loads(pickle.dumps(load_lexicon()))
     assert lexicon.death.search("He succumbed to his wounds") is not None
+
+
+def test_joined_patterns_match_as_re_does_once_a_text_is_scanned() -> None:
+    """After ``join``, a text tested more than ``_ALONE`` times is scanned once for every
+    joined pattern's anchors; the answers stay those of ``re`` (and of each pattern's
+    own test), and a pattern compiled after the join tests alone."""
+    words = ["succumb", "succumbed to", "attack", "attacked", "claimed responsibility"]
+    fast = [_match.compile(rf"\b(?:{w})\b", re.IGNORECASE) for w in words] + [
+        _match.compile(r"\battack(?:ers?)?\s+(?:fled|escaped)", re.IGNORECASE)
+    ]
+    _match.join()
+    assert all(p._starting is not None for p in fast)  # type: ignore[attr-defined]
+    later = _match.compile(r"\bmartyred\b", re.IGNORECASE)
+    assert later._starting is None  # type: ignore[attr-defined]
+    _match.new_article()
+    for text in FIXTURE:
+        for _ in range(_match._ALONE + 1):
+            for pattern in [*fast, later]:
+                _same(pattern, re.compile(pattern.pattern, pattern.flags), text)
+        assert not text or _match.fold(text) in _match._PRESENT
+    # "succumbed to" found at a position also finds "succumb", its prefix
+    text = "Two more victims SUCCUMBED TO THEIR WOUNDS"
+    for _ in range(_match._ALONE + 1):
+        assert fast[0].search(text) is None  # "\bsuccumb\b" needs the word to end
+        assert fast[1].search(text) is not None
+    present = _match._PRESENT[_match.fold(text)]
+    assert any(found.startswith("succumbed to") for found in present)
+    assert fast[0].possible(text)

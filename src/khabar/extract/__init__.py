@@ -108,6 +108,16 @@ class Extractor:
         self.statement_lexicon = load_statement_lexicon()
         self.finder = _finder(self.options.model)
         self.today = today or dt.date.today()
+        # The rules' modules compile their patterns on import: with the Extractor's
+        # other loading, not on its first article.
+        from . import arrests  # noqa: F401
+        from ._match import join
+        from .attacks import prepare
+        from .statements import prepare_statements
+
+        prepare(self.lexicon, self.gazetteer)
+        prepare_statements(self.statement_lexicon)
+        join()  # one scan of a sentence for the anchors of all these patterns
         self._state_cache: dict[dt.date | None, dict[str, Actor]] = {}
 
     def extract(self, article: Article) -> list[Record]:

@@ -35,7 +35,8 @@ from re import _parser as parser  # type: ignore[attr-defined]
 from typing import Any
 
 __all__ = [
-    "MIN_ANCHOR", "FastPattern", "anchors", "compile", "fold", "new_article", "possible_any",
+    "MIN_ANCHOR", "FastPattern", "anchors", "compile", "fold", "join", "new_article",
+    "possible_any",
 ]  # fmt: skip
 
 MIN_ANCHOR = 3
@@ -53,6 +54,8 @@ def new_article() -> None:
     read one article's sentences, and never a later article (so that a benchmark which
     repeats its articles gains nothing from the memory)."""
     fold.cache_clear()
+    _PRESENT.clear()
+    _TESTED.clear()
 
 
 @lru_cache(maxsize=512)
@@ -281,6 +284,78 @@ def _folded(pattern: str, flags: int) -> re.Pattern[str] | None:
     return compiler.compile(tree, flags & ~re.IGNORECASE)  # type: ignore[no-any-return]
 
 
+# -- one scan of a sentence for every pattern's anchors --------------------------------------
+#
+# A sentence is tested by some thirty patterns, each with its own trie. Once ``join`` has
+# run, a text tested more than ``_ALONE`` times is scanned once for every anchor of the
+# joined patterns (which start at each position: the longest, and with it every anchor
+# that is a prefix of it), and each pattern then only asks whether the anchors found
+# include one that begins with one of its own. Slices of a sentence, tested once or
+# twice, keep the patterns' own tries.
+
+_ALONE = 2
+_JOINABLE: list[FastPattern] = []
+"""patterns compiled since the last ``join``, which it adds to the scan"""
+_JOINED: list[FastPattern] = []
+_SCAN: list[Callable[[str], list[str]]] = []
+_PRESENT: dict[str, frozenset[str]] = {}
+"""folded text -> the longest anchor found at each position (this article's texts)"""
+_TESTED: dict[str, int] = {}
+
+
+def _greedy_trie(words: frozenset[str]) -> str:
+    """A regex of ``words`` that matches, at a position, the longest of them there."""
+    root: dict[str, dict] = {}  # type: ignore[type-arg]
+    for word in words:
+        node = root
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def build(node: dict) -> str:  # type: ignore[type-arg]
+        branches = [re.escape(char) + build(node[char]) for char in sorted(node) if char]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else f"(?:{'|'.join(branches)})"
+        return f"(?:{body})?" if "" in node else body
+
+    return build(root)
+
+
+def join() -> None:
+    """Scan texts once for the anchors of every pattern compiled so far (the Extractor
+    calls it when its rules are loaded); patterns compiled later test alone."""
+    if not _JOINABLE:
+        return
+    _JOINED.extend(_JOINABLE)
+    _JOINABLE.clear()
+    words = frozenset().union(*(p.anchors for p in _JOINED))  # type: ignore[misc]
+    starting: dict[str, set[str]] = {}  # anchor -> the anchors that begin with it
+    for word in words:
+        for size in range(1, len(word) + 1):
+            if word[:size] in words:
+                starting.setdefault(word[:size], set()).add(word)
+    for pattern in _JOINED:
+        pattern._starting = frozenset().union(*(starting[a] for a in pattern.anchors))  # type: ignore[misc, union-attr]
+    _SCAN[:] = [re.compile(f"(?=({_greedy_trie(words)}))").findall]
+    _PRESENT.clear()
+    _TESTED.clear()
+
+
+def _present(folded: str) -> frozenset[str] | None:
+    """The anchors found in a folded text, once it has been tested ``_ALONE`` times."""
+    found = _PRESENT.get(folded)
+    if found is None:
+        tested = _TESTED.get(folded, 0) + 1
+        if tested <= _ALONE:
+            _TESTED[folded] = tested
+            return None
+        if len(_PRESENT) > 4096:
+            _PRESENT.clear()
+        found = _PRESENT[folded] = frozenset(_SCAN[0](folded))
+    return found
+
+
 # -- the pattern ---------------------------------------------------------------------------
 
 
@@ -288,7 +363,7 @@ class FastPattern:
     """A compiled regex with the anchors' test and the folded path in front; its
     results and attributes are those of the ``re.Pattern`` it wraps."""
 
-    __slots__ = ("_any", "_folded", "_regex", "anchors", "fullmatch", "match")
+    __slots__ = ("_any", "_folded", "_regex", "_starting", "anchors", "fullmatch", "match")
 
     def __init__(
         self,
@@ -300,29 +375,41 @@ class FastPattern:
         self.anchors = found
         self._any = re.compile(_trie(found)).search if found else None
         self._folded = folded
+        self._starting: frozenset[str] | None = None  # joined: the scan's anchors for it
+        if found and "" not in found:
+            _JOINABLE.append(self)
         # At one position no test of the whole text pays: the regex's own methods.
         self.match = regex.match
         self.fullmatch = regex.fullmatch
 
     def possible(self, text: str) -> bool:
         """Whether ``text`` may hold a match (False: it holds none)."""
-        return self._any is None or self._any(fold(text)) is not None
+        return self._any is None or self._may(fold(text))
 
+    def _may(self, folded: str) -> bool:
+        """Whether the folded text holds one of the anchors (``_any`` is set)."""
+        starting = self._starting
+        if starting is not None:
+            present = _PRESENT.get(folded) or _present(folded)
+            if present is not None:
+                return not starting.isdisjoint(present)
+        return self._any(folded) is not None  # type: ignore[misc]
+
+    # search and finditer are called some hundred times per article: the anchors' test
+    # is written out in each (one fold, no further call) rather than asked of possible.
     def search(self, text: str, *args: int) -> re.Match[str] | None:
-        if not self.possible(text):
-            return None
-        if self._folded is None:
-            return self._regex.search(text, *args)
         folded = fold(text)
-        if len(folded) != len(text):
+        if self._any is not None and not self._may(folded):
+            return None
+        if self._folded is None or len(folded) != len(text):
             return self._regex.search(text, *args)
         found = self._folded.search(folded, *args)
         return None if found is None else self._regex.match(text, found.start(), *args[1:])
 
     def finditer(self, text: str, *args: int) -> Iterator[re.Match[str]]:
-        if not self.possible(text):
+        folded = fold(text)
+        if self._any is not None and not self._may(folded):
             return iter(())
-        folded = fold(text) if self._folded is not None else ""
         if self._folded is None or len(folded) != len(text):
             return self._regex.finditer(text, *args)
         # The folded matches are the original's, span for span (none is empty).

@@ -37,7 +37,7 @@ from ..records import (
 from ._match import compile as _compile
 from ._match import possible_any as _possible_any
 from .actors import ActorDictionary
-from .casualties import SentenceCasualties, named_victim, read_casualties
+from .casualties import SentenceCasualties, may_name_country, named_victim, read_casualties
 from .dating import dated_after_another
 from .entities import PlaceMention
 from .gazetteer import Gazetteer
@@ -46,21 +46,21 @@ from .perpetrators import find_perpetrator
 from .timex import TimeMention, find_times, is_caption
 from .view import ArticleView, Sentence
 
-__all__ = ["ArticleView", "Sentence", "extract_incidents"]
+__all__ = ["ArticleView", "Sentence", "extract_incidents", "prepare"]
 
 _KIND_RANK = {"place": 3, "admin2": 2, "admin1": 1, "country": 0}
 # A site inside a town ("Karachi airport", "Serena Hotel"): the town is the event's place
 # when both are named; the site stays in the evidence.
-_SITE = re.compile(
+_SITE = _compile(
     r"\b(airport|hotel|dam|crossing|bridge|tunnel|cantonment|camp|base|university|mine|"
     r"plant|project|border|market|bazaar|mosque|shrine|hospital|station|port|complex|"
     r"stadium|school|college|road|highway|chowk|square|sector|colony|town)\b",
     re.IGNORECASE,
 )
-_DISTRICT_WORD = re.compile(r"^\s+(district|agency|tehsil|division)\b", re.IGNORECASE)
+_DISTRICT_WORD = _compile(r"^\s+(district|agency|tehsil|division)\b", re.IGNORECASE)
 # A town this large is a city: its quarters are reported as the city (EVAL.md).
 _CITY_POPULATION = 500_000
-_NOT_EVENT_PLACE = re.compile(
+_NOT_EVENT_PLACE = _compile(
     r"\b(from|to|towards|toward|into|through|via|across|bound for|way to|en route to|"
     r"headed for|heading to|travell?ing to|destined for|between|hospitals? in|"
     r"treated in|taken to|flown to|airlifted to|shifted to|buried in|funerals? in|talks in|"
@@ -73,7 +73,7 @@ _NOT_EVENT_PLACE = re.compile(
 # "shot dead a police officer in Mardan", "a blast outside the Turkish embassy in Kabul":
 # the officer is the victim and the embassy the target, Mardan and Kabul the places
 # (unlike "a police officer in Mardan said", "the embassy in Kabul said").
-_OFFICER_KILLED = re.compile(
+_OFFICER_KILLED = _compile(
     r"(?:\b(shot|gunned down|killed|killing|murdered|assassinated|martyred|martyring|wounded|"
     r"wounding|injured|injuring|abducted|kidnapped|targeted|attacked|ambushed)\s+"
     r"(?:dead\s+)?(?:\S+\s+){0,3}(officers?|officials?)|\b(?:outside|near|at|inside|"
@@ -81,7 +81,7 @@ _OFFICER_KILLED = re.compile(
     r"(?:embassy|consulate|court))\s+in\s+(the\s+)?$",
     re.IGNORECASE,
 )
-_LOCATIVE = re.compile(
+_LOCATIVE = _compile(
     r"\b(in|at|near|outside|inside|of|on|around|across|within|from)\s+(the\s+)?"
     r"((north|south|east|west|central|north-?east|north-?west|south-?east|south-?west)"
     r"(ern)?\s+)?$|"
@@ -89,7 +89,7 @@ _LOCATIVE = re.compile(
     r"\bcapital,?\s+$",
     re.IGNORECASE,
 )
-_STATEMENT_VERB = re.compile(
+_STATEMENT_VERB = _compile(
     r"\b(said|says|say|condemn(ed|s)?|urg(ed|es)|ask(ed|s)|announc(ed|es)|told|stated|"
     r"added|demand(ed|s)|reject(ed|s)|den(ied|ies|y)|accus(ed|es)|blam(ed|es)|call(ed|s) on|"
     r"warn(ed|s)|reiterat(ed|es)|express(ed|es)|releas(ed|es)|issu(ed|es)|confirm(ed|s)|"
@@ -109,18 +109,18 @@ _REPORT_VERB = _compile(
 # Where an attack is said to come from is not where it happened.
 # Fire sent across a border lands in the place it names: "shells fired into Tajikistan",
 # "rockets landed in", "struck across the border into Paktika" are events there.
-_FIRED_INTO = re.compile(
+_FIRED_INTO = _compile(
     r"\b(fired|firing|fires|shell(ed|ing|s)?|lobbed|rockets?|mortars?|missiles?|"
     r"projectiles?|struck|strikes?|bomb(ed|ing)|raids?)\b[^.,;]{0,30}?\binto\s+(the\s+)?$",
     re.IGNORECASE,
 )
-_ORIGIN = re.compile(
+_ORIGIN = _compile(
     r"\b(carried out from|planned and facilitated|planned in|orchestrated from|emanating "
     r"from|operating from|based in|sanctuar(y|ies)|facilitated in|"
     r"launched from|trained in|hiding in)\b",
     re.IGNORECASE,
 )
-_NOT_SUICIDE = re.compile(
+_NOT_SUICIDE = _compile(
     r"\b(roadside|planted|remote[- ]controlled|remotely detonated|magnetic|sticky bomb|"
     r"time bomb|timed device|hidden in|concealed in|parked|left (in|near|at|outside)|"
     r"IED|improvised explosive|mortar|rocket|grenade|landmine|land mine|mine)\b",
@@ -133,7 +133,7 @@ _SEPARATE = _compile(
     re.IGNORECASE,
 )
 # "Meanwhile, the spokesman said one more was killed in the blast": the same attack.
-_REFERS_BACK = re.compile(
+_REFERS_BACK = _compile(
     r"\b(the|this|that|same|today's|yesterday's)\s+(\w+\s+)?(attack|blast|bombing|explosion|"
     r"incident|assault|strike|ambush|raid|tragedy)\b(?![^.]{0,20}\b(on|in) the same day)",
     re.IGNORECASE,
@@ -157,14 +157,14 @@ def _caption_lines(text: str) -> list[tuple[int, int]]:
     ]
 
 
-_DISASTER = re.compile(
+_DISASTER = _compile(
     r"\b(earthquakes?|quakes?|floods?|flooding|landslides?|avalanches?|cyclones?|storms?|"
     r"(road|traffic|car|bus|plane|air) (accident|crash)|collision|stampede)\b",
     re.IGNORECASE,
 )
 # An attack recalled as what the reported one came after ("The strikes came two days
 # after a suicide bombing ..."): another incident, told in this sentence and the next.
-_CAME_AFTER = re.compile(
+_CAME_AFTER = _compile(
     r"\b(came|comes|come|occurred|happened|took place)\s+(?:(?:just|only|barely|a|one|two|"
     r"three|four|five|several|few|\w+)\s+){0,2}(?:days?|weeks?|hours?|months?)?\s*after\b|"
     r"\b(follows|(?<!was )(?<!were )(?<!been )followed(?! by)|in the wake of)\b",
@@ -178,14 +178,14 @@ _COMBINED = _compile(
     re.IGNORECASE,
 )
 # A toll that refers back to the several attacks of the sentence before it.
-_TOGETHER = re.compile(
+_TOGETHER = _compile(
     r"\b(in (all|total)|combined|altogether|the (attacks|incidents|blasts|violence)|"
     r"these (attacks|incidents|blasts)|^(they|together they)\b)",
     re.IGNORECASE,
 )
-_IN_ALL = re.compile(r"\b(in (all|total)|combined|altogether|the attacks)\b", re.IGNORECASE)
+_IN_ALL = _compile(r"\b(in (all|total)|combined|altogether|the attacks)\b", re.IGNORECASE)
 _WEEKDAYS = "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
-_TARGET = re.compile(
+_TARGET = _compile(
     r"\b(?:(?:attack|assault|bombing|strike|raid|ambush)s? (?:on|against)|"
     r"target(?:ed|ing|s)?(?!\s+of\b)|rammed\b.{0,60}?\binto|(?:opened fire|fired) (?:on|at|upon)|"
     r"(?:blew (?:himself|herself) up|exploded|detonated(?: \w+){0,3}?)\s+(?:at|near|outside|"
@@ -199,7 +199,7 @@ _TARGET = re.compile(
 )
 
 
-_TARGET_PASSIVE = re.compile(
+_TARGET_PASSIVE = _compile(
     r"(?:^|,\s+|:\s+|\bwhen\s+|\bafter\s+|\bas\s+)(?P<target>(?:a|an|the|two|three|four|their|his|"
     r"its)\s+[^,.;:()“”\"]{2,70}?)(?:\s+(?:in|at|near)\s+[^,.;:()“”\"]{2,50}?)?"
     r"\s+(?:(?:was|were|had been|has been)\s+(?:targeted|"
@@ -212,7 +212,7 @@ _TARGET_PASSIVE = re.compile(
 # Where a blast went off names what it hit: "an explosion at a wedding", "a blast went
 # off inside a shrine", "a bombing outside Qayyum Stadium", "the explosion took place in
 # the court's waiting hall".
-_TARGET_SITE = re.compile(
+_TARGET_SITE = _compile(
     r"\b(?:blast|explosion|bombing|bomb attack|suicide attack|attack)s?\s+"
     r"(?:(?:happened|occurred|took place|went off)\s+(?:at|inside|outside|near|in front of|"
     r"on|in)|at|inside|outside|near|in front of)\s+"
@@ -225,7 +225,7 @@ _TARGET_SITE = re.compile(
     re.IGNORECASE,
 )
 # "the town of Termez": a place, not a target.
-_PLACE_OF = re.compile(
+_PLACE_OF = _compile(
     r"^(?:the\s+)?(?:\w+\s+)?(?:town|city|village|area|district|province|region|valley)"
     r"\s+of\s+",
     re.IGNORECASE,
@@ -304,7 +304,7 @@ def _recalled_at(text: str) -> Iterator[re.Match[str]]:
     return _RECALLED_AT.finditer(text) if re.search(r"\b(?:19|20)\d\d\b", text) else iter(())
 
 
-_RECALLED_ACT = re.compile(
+_RECALLED_ACT = _compile(
     r"\b(?:executed|carried out|committed|perpetrated|staged|act|attack|massacre|bombing|"
     r"carnage|tragedy)\b",
     re.IGNORECASE,
@@ -379,7 +379,7 @@ def _recalled_in_passing(
     return found
 
 
-_SAME_DAY = re.compile(
+_SAME_DAY = _compile(
     r"\b(on the same day|the same day|earlier in the day|later in the day|earlier on|"
     r"(?<!previous )day\b.{0,10}\bearlier in)",
     re.IGNORECASE,
@@ -390,7 +390,7 @@ _SEPARATE_LEAD = re.compile(
     r"(?:attacks|incidents|blasts|bombings|assaults)\b[^.]{0,80}?\bon\s+"
     r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
 )
-_DAY_BEFORE = re.compile(
+_DAY_BEFORE = _compile(
     r"\b(on the previous day|the previous day|the day before|a day earlier|a day before)\b",
     re.IGNORECASE,
 )
@@ -473,7 +473,7 @@ def _triggers_in(text: str, lexicon: Lexicon) -> list[tuple[int, str, re.Match[s
     return found
 
 
-_HAPPENED = re.compile(
+_HAPPENED = _compile(
     r"^\s+(?:had\s+|have\s+)?(?:taken place|took place|erupted|broke out|occurred|"
     r"were reported|killed|left)\b",
     re.IGNORECASE,
@@ -513,7 +513,28 @@ def _tolls(sentence: Sentence, lexicon: Lexicon, view: ArticleView | None) -> Se
     return found
 
 
-_PAST = re.compile(
+def _adopted_tolls(
+    view: ArticleView,
+    sentence: Sentence,
+    text: str,
+    *,
+    lexicon: Lexicon,
+    demonyms: dict[str, str],
+    countries: dict[str, str],
+) -> SentenceCasualties:
+    """The tolls of the part of a sentence an incident adopts, read with the country
+    table: the clustering's reading (``_tolls``) where that is the whole sentence and
+    the table cannot change it."""
+    if (
+        text == sentence.text
+        and demonyms is view.demonyms
+        and not may_name_country(text, countries)
+    ):
+        return _tolls(sentence, lexicon, view)
+    return read_casualties(text, lexicon=lexicon, demonyms=demonyms, countries=countries)
+
+
+_PAST = _compile(
     r"\b(was|were|had|have been|has been|killed|died|left|leaving|martyred|slain|perished|"
     r"lost|rose|risen|climbed|reached|stood|shot|gunned|claimed the li(ves|fe))\b",
     re.IGNORECASE,
@@ -620,7 +641,7 @@ def _clusters(view: ArticleView, lexicon: Lexicon) -> list[_Cluster]:
 
 # "They ambushed a convoy in Gwadar and detonated a bomb near Dera Ismail Khan": two
 # attacks in one sentence, each with its own verb and place.
-_AND_ANOTHER_ACT = re.compile(
+_AND_ANOTHER_ACT = _compile(
     r",?\s+and\s+(?=(?:(?:then|later|also|\w+ly)\s+)?(?:attacked|detonated|ambushed|stormed|"
     r"opened fire|fired|struck|bombed|targeted|blew up|abducted|kidnapped|raided|shelled|"
     r"set off)\b)",
@@ -667,14 +688,14 @@ def _two_attacks(view: ArticleView, sentence: Sentence, lexicon: Lexicon) -> lis
 
 # An attack foiled after it struck ("foiled an attack on the base, which left two
 # aircraft damaged", "the post came under attack, which was repulsed") happened.
-_FOILED_BUT_HIT = re.compile(
+_FOILED_BUT_HIT = _compile(
     r"\b(came under|(?:was|were|been) damaged|damaging|left [^.;]{0,60}\bdamaged|"
     r"repulsed|repelled)\b",
     re.IGNORECASE,
 )
 
 
-_ANOTHER_ATTACK = re.compile(
+_ANOTHER_ATTACK = _compile(
     r"\b(?:a|an)\s+(?:[\w-]+\s+){0,3}?(?:attack|bombing|blast|assault|ambush|raid|explosion|"
     r"strike|shooting)\b",
     re.IGNORECASE,
@@ -894,7 +915,9 @@ def _incident(
     casualties = [
         (
             s,
-            read_casualties(
+            _adopted_tolls(
+                view,
+                s,
                 ""
                 if _relayed(view, s, actors) or _combined(s, roundup=roundup, view=view)
                 else _adoptable(s.text, lexicon),
@@ -1059,7 +1082,7 @@ def _event_type(cluster: _Cluster, lexicon: Lexicon) -> tuple[str | None, Senten
     return best[1], best[2]
 
 
-_RELAYED = re.compile(
+_RELAYED = _compile(
     r"\b(saying|claiming|adding|said (that|it)|claimed to have|claims to have|"
     r"according to the group|the group said)\b",
     re.IGNORECASE,
@@ -1077,7 +1100,7 @@ def _adoptable(text: str, lexicon: Lexicon) -> str:
     return text[: relayed.start()] if relayed else text
 
 
-_GROUP_SPEAKS = re.compile(
+_GROUP_SPEAKS = _compile(
     r"[^.]{0,40}?\b(said|says|told|claimed|claims|spokes(man|person)|statement)\b",
     re.IGNORECASE,
 )
@@ -1111,10 +1134,21 @@ def _relayed(view: ArticleView, sentence: Sentence, actors: ActorDictionary) -> 
     return False
 
 
+def prepare(lexicon: Lexicon, gazetteer: Gazetteer) -> None:
+    """Build what the rules derive from the lexicon and the gazetteer (the event types'
+    joint anchors, the country table and its test) when the Extractor loads, rather
+    than on its first article."""
+    _possible_any(lexicon.event_types)
+    may_name_country("", _country_table(gazetteer.country_names))
+
+
 def _countries(view: ArticleView) -> dict[str, str]:
+    return _country_table(view.country_names)
+
+
+def _country_table(names: dict[str, str]) -> dict[str, str]:
     """Casefolded country name -> ISO code, for institutions named with their country;
     built once per table of country names (the gazetteer's), not once per article."""
-    names = view.country_names
     built = _COUNTRIES.get(id(names))
     if built is None or built[0] is not names:
         if len(_COUNTRIES) > 8:
@@ -1172,15 +1206,15 @@ def _date(
 
 
 # Telling, not a follow-up's peg (a hearing, arrests, a funeral): "said on Friday".
-_HARMED = re.compile(
+_HARMED = _compile(
     r"\b(martyred|lost (?:their|his|her) lives|bomb(?:ed|arded)|came under (?:attack|fire))\b",
     re.IGNORECASE,
 )
-_TOLL_UPDATE = re.compile(
+_TOLL_UPDATE = _compile(
     r"\btoll\b.{0,60}\b(?:rose|risen|climbed|jumped|increased|reached|mounted)\b",
     re.IGNORECASE,
 )
-_TOLD = re.compile(r"\b(said|says|told|stated|confirmed|announced|statement)\b", re.IGNORECASE)
+_TOLD = _compile(r"\b(said|says|told|stated|confirmed|announced|statement)\b", re.IGNORECASE)
 
 
 def _day_it_was_told(
@@ -1212,7 +1246,7 @@ def _day_it_was_told(
     return None, None
 
 
-_PEG_PASSIVE = re.compile(
+_PEG_PASSIVE = _compile(
     r"\b(?:was|were|is|are|will be)\s+(?:held|buried|laid to rest|offered|observed|"
     r"arrested|detained|indicted|convicted|sentenced|charged|produced)\s+(?:on\s+)?$",
     re.IGNORECASE,
@@ -1351,7 +1385,7 @@ def _location(
     return best.location(), best_sentence
 
 
-_AREA_OF = re.compile(
+_AREA_OF = _compile(
     r"^\s+(?:area|region|valley|tehsil|subdivision|district)\s+of\s+(?:the\s+)?$|"
     r"^\s+in\s+(?:the\s+)?$|^,\s+$",
     re.IGNORECASE,
@@ -1486,7 +1520,7 @@ def _victims_pattern(lexicon: Lexicon) -> re.Pattern[str]:
     )
 
 
-_TARGET_TAIL = re.compile(
+_TARGET_TAIL = _compile(
     r"\s+(?:this|last|next|earlier this|late last)\s+(?:year|month|week)\b.*$|"
     r"\s+(?:is|was|were|are|has|had)\b.*$",
     re.IGNORECASE,

@@ -18,21 +18,24 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import islice
 
 from ..records import Count
+from ._match import _trie
+from ._match import compile as _compile
 from .lexicon import Lexicon
 from .numbers import find_figures
 
-__all__ = ["SentenceCasualties", "named_victim", "read_casualties"]
+__all__ = ["SentenceCasualties", "may_name_country", "named_victim", "read_casualties"]
 
-_SUBSET = re.compile(r"(including|among them|of them|of whom|one of whom)\s*$", re.IGNORECASE)
-_SUPERSET = re.compile(r"\bamong\s*$", re.IGNORECASE)
-_BOMBER_INCLUDED = re.compile(
+_SUBSET = _compile(r"(including|among them|of them|of whom|one of whom)\s*$", re.IGNORECASE)
+_SUPERSET = _compile(r"\bamong\s*$", re.IGNORECASE)
+_BOMBER_INCLUDED = _compile(
     r"including (the|a|one|two) (suicide )?(bomber|attacker|assailant)s?", re.IGNORECASE
 )
 _WORD = re.compile(r"[\w’'-]+")
-_SINGULAR_DETERMINER = re.compile(r"\b(a|an|one|their|his|her|its|the)\s+$", re.IGNORECASE)
+_SINGULAR_DETERMINER = _compile(r"\b(a|an|one|their|his|her|its|the)\s+$", re.IGNORECASE)
 _NAMED_VICTIM = re.compile(
     r"\b(?:shot dead|gunned down|assassinated|killed|stabbed to death)\s+"
     r"(?P<name>(?:(?:Mr|Mrs|Ms|Dr|Mawlawi|Maulana|Mullah|Mufti|Sheikh|Haji|Syed|Sardar|"
@@ -51,12 +54,12 @@ def named_victim(sentence: str) -> str | None:
     return match["name"] if match else None
 
 
-_TOLL_BEFORE = re.compile(
+_TOLL_BEFORE = _compile(
     r"\b(death toll|toll|number of (dead|deaths|fatalities|victims))\b[^.]{0,120}?"
     r"\b(to|at|reached|hit|is|was|of)\s*$",
     re.IGNORECASE,
 )
-_KIDNAP = re.compile(
+_KIDNAP = _compile(
     r"\b(abduct(ed|ing)|kidnapp?(ed|ing)|seiz(ed|ing)|took hostage|taken hostage|"
     r"held hostage|taken captive|whisked away|hijacked)\b",
     re.IGNORECASE,
@@ -87,20 +90,20 @@ _STOP_WORDS = {
 }
 _DETERMINERS = {"a", "an", "their", "his", "her", "its", "the", "another"}
 # Only auxiliaries between a figure and the verb after it: that verb is the figure's own.
-_AUXILIARIES = re.compile(
+_AUXILIARIES = _compile(
     r"^\s*(?:(?:were|was|are|is|have|has|had|been|being|got|also|reportedly|all|later|"
     r"critically|seriously|severely|badly|fatally|left|reported|"
     r"suffered|sustained|received|(?:minor|serious|critical|severe|multiple|bullet|burn))\s+)*$",
     re.IGNORECASE,
 )
 # Right after a verb, a bare figure counts people: "killing 2 and injuring 14".
-_VERB_BEFORE = re.compile(
+_VERB_BEFORE = _compile(
     r"\b(?:killing|killed|wounding|wounded|injuring|injured|martyring|martyred)\s+$",
     re.IGNORECASE,
 )
 # Words of an institution between a country's name and its people ("Pakistan Army
 # soldiers", "U.S. Marines", "Iranian border guards").
-_INSTITUTION = re.compile(
+_INSTITUTION = _compile(
     r"^(?:army|armed forces|military|navy|naval|air force|police|border|frontier|embassy|"
     r"consulate|marines?|forces|security|special forces|national|government|coast guard|"
     r"levies|rangers|troops|soldiers|diplomats?|troopers|sailors|airmen)\b",
@@ -110,10 +113,10 @@ _COUNTRY_ABBREVIATIONS = {"us": "US", "u.s": "US", "u.s.": "US", "usa": "US", "u
 _MORE = {"more", "other", "additional", "further"}
 _PLURAL_ONLY = {"people", "men", "women", "children", "personnel", "troops", "police", "staff"}
 # "an official said": the one who speaks is no victim.
-_SPEAKS = re.compile(r"^\s+(?:said|says|told|added|confirmed|stated)\b", re.IGNORECASE)
+_SPEAKS = _compile(r"^\s+(?:said|says|told|added|confirmed|stated)\b", re.IGNORECASE)
 _OF_COUNTRYS = re.compile(r"\s+of\s+([A-Z][a-z]+)['’]s\s")
 # "two (police) officials said" after a toll: who tells it.
-_SOURCES_SPEAK = re.compile(
+_SOURCES_SPEAK = _compile(
     r"(?:\s+(?!and\b|or\b|but\b|as\b|while\b|when\b|who\b)[\w-]+){0,2}\s+"
     r"(?:said|say|says|told|added|confirmed|stated)\b",
     re.IGNORECASE,
@@ -121,10 +124,10 @@ _SOURCES_SPEAK = re.compile(
 # Attackers counted inside a total ("15 people, including nine soldiers and four
 # gunmen"): the clause after "including" that lists them.
 # A vague plural is no figure for the injured (a toll keeps its floor: "dozens killed").
-_VAGUE_FIGURE = re.compile(
+_VAGUE_FIGURE = _compile(
     r"(?:several|a few|few|many|numerous|dozens|scores|hundreds)\b", re.IGNORECASE
 )
-_INCLUDING = re.compile(r"\bincluding\b[^.;:()]*$", re.IGNORECASE)
+_INCLUDING = _compile(r"\bincluding\b[^.;:()]*$", re.IGNORECASE)
 
 
 @dataclass
@@ -226,7 +229,7 @@ def read_casualties(
     return result
 
 
-_MISSION = re.compile(r"\b(?:embassy|consulate|legation|mission)\b", re.IGNORECASE)
+_MISSION = _compile(r"\b(?:embassy|consulate|legation|mission)\b", re.IGNORECASE)
 _MISSION_OF = re.compile(
     r"\b([A-Z][a-z]+)\s+(?:[Ee]mbassy|[Cc]onsulate)\b|\b(?:[Ee]mbassy|[Cc]onsulate)\s+of\s+"
     r"(?:the\s+)?([A-Z][a-z]+)"
@@ -292,6 +295,48 @@ def _first_words(countries: dict[str, str]) -> frozenset[str]:
     return known[2]
 
 
+# Read for every figure of every sentence: compiled once.
+_ONE_PERSON = _compile(
+    r"\b(a|an|one|their|his|her|its|the|another)(?:\s+|(?=[,;.]))", re.IGNORECASE
+)
+_PHRASE_STOP = re.compile(r"[,;:()]|(?<!\b[A-Z])\.(?![A-Z]\.)")
+_AUXILIARIES_AHEAD = _compile(
+    r"^\s*(?:(?:were|was|are|is|have|has|had|been|also|later|suffered|sustained|"
+    r"received|minor|serious|critical|severe|multiple|bullet|burn)\s+)*",
+    re.IGNORECASE,
+)
+_OF_BEFORE = re.compile(r"\bof\s+$")
+
+
+@lru_cache(maxsize=4)
+def _victim_noun(victims: str) -> re.Pattern[str]:
+    """The lexicon's victim nouns at the start of a text, compiled once per lexicon."""
+    return re.compile(rf"^(?:{victims})\b", re.IGNORECASE)
+
+
+_LONGEST_WORDS: dict[int, tuple[dict[str, str], int, re.Pattern[str] | None]] = {}
+
+
+def may_name_country(sentence: str, countries: dict[str, str] | None) -> bool:
+    """Whether ``read_casualties`` may find one of ``countries`` in ``sentence``; when
+    False, its reading with them is its reading without them (the attacks read each
+    sentence without them for clustering, and then need not read it again).
+
+    Every name it looks up (``_nationality``, ``_OF_COUNTRYS``, ``_mission_staff``) is
+    made of the sentence's words casefolded, so each word of a name it finds, the
+    longest one included, is in the casefolded sentence."""
+    if not countries:
+        return False
+    known = _LONGEST_WORDS.get(id(countries))
+    if known is None or known[0] is not countries or known[1] != len(countries):
+        if len(_LONGEST_WORDS) > 8:
+            _LONGEST_WORDS.clear()
+        longest = frozenset(max(name.split(" "), key=len) for name in countries)
+        test = None if "" in longest else re.compile(_trie(longest))
+        known = _LONGEST_WORDS[id(countries)] = (countries, len(countries), test)
+    return known[2] is None or known[2].search(sentence.casefold()) is not None
+
+
 def _groups(
     sentence: str,
     *,
@@ -300,13 +345,14 @@ def _groups(
     countries: dict[str, str] | None = None,
 ) -> list[_Group]:
     countries = countries or {}
-    victim_noun = re.compile(rf"^(?:{lexicon.victims})\b", re.IGNORECASE)
+    victim_noun = _victim_noun(lexicon.victims)
+    # The words after one figure are often those after the next ("the", "a", "two"...):
+    # whether an attacker's or a victim's noun starts at a word is read once per word.
+    nouns_at: dict[int, tuple[bool, re.Match[str] | None]] = {}
     groups: list[_Group] = []
     spans = [(f.count, f.start, f.end) for f in find_figures(sentence)]
     # "a Chinese citizen", "their Pakistani driver": one person, no figure word.
-    for match in re.finditer(
-        r"\b(a|an|one|their|his|her|its|the|another)(?:\s+|(?=[,;.]))", sentence, re.IGNORECASE
-    ):
+    for match in _ONE_PERSON.finditer(sentence):
         spans.append((Count(low=1, best=1, high=1), match.start(), match.end(1)))
     # "shot dead Mawlawi Nasrullah Hamdard", "Superintendent Khalid Afridi was shot dead":
     # one named victim each.
@@ -330,7 +376,7 @@ def _groups(
     for count, start, end in sorted(spans, key=lambda s: s[1]):
         if any(g.start <= start < g.end for g in groups):
             continue
-        stop = re.search(r"[,;:()]|(?<!\b[A-Z])\.(?![A-Z]\.)", sentence[end:])
+        stop = _PHRASE_STOP.search(sentence[end:])
         limit = end + stop.start() if stop else len(sentence)
         words = [
             (m.group(0), m.start(), m.end())
@@ -362,13 +408,16 @@ def _groups(
             if folded in _MORE and index == 0:
                 more = True
                 continue
-            rest = sentence[words[index][1] :]
-            if lexicon.attackers.match(rest):
+            at = words[index][1]
+            if at not in nouns_at:
+                rest = sentence[at:]
+                nouns_at[at] = (bool(lexicon.attackers.match(rest)), victim_noun.match(rest))
+            is_attacker, noun_match = nouns_at[at]
+            if is_attacker:
                 attacker = True
                 noun = word
                 noun_end = word_end
                 break
-            noun_match = victim_noun.match(rest)
             if noun_match:
                 noun = noun_match.group(0)
                 noun_end = words[index][1] + noun_match.end()
@@ -394,13 +443,7 @@ def _groups(
             if word in _DETERMINERS and word != "another":
                 continue  # "the wounded", "a dead end": no count
             # "... and two were killed": a bare figure before its (auxiliary and) verb
-            rest = re.sub(
-                r"^\s*(?:(?:were|was|are|is|have|has|had|been|also|later|suffered|sustained|"
-                r"received|minor|serious|critical|severe|multiple|bullet|burn)\s+)*",
-                "",
-                sentence[end:],
-                flags=re.IGNORECASE,
-            )
+            rest = _AUXILIARIES_AHEAD.sub("", sentence[end:])
             toll = _TOLL_BEFORE.search(sentence[:start])
             after_verb = _VERB_BEFORE.search(sentence[max(0, start - 12) : start])
             if not (toll or after_verb or lexicon.death.match(rest) or lexicon.injury.match(rest)):
@@ -424,7 +467,7 @@ def _groups(
             single
             and (
                 noun[:1].isupper()  # "the National Highway": a name, not a person
-                or re.search(r"\bof\s+$", sentence[max(0, start - 4) : start])  # "two of the staff"
+                or _OF_BEFORE.search(sentence[max(0, start - 4) : start])  # "two of the staff"
                 or _SPEAKS.match(sentence[noun_end:])  # "an official said"
             )
         ):

@@ -7,12 +7,13 @@ import datetime as dt
 import re
 
 from ..records import DateSpan, Evidence, Incident
+from ._match import compile as _compile
 from .numbers import word_number
 from .view import ArticleView, Sentence
 
 __all__ = ["dated_after_another"]
 
-_DAYS_AFTER = re.compile(
+_DAYS_AFTER = _compile(
     r"\b(?:came|comes|took place|happened|followed|were carried out|was carried out)\s+"
     r"(?:just\s+|only\s+)?(?P<n>a|one|two|three|four|five|six|\d)\s+days?\s+after\b",
     re.IGNORECASE,
@@ -20,7 +21,7 @@ _DAYS_AFTER = re.compile(
 
 
 _NOUNS = {
-    kind: re.compile(rf"\b(?:{words})", re.IGNORECASE)
+    kind: _compile(rf"\b(?:{words})", re.IGNORECASE)
     for kind, words in {
         "bombing": "bomb|blast|explosion|suicide",
         "armed_assault": "attack|assault|ambush|gunmen|raid",

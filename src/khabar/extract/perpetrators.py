@@ -12,6 +12,7 @@ import re
 from functools import lru_cache
 
 from ..records import Allegation, Perpetrator
+from ._match import compile as _compile
 from .actors import ActorDictionary
 from .lexicon import Lexicon
 from .view import ArticleView, Sentence
@@ -158,7 +159,7 @@ def find_perpetrator(
 
 # "militants from the banned TTP", "TTP militants", "attributed to Jaish al-Adl": the text
 # names the attackers' group without a claim.
-_DOERS_BEFORE = re.compile(
+_DOERS_BEFORE = _compile(
     r"\b(?:militants|terrorists|fighters|gunmen|insurgents|attackers|assailants|members|"
     r"bombers?|cadres|operatives)\s+(?:of|from|belonging to|linked to|affiliated with|"
     r"associated with)\s+(?:the\s+)?(?:banned\s+|outlawed\s+|proscribed\s+|militant\s+)?"
@@ -184,7 +185,7 @@ _SPONSOR = re.compile(
 )
 # "militants allegedly funded by X": the sponsor named after its verb.
 _SPONSOR_BY = re.compile(r"\b(?:supported|backed|sponsored|funded|financed)\s+by\s+([A-Z][a-z]+)\b")
-_BEHIND = re.compile(
+_BEHIND = _compile(
     r"\b(?:behind the (?:attack|bombing|blast|assault)|responsible for the (?:attack|bombing|"
     r"blast|assault)|masterminds?|perpetrators? (?:were|was|are|is))\b",
     re.IGNORECASE,
@@ -279,7 +280,7 @@ def _quoted_claim(
 
 
 # A state announcing its own strike: "the military said it carried out strikes on ...".
-_OWN_STRIKE = re.compile(
+_OWN_STRIKE = _compile(
     r"\b(?:said|says|announced|confirmed|stated)\s+(?:in\s+a\s+statement\s+|on\s+\w+\s+)?"
     r"(?:that\s+)?(?:it|they|its (?:forces|jets|"
     r"aircraft|troops|army|military))\s+(?:had\s+|have\s+)?(?:carried out|conducted|launched|"
@@ -339,15 +340,15 @@ def _speaker(view: ArticleView, sentence: Sentence, actors: ActorDictionary) -> 
     return None
 
 
-_NEGATION = re.compile(
+_NEGATION = _compile(
     r"\b(no|not|yet to|nobody|no one|none|neither|never|den(y|ies|ied)|disown(ed|s)?|"
     r"rejected|dismissed)\b",
     re.IGNORECASE,
 )
-_HYPOTHETICAL = re.compile(r"\b(would|if|could|might|may)\b[^.]{0,60}\bresponsib", re.IGNORECASE)
+_HYPOTHETICAL = _compile(r"\b(would|if|could|might|may)\b[^.]{0,60}\bresponsib", re.IGNORECASE)
 # An allegation outside the incident's own sentences must point at one attack ("the
 # bombing", "those behind it"), not at attacks in general ("plans to conduct attacks").
-_ABOUT_ATTACK = re.compile(
+_ABOUT_ATTACK = _compile(
     r"\b((the|this|that|last|[A-Z][a-z]+day's)\s+(\w+\s+)?(attack|bombing|blast|killing|"
     r"killings|kidnapping|abduction|assault|strike|incident|hijacking)|behind (it|the)|"
     r"perpetrators|those responsible|carried out the|the (attackers|assailants|bombers?|gunmen)|"
@@ -358,7 +359,7 @@ _ABOUT_ATTACK = re.compile(
 
 # Where the attackers came from points at one attack's doers wherever it is told ("the
 # men had crossed from Afghanistan's Badakhshan province").
-_ORIGIN_CUE = re.compile(
+_ORIGIN_CUE = _compile(
     r"(?:crossed|came|come|infiltrated|sneaked in|fired|launched|firing)\b", re.IGNORECASE
 )
 _NAME_WORD = r"(?:[A-Z][\w'’-]*|(?:al|el|ul|ud|bin|ibn)-[\w'’-]+)"
@@ -418,14 +419,14 @@ def _claims(text: str, lexicon: Lexicon) -> tuple[re.Match[str], ...]:
     return tuple(found)
 
 
-_ATTACK_NOUNS = re.compile(
+_ATTACK_NOUNS = _compile(
     r"\b(attacks?|assaults?|bombings?|blasts?|shootings?|killings?|raids?|ambush(es)?|"
     r"explosions?|abductions?|kidnappings?)\b",
     re.IGNORECASE,
 )
 
 
-_AT_TARGET = re.compile(r"\b(?:on|into|at|against)\s+(?:the\s+)?$", re.IGNORECASE)
+_AT_TARGET = _compile(r"\b(?:on|into|at|against)\s+(?:the\s+)?$", re.IGNORECASE)
 _SAID_BY = re.compile(r",\s+(?:according to\s+)?(?=[^,]*\b(?:said|says|added|told)\b)")
 _ACCUSES_STATE = re.compile(
     r"\b(accus(ed|es|ing)|blam(ed|es|ing))\s+(?:[A-Z][\w-]*\s+){1,4}(of|for)\b"

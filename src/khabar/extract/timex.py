@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ..records import DateSpan
+from ._match import compile as _compile
 from .numbers import word_number
 
 __all__ = [
@@ -52,7 +53,7 @@ _PATTERNS = [
     # "the night of 11/12 October [2024]", "the night of October 11-12": the first day
     (
         "night",
-        re.compile(
+        _compile(
             r"\bnight of\s+(?:(?P<nday>[0-3]?\d)\s*(?:/|-|–|and)\s*[0-3]?\d\s+"
             + _MONTH.replace("?P<month>", "?P<nmonth>")
             + r"|"
@@ -64,18 +65,18 @@ _PATTERNS = [
     # Thursday, May 30[, 2024] | Thursday, 30 May[ 2024] | May 30, 2024 | 30 May 2024
     (
         "date",
-        re.compile(
+        _compile(
             rf"\b(?:{_WEEKDAY},?\s+)?(?:(?:the\s+)?{_DAY}\s+(?:of\s+)?{_MONTH}|{_MONTH2}\s+{_DAY2})"
             rf"(?!\d)(?:,?\s+{_YEAR})?\b"
         ),
     ),  # months capitalised: "may 30" is not a date
     (
         "month_year",
-        re.compile(rf"\b(?:in\s+|during\s+|since\s+)?{_MONTH3}\s+(?P<year2>(?:19|20)\d{{2}})\b"),
+        _compile(rf"\b(?:in\s+|during\s+|since\s+)?{_MONTH3}\s+(?P<year2>(?:19|20)\d{{2}})\b"),
     ),
     (
         "year",
-        re.compile(
+        _compile(
             r"\b(?P<lead>in|during|of|since|by|a|the)\s+(?P<year3>(?:19|20)\d{2})\b"
             r"(?!\s*(?:-|–)\s*\d)",
             re.IGNORECASE,
@@ -83,7 +84,7 @@ _PATTERNS = [
     ),
     (
         "year_adj",
-        re.compile(
+        _compile(
             r"\b(?P<year4>(?:19|20)\d{2})\s+(?=(?:attack|bombing|blast|assault|"
             r"raid|strike|killing|kidnapping|massacre|explosion|shooting))",
             re.IGNORECASE,
@@ -91,7 +92,7 @@ _PATTERNS = [
     ),
     (
         "month_only",
-        re.compile(
+        _compile(
             r"\b(?P<mlead>(?i:in|a|an|last|this|early|late|mid-|since|during|the))\s+"
             + _MONTH.replace("?P<month>", "?P<month4>")
             + r"(?!\s*\d)(?:'s)?\b"
@@ -99,7 +100,7 @@ _PATTERNS = [
     ),
     (
         "season",
-        re.compile(
+        _compile(
             r"\b(?P<swhich>last|this|early last|late last|earlier this)\s+"
             r"(?P<season>spring|summer|autumn|fall|winter)\b",
             re.IGNORECASE,
@@ -107,7 +108,7 @@ _PATTERNS = [
     ),
     (
         "relative_day",
-        re.compile(
+        _compile(
             r"\b(?P<rel>yesterday|today|last night|this morning|tonight|"
             r"earlier today|overnight)\b",
             re.IGNORECASE,
@@ -115,7 +116,7 @@ _PATTERNS = [
     ),
     (
         "ago",
-        re.compile(
+        _compile(
             r"\b(?P<n>\d+|one|two|three|four|five|six|seven|eight|nine|ten|a|an)\s+"
             r"(?P<unit>days?|weeks?|months?|years?)\s+ago\b",
             re.IGNORECASE,
@@ -123,20 +124,20 @@ _PATTERNS = [
     ),
     (
         "last_unit",
-        re.compile(
+        _compile(
             r"\b(?P<which>last|past|previous|this|earlier this|later this|"
             r"late last|early last|next)\s+(?P<unit2>week|month|year)\b",
             re.IGNORECASE,
         ),
     ),
-    ("weekday", re.compile(rf"\b(?P<last>last\s+)?{_WEEKDAY}\b", re.IGNORECASE)),
+    ("weekday", _compile(rf"\b(?P<last>last\s+)?{_WEEKDAY}\b", re.IGNORECASE)),
 ]
 
 
 # A photo caption dates the picture (often a file photo), not the event: "In this file
 # photo, ...", "Photo: ...", or a line that ends with its credit ("...—Courtesy Rescue
 # 1122", "— Picture courtesy: Radio Pakistan", "(AFP)").
-_CAPTION = re.compile(
+_CAPTION = _compile(
     r"^\s*(?:in this (?:undated |file |handout )*(?:photo|picture|image)"
     r"|(?:file |handout )?(?:photo|picture|image)\s*:)"
     r"|[—–-]\s*(?:(?:photo|picture|image)\s*)?(?:courtesy|credit)\b[^\n]{0,60}$"

@@ -66,6 +66,7 @@ __all__ = [
     "extract_statements",
     "load_statement_lexicon",
     "national_body",
+    "prepare_statements",
     "record_id",
     "said_on",
 ]
@@ -276,6 +277,11 @@ def _haven(
         if ref.name not in (made.source.name, made.target.name if made.target else None):
             return made.model_copy(update={"id": made.id + "-haven", "target": ref})
     return None
+
+
+def prepare_statements(lexicon: StatementLexicon) -> None:
+    """Build the statement types' joint anchors (``_verbs``) when the Extractor loads."""
+    possible_any(lexicon.types)
 
 
 def _verbs(sentence: Sentence, lexicon: StatementLexicon) -> list[tuple[str, re.Match[str]]]:

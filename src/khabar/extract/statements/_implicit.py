@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 
 from ...records import ActorRef
+from .._match import compile as _compile
 from ..actors import ActorDictionary
 from ..view import ArticleView, Sentence
 from ._lexicon import StatementLexicon
@@ -18,19 +19,19 @@ from ._targets import NATIONAL_TARGET, national_ref
 
 __all__ = ["Implicit", "implicit_statements"]
 
-_ORIGIN = re.compile(
+_ORIGIN = _compile(
     r"\b(from|based\s+(in|on)|operating\s+(from|in)|sanctuar(y|ies)\s+in|safe\s+havens?\s+in|"
     r"hideouts?\s+in|soil\s+of|territory\s+of|inside|launched\s+from|fired\s+from|"
     r"firing\s+from|across\s+the\s+border\s+in)\s+(the\s+)?$",
     re.IGNORECASE,
 )
-_LINKED = re.compile(
+_LINKED = _compile(
     r"\b(belong(s|ed|ing)?\s+to|members?\s+of|linked\s+to|affiliated\s+with|backed\s+by|"
     r"sponsored\s+by|funded\s+by|proxies\s+of|carried\s+out\s+by|planned\s+by|behind)\b"
     r"[^.;,]{0,45}$",
     re.IGNORECASE,
 )
-_VICTIM = re.compile(
+_VICTIM = _compile(
     r"\b(on|at|against|targeting|killed|killing|attacked|struck|hit|with)\s+(the\s+)?$",
     re.IGNORECASE,
 )
@@ -39,7 +40,7 @@ _SELF_HOSTILE = re.compile(
 )
 
 
-_STATE_STRIKE = re.compile(
+_STATE_STRIKE = _compile(
     r"\b(it|we|its\s+(forces|jets|aircraft|troops|military))\s+(had\s+|has\s+|have\s+)?"
     r"(carried\s+out|conducted|launched)\s+[^.;]{0,30}\b(strikes|airstrikes|air\s+strikes|"
     r"drone\s+strikes|raids|bombing)\b",

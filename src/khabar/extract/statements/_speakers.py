@@ -268,13 +268,16 @@ def speaker_of(
     """Who a sentence says spoke: the subject of its speech verb ("…," the foreign office
     said; X said that …; according to X), never a news outlet that reports it."""
     text = sentence.text
+    speeches = list(lexicon.speech.finditer(text))
+    if not speeches:
+        return None  # most sentences: no speech verb, no mentions to weigh
     mentions = [
         m
         for m in view.actors_in(sentence)
         if not inside_quote(text, m.start - sentence.start)
         and actors.canonical(m.actor).kind not in _REPORTERS
     ]
-    for speech in lexicon.speech.finditer(text):
+    for speech in speeches:
         if inside_quote(text, speech.start()):
             continue
         at = sentence.start + speech.start()

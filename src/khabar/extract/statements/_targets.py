@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 from ...records import ActorRef
+from .._match import compile as _compile
 from ..actors import Actor, ActorDictionary
 from ..entities import ActorMention
 from ..view import Sentence
@@ -29,12 +30,12 @@ _STOP = re.compile(
     r"\b(that|which|who)\s+"
     r"(claimed|said|alleged|reported|suggested|has|have|had|was|were|is|are)\b"
 )
-_VICTIM = re.compile(
+_VICTIM = _compile(
     r"\b(attacks?|killing|killings|deaths?|murder|abduction|martyrdom|kidnapping)\s+(on|of)\s+"
     r"(the\s+)?$|\b(killed|targeting|against)\s+(the\s+)?$",
     re.IGNORECASE,
 )
-_CRIME = re.compile(
+_CRIME = _compile(
     r"\b(extradition|handover|hand over|release|arrest|custody)\s+(of\s+)?(the\s+)?"
     r"(\w+\s+){0,2}$",
     re.IGNORECASE,
