@@ -177,7 +177,7 @@ def test_duckdb_memory_is_capped_while_resolving_and_restored_after(store, monke
         yield Incident(id="evt-a", event_type="bombing")
 
     store.save_resolution(events(lambda: _limit(store)), [])
-    assert seen[0] != start and seen[0].endswith("MiB")  # 256MB by default
+    assert seen[0] == _limit_of("64MB")  # the default
     assert _limit(store) == start
     monkeypatch.setenv("KHABAR_DUCKDB_MEMORY", "96MB")
     with store.mention_snapshot():
@@ -192,3 +192,25 @@ def _limit_of(size):
     with duckdb.connect(":memory:") as con:
         con.execute(f"SET memory_limit = '{size}'")
         return con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
+
+
+def test_a_swap_out_of_memory_under_the_cap_is_retried_without_it(store, monkeypatch):
+    from khabar.records import Incident
+
+    swap, limits = DuckDBStore._swap_resolution, []
+
+    def short_of_memory(self):
+        limits.append(_limit(self))
+        if len(limits) == 1:
+            try:
+                raise duckdb.OutOfMemoryException("could not allocate block of size 256.0 KiB")
+            except duckdb.Error as error:
+                raise StoreError("cannot store the resolved incidents") from error
+        swap(self)
+
+    monkeypatch.setattr(DuckDBStore, "_swap_resolution", short_of_memory)
+    start = _limit(store)
+    store.save_resolution([Incident(id="evt-a", event_type="bombing")], [])
+    assert limits[0] == _limit_of("64MB") and limits[1] == start  # the cap, then none
+    assert _resolution(store)[0][0][0] == "evt-a"
+    assert _limit(store) == start

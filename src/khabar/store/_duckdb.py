@@ -42,7 +42,7 @@ _SPILL_ORDER = "published IS NULL, published, article, id"
 
 # DuckDB's memory while it resolves: its buffer pool otherwise keeps every page it has
 # read (up to 80% of the machine), and spills to its temporary directory past this.
-RESOLUTION_MEMORY = "256MB"
+RESOLUTION_MEMORY = "64MB"
 _MEMORY_ENV = "KHABAR_DUCKDB_MEMORY"
 _LIMIT = "SELECT current_setting('memory_limit')"
 _SIZE = re.compile(r"\d+(\.\d+)?\s*[KMGT]i?B", re.IGNORECASE)
@@ -54,6 +54,13 @@ _STAGING = (
     "CREATE OR REPLACE TEMP TABLE new_links "
     "(mention_id VARCHAR, event_id VARCHAR, score DOUBLE, reason VARCHAR, decided_at TIMESTAMP)",
 )
+
+
+def _out_of_memory(error: StoreError) -> bool:
+    cause = error.__cause__
+    return isinstance(cause, duckdb.OutOfMemoryException) or (
+        isinstance(cause, duckdb.Error) and "could not allocate" in str(cause)
+    )
 
 
 def resolution_memory() -> str:
@@ -250,15 +257,27 @@ class DuckDBStore(SqlStore):
                         self._insert_many(
                             "INSERT INTO new_links", [[m, e, s, r, now] for m, e, s, r in chunk]
                         )
-                with self._transaction("store the resolved incidents", lock="resolution"):
-                    self._con.execute("DELETE FROM events")
-                    self._con.execute("DELETE FROM incident_links")
-                    self._con.execute("INSERT INTO events SELECT * FROM new_events")
-                    self._con.execute("INSERT INTO incident_links SELECT * FROM new_links")
+                try:
+                    self._swap_resolution()
+                except StoreError as error:
+                    if not _out_of_memory(error):
+                        raise
+                    # Rolled back whole: the primary keys' indexes of a large corpus
+                    # may need more than the cap to commit; the staged rows stay.
+                    with self._errors("lift DuckDB's memory limit"):
+                        self._con.execute("RESET memory_limit")
+                    self._swap_resolution()
             finally:
                 with suppress(duckdb.Error):
                     self._con.execute("DROP TABLE IF EXISTS new_events")
                     self._con.execute("DROP TABLE IF EXISTS new_links")
+
+    def _swap_resolution(self) -> None:
+        with self._transaction("store the resolved incidents", lock="resolution"):
+            self._con.execute("DELETE FROM events")
+            self._con.execute("DELETE FROM incident_links")
+            self._con.execute("INSERT INTO events SELECT * FROM new_events")
+            self._con.execute("INSERT INTO incident_links SELECT * FROM new_links")
 
     def close(self) -> None:
         self._con.close()
