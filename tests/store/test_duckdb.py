@@ -111,3 +111,106 @@ def test_a_run_killed_mid_way_leaves_a_consistent_database(tmp_path):
         assert summary.new == 1500 - count
         assert summary.known == count
         assert store.count_articles() == 1500
+
+
+def _limit(store):
+    return store._con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
+
+
+def _resolution(store):
+    events = store._con.execute("SELECT id, body FROM events ORDER BY id").fetchall()
+    links = store._con.execute(
+        "SELECT mention_id, event_id, score, reason FROM incident_links ORDER BY 1"
+    ).fetchall()
+    return events, links
+
+
+def test_a_save_that_fails_midway_leaves_the_old_resolution_whole(store):
+    from khabar.records import Incident
+
+    old = [Incident(id="evt-old", event_type="bombing")]
+    store.save_resolution(old, [("inc-1", "evt-old", None, "new event")])
+    before, token = _resolution(store), store.change_token()
+
+    def failing():
+        for n in range(1200):  # past two staged batches, each committed
+            yield Incident(id=f"evt-{n:05d}", event_type="armed_assault")
+        raise RuntimeError("killed mid-save")
+
+    with pytest.raises(RuntimeError, match="mid-save"):
+        store.save_resolution(failing(), [])
+    # the swap itself failing (two events with one id) rolls back whole too
+    twice = [Incident(id="evt-x", event_type="armed_assault")] * 2
+    with pytest.raises(StoreError):
+        store.save_resolution(twice, [("inc-1", "evt-x", 1.0, "same place")])
+    assert _resolution(store) == before
+    assert store.change_token() == token
+    staged = store._con.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE table_name IN ('new_events', 'new_links')"
+    ).fetchone()[0]
+    assert staged == 0
+
+
+def test_a_save_replaces_the_resolution_in_one_counted_write(store):
+    from khabar.records import Incident
+
+    store.save_resolution([Incident(id="evt-a", event_type="bombing")], [])
+    token = store.change_token()
+    events = [Incident(id=f"evt-{n:05d}", event_type="armed_assault") for n in range(1100)]
+    links = [(f"inc-{n}", f"evt-{n:05d}", 1.5, "same place") for n in range(1100)]
+    store.save_resolution(iter(events), iter(links))
+    stored_events, stored_links = _resolution(store)
+    assert [e for e, _ in stored_events] == [e.id for e in events]
+    assert stored_events[0][1] == events[0].model_dump_json()
+    assert sorted(stored_links) == sorted(links)
+    assert store.change_token() == token + 1
+
+
+def test_duckdb_memory_is_capped_while_resolving_and_restored_after(store, monkeypatch):
+    from khabar.records import Incident
+
+    start = _limit(store)
+    seen = []
+
+    def events(limit_now):
+        seen.append(limit_now())
+        yield Incident(id="evt-a", event_type="bombing")
+
+    store.save_resolution(events(lambda: _limit(store)), [])
+    assert seen[0] == _limit_of("64MB")  # the default
+    assert _limit(store) == start
+    monkeypatch.setenv("KHABAR_DUCKDB_MEMORY", "96MB")
+    with store.mention_snapshot():
+        assert _limit(store) == _limit_of("96MB")
+    assert _limit(store) == start
+    monkeypatch.setenv("KHABAR_DUCKDB_MEMORY", "lots")
+    with pytest.raises(StoreError, match="KHABAR_DUCKDB_MEMORY"):
+        store.save_resolution([], [])
+
+
+def _limit_of(size):
+    with duckdb.connect(":memory:") as con:
+        con.execute(f"SET memory_limit = '{size}'")
+        return con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
+
+
+def test_a_swap_out_of_memory_under_the_cap_is_retried_without_it(store, monkeypatch):
+    from khabar.records import Incident
+
+    swap, limits = DuckDBStore._swap_resolution, []
+
+    def short_of_memory(self):
+        limits.append(_limit(self))
+        if len(limits) == 1:
+            try:
+                raise duckdb.OutOfMemoryException("could not allocate block of size 256.0 KiB")
+            except duckdb.Error as error:
+                raise StoreError("cannot store the resolved incidents") from error
+        swap(self)
+
+    monkeypatch.setattr(DuckDBStore, "_swap_resolution", short_of_memory)
+    start = _limit(store)
+    store.save_resolution([Incident(id="evt-a", event_type="bombing")], [])
+    assert limits[0] == _limit_of("64MB") and limits[1] == start  # the cap, then none
+    assert _resolution(store)[0][0][0] == "evt-a"
+    assert _limit(store) == start

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import os
 import re
 import sqlite3
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
 from functools import partial
 from pathlib import Path
@@ -23,6 +24,7 @@ import duckdb
 from ..errors import SchemaTooNew, StoreError, StoreLocked
 from ..records import Incident
 from ._migrations import load_migrations, split_statements
+from ._resolution import _chunks
 from ._sql import SqlStore, _now
 
 __all__ = ["DuckDBStore", "holder_of"]
@@ -37,6 +39,37 @@ _UNSORTED_MENTIONS = (
     "ON r.article_id = a.id WHERE r.kind = 'incident'"
 )
 _SPILL_ORDER = "published IS NULL, published, article, id"
+
+# DuckDB's memory while it resolves: its buffer pool otherwise keeps every page it has
+# read (up to 80% of the machine), and spills to its temporary directory past this.
+RESOLUTION_MEMORY = "64MB"
+_MEMORY_ENV = "KHABAR_DUCKDB_MEMORY"
+_LIMIT = "SELECT current_setting('memory_limit')"
+_SIZE = re.compile(r"\d+(\.\d+)?\s*[KMGT]i?B", re.IGNORECASE)
+
+# The new resolution is written here (connection-local tables, gone with the
+# connection) in committed batches, then swapped in by one short transaction.
+_STAGING = (
+    "CREATE OR REPLACE TEMP TABLE new_events (id VARCHAR, body VARCHAR, updated_at TIMESTAMP)",
+    "CREATE OR REPLACE TEMP TABLE new_links "
+    "(mention_id VARCHAR, event_id VARCHAR, score DOUBLE, reason VARCHAR, decided_at TIMESTAMP)",
+)
+
+
+def _out_of_memory(error: StoreError) -> bool:
+    cause = error.__cause__
+    return isinstance(cause, duckdb.OutOfMemoryException) or (
+        isinstance(cause, duckdb.Error) and "could not allocate" in str(cause)
+    )
+
+
+def resolution_memory() -> str:
+    """DuckDB's memory limit while resolving: ``KHABAR_DUCKDB_MEMORY`` (e.g. ``1GB``),
+    else ``RESOLUTION_MEMORY``."""
+    limit = os.environ.get(_MEMORY_ENV, "").strip() or RESOLUTION_MEMORY
+    if not _SIZE.fullmatch(limit):
+        raise StoreError(f"{_MEMORY_ENV}={limit!r} is no size (e.g. 256MB, 2GB)")
+    return limit
 
 
 def _spilled_mentions(spill: sqlite3.Connection) -> Iterator[tuple[Incident, dt.date | None]]:
@@ -163,8 +196,9 @@ class DuckDBStore(SqlStore):
         mention), so the mentions are read once unsorted (a stream) into a SQLite file
         of their own and sorted there, on disk, by the order of ``MENTIONS_SQL``
         (byte-wise text, dates as ISO text, no date last): every pass reads that file,
-        so the passes also see one snapshot. Memory holds a page, not the corpus."""
-        with tempfile.TemporaryDirectory(prefix="khabar-mentions-") as folder:
+        so the passes also see one snapshot. Memory holds a page, not the corpus.
+        DuckDB's own memory is capped until the block ends (``_bounded``)."""
+        with self._bounded(), tempfile.TemporaryDirectory(prefix="khabar-mentions-") as folder:
             spill = sqlite3.connect(Path(folder) / "mentions.sqlite")
             try:
                 for pragma in ("journal_mode=OFF", "synchronous=OFF", "temp_store=FILE"):
@@ -182,6 +216,68 @@ class DuckDBStore(SqlStore):
                 yield partial(_spilled_mentions, spill)
             finally:
                 spill.close()
+
+    @contextmanager
+    def _bounded(self) -> Iterator[None]:
+        """DuckDB's ``memory_limit`` at ``resolution_memory()`` until the block ends,
+        then back as it was: past it DuckDB evicts the pages it has read and spills to
+        its temporary directory (next to the file; ``.tmp`` for ``:memory:``)."""
+        limit = resolution_memory()
+        with self._errors("limit DuckDB's memory"):
+            (before,) = self._con.execute(_LIMIT).fetchone()
+            self._con.execute(f"SET memory_limit = '{limit}'")
+        try:
+            yield
+        finally:
+            with suppress(duckdb.Error):  # the default exactly, else ``before`` as shown
+                self._con.execute("RESET memory_limit")
+                if self._con.execute(_LIMIT).fetchone() != (before,):
+                    self._con.execute(f"SET memory_limit = '{before}'")
+
+    def save_resolution(
+        self, events: Iterable[Incident], links: Iterable[tuple[str, str, float | None, str]]
+    ) -> None:
+        """As ``SqlStore``'s, but the rows go first to connection-local staging tables,
+        500 a statement, each committed (so no transaction holds them from Python),
+        then one short transaction replaces the events and links by ``INSERT … SELECT``
+        inside DuckDB, where they can spill. Readers see the old resolution or the new
+        one; a run that fails before the swap leaves the old one whole."""
+        now = _now()
+        with self._bounded():
+            try:
+                with self._errors("stage the resolved incidents"):
+                    for statement in _STAGING:
+                        self._con.execute(statement)
+                    for chunk in _chunks(events, 500):
+                        self._insert_many(
+                            "INSERT INTO new_events",
+                            [[e.id, e.model_dump_json(), now] for e in chunk],
+                        )
+                    for chunk in _chunks(links, 500):
+                        self._insert_many(
+                            "INSERT INTO new_links", [[m, e, s, r, now] for m, e, s, r in chunk]
+                        )
+                try:
+                    self._swap_resolution()
+                except StoreError as error:
+                    if not _out_of_memory(error):
+                        raise
+                    # Rolled back whole: the primary keys' indexes of a large corpus
+                    # may need more than the cap to commit; the staged rows stay.
+                    with self._errors("lift DuckDB's memory limit"):
+                        self._con.execute("RESET memory_limit")
+                    self._swap_resolution()
+            finally:
+                with suppress(duckdb.Error):
+                    self._con.execute("DROP TABLE IF EXISTS new_events")
+                    self._con.execute("DROP TABLE IF EXISTS new_links")
+
+    def _swap_resolution(self) -> None:
+        with self._transaction("store the resolved incidents", lock="resolution"):
+            self._con.execute("DELETE FROM events")
+            self._con.execute("DELETE FROM incident_links")
+            self._con.execute("INSERT INTO events SELECT * FROM new_events")
+            self._con.execute("INSERT INTO incident_links SELECT * FROM new_links")
 
     def close(self) -> None:
         self._con.close()
