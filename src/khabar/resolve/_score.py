@@ -165,6 +165,17 @@ def month_day_of(mention: Incident) -> str | None:
     return date.month_day
 
 
+def _days_apart(gap: int, what: str) -> tuple[int, str]:
+    """Points and reason for two days ``gap`` days apart: the same day backs a merge,
+    a day apart is neutral (a night attack, a late report), more counts against."""
+    prefix = "" if what == "day" else f"{what} "
+    if gap == 0:
+        return 2, f"same {what}"
+    if gap == 1:
+        return 0, f"{prefix}a day apart"
+    return -2, f"{prefix}{gap} days apart"
+
+
 def _month_day_gap(a: str, b: str) -> int:
     """Days between two months-and-days, round the turn of the year ("12-31", "01-01"
     are a day apart); counted in a leap year, so "02-29" exists."""
@@ -291,14 +302,9 @@ def same_event_score(
         days = [w for w in meeting if w.day]
         if when.day and days:
             gap = min(abs((when.earliest - w.earliest).days) for w in days)
-            if gap == 0:
-                score += 2
-                reasons.append("same day")
-            elif gap == 1:
-                reasons.append("a day apart")
-            else:
-                score -= 2
-                reasons.append(f"{gap} days apart")
+            points, reason = _days_apart(gap, "day")
+            score += points
+            reasons.append(reason)
         else:
             score += 1
             reasons.append("dates overlap" if when.exact else "dates within publication")
@@ -317,14 +323,9 @@ def same_event_score(
         gap = min(_month_day_gap(day, other) for other in event.month_days)
         if gap > window_days:
             return None
-        if gap == 0:
-            score += 2
-            reasons.append("same month and day")
-        elif gap == 1:
-            reasons.append("month and day a day apart")
-        else:
-            score -= 2
-            reasons.append(f"month and day {gap} days apart")
+        points, reason = _days_apart(gap, "month and day")
+        score += points
+        reasons.append(reason)
     report = _is_report(mention)
     families = {FAMILY.get(t, t) for t in event.types}
     if FAMILY.get(mention.event_type) in families:
