@@ -340,13 +340,7 @@ def _recalled_in_passing(
             # "Army Public School Peshawar": the site's town
             towns = [p for p in gazetteer.lookup(place.admin2) if p.kind == "place"]
             place = next((t for t in towns if t.admin2 == place.admin2), place)
-        quote = Evidence(
-            field="event_type",
-            article_id=view.article.id,
-            start=sentence.start,
-            end=sentence.end,
-            quote=sentence.text,
-        )
+        quote = view.cite("event_type", sentence)
         seed = f"{view.article.id}:{start}"
         noun = (match["noun"] or "attack").lower()
         found.append(

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from ..records import DateSpan, Evidence, Incident
+from ..records import DateSpan, Incident
 from ._match import compile as _compile
 from .numbers import word_number
 from .view import ArticleView, Sentence
@@ -61,12 +61,6 @@ def dated_after_another(
     if view.reference is not None and day > view.reference:
         return incident
     date = DateSpan(value=day.isoformat(), precision="day", earliest=day, latest=day)
-    cited = Evidence(
-        field="date",
-        article_id=view.article.id,
-        start=sentence.start,
-        end=sentence.end,
-        quote=sentence.text,
-    )
+    cited = view.cite("date", sentence)
     evidence = (*incident.evidence, cited, *(e for e in other.evidence if e.field == "date"))
     return incident.model_copy(update={"date": date, "evidence": evidence})

@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..records import Article
+from ..records import Article, Evidence
 from .actors import Actor
 from .entities import ActorMention, PlaceMention
 
@@ -49,3 +49,13 @@ class ArticleView:
 
     def actors_in(self, sentence: Sentence) -> list[ActorMention]:
         return [a for a in self.actors if sentence.start <= a.start < sentence.end]
+
+    def cite(self, field: str, sentence: Sentence) -> Evidence:
+        """Evidence for ``field``: the whole sentence, as the article gives it."""
+        return Evidence(
+            field=field,
+            article_id=self.article.id,
+            start=sentence.start,
+            end=sentence.end,
+            quote=sentence.text,
+        )

@@ -218,13 +218,7 @@ def _dated_by_telling(
     ):
         return statement
     day, sentence = told[statement.source.name]
-    cited = Evidence(
-        field="date",
-        article_id=view.article.id,
-        start=sentence.start,
-        end=sentence.end,
-        quote=sentence.text,
-    )
+    cited = view.cite("date", sentence)
     return statement.model_copy(update={"date": day, "evidence": (*statement.evidence, cited)})
 
 
