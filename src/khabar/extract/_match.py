@@ -176,15 +176,21 @@ def anchors(pattern: str, flags: int = 0) -> frozenset[str] | None:
     return None if any(_weak(a) for a in need) else need
 
 
-def _trie(words: frozenset[str]) -> str:
-    """One regex that finds whether any of ``words`` occurs: a trie of alternations,
-    which ``re`` tests a character at a time instead of a word at a time."""
+def _tree(words: frozenset[str]) -> dict[str, dict]:  # type: ignore[type-arg]
+    """``words`` as a character tree; the key "" marks where a word ends."""
     root: dict[str, dict] = {}  # type: ignore[type-arg]
     for word in words:
         node = root
         for char in word:
             node = node.setdefault(char, {})
         node[""] = {}
+    return root
+
+
+def _trie(words: frozenset[str]) -> str:
+    """One regex that finds whether any of ``words`` occurs: a trie of alternations,
+    which ``re`` tests a character at a time instead of a word at a time."""
+    root = _tree(words)
 
     def build(node: dict) -> str:  # type: ignore[type-arg]
         if "" in node:
@@ -305,12 +311,7 @@ _TESTED: dict[str, int] = {}
 
 def _greedy_trie(words: frozenset[str]) -> str:
     """A regex of ``words`` that matches, at a position, the longest of them there."""
-    root: dict[str, dict] = {}  # type: ignore[type-arg]
-    for word in words:
-        node = root
-        for char in word:
-            node = node.setdefault(char, {})
-        node[""] = {}
+    root = _tree(words)
 
     def build(node: dict) -> str:  # type: ignore[type-arg]
         branches = [re.escape(char) + build(node[char]) for char in sorted(node) if char]
