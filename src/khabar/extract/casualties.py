@@ -17,9 +17,11 @@ the victims under that country.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import islice
+from typing import Any
 
 from ..records import Count
 from ._match import _trie
@@ -277,22 +279,31 @@ def _nationality(
     return None
 
 
-_FIRST_WORDS: dict[int, tuple[dict[str, str], int, frozenset[str]]] = {}
 _ABBREVIATED_FIRST = frozenset(name.split(" ")[0] for name in _COUNTRY_ABBREVIATIONS) | {"u"}
+_DERIVED: dict[tuple[str, int], tuple[dict[str, str], int, Any]] = {}
+
+
+def _derived(kind: str, countries: dict[str, str], build: Callable[[], Any]) -> Any:
+    """What ``build`` derives from a country table, kept while the same dictionary
+    (a gazetteer's, not changed once built) is asked for again."""
+    key = (kind, id(countries))
+    known = _DERIVED.get(key)
+    if known is None or known[0] is not countries or known[1] != len(countries):
+        if len(_DERIVED) > 16:
+            _DERIVED.clear()
+        known = _DERIVED[key] = (countries, len(countries), build())
+    return known[2]
 
 
 def _first_words(countries: dict[str, str]) -> frozenset[str]:
-    """The first word of each name ``_nationality`` can look up in ``countries``, once
-    per dictionary (an article's, which is not changed once built)."""
+    """The first word of each name ``_nationality`` can look up in ``countries``."""
     if not countries:
         return _ABBREVIATED_FIRST
-    known = _FIRST_WORDS.get(id(countries))
-    if known is None or known[0] is not countries or known[1] != len(countries):
-        if len(_FIRST_WORDS) > 8:
-            _FIRST_WORDS.clear()
-        words = frozenset(name.split(" ")[0] for name in countries) | _ABBREVIATED_FIRST
-        known = _FIRST_WORDS[id(countries)] = (countries, len(countries), words)
-    return known[2]
+    return _derived(
+        "first",
+        countries,
+        lambda: frozenset(name.split(" ")[0] for name in countries) | _ABBREVIATED_FIRST,
+    )
 
 
 # Read for every figure of every sentence: compiled once.
@@ -314,9 +325,6 @@ def _victim_noun(victims: str) -> re.Pattern[str]:
     return re.compile(rf"^(?:{victims})\b", re.IGNORECASE)
 
 
-_LONGEST_WORDS: dict[int, tuple[dict[str, str], int, re.Pattern[str] | None]] = {}
-
-
 def may_name_country(sentence: str, countries: dict[str, str] | None) -> bool:
     """Whether ``read_casualties`` may find one of ``countries`` in ``sentence``; when
     False, its reading with them is its reading without them (the attacks read each
@@ -327,14 +335,13 @@ def may_name_country(sentence: str, countries: dict[str, str] | None) -> bool:
     longest one included, is in the casefolded sentence."""
     if not countries:
         return False
-    known = _LONGEST_WORDS.get(id(countries))
-    if known is None or known[0] is not countries or known[1] != len(countries):
-        if len(_LONGEST_WORDS) > 8:
-            _LONGEST_WORDS.clear()
+
+    def longest_words() -> re.Pattern[str] | None:
         longest = frozenset(max(name.split(" "), key=len) for name in countries)
-        test = None if "" in longest else re.compile(_trie(longest))
-        known = _LONGEST_WORDS[id(countries)] = (countries, len(countries), test)
-    return known[2] is None or known[2].search(sentence.casefold()) is not None
+        return None if "" in longest else re.compile(_trie(longest))
+
+    test = _derived("longest", countries, longest_words)
+    return test is None or test.search(sentence.casefold()) is not None
 
 
 def _groups(
