@@ -119,11 +119,12 @@ def run_batch(
         summary.parquet = str(rows_dir)
     if rows_dir.exists():
         shutil.rmtree(rows_dir)
+    stopping = None
     try:
         if options.engine == "spark":
             from ._spark import spark_rows
 
-            spark_rows(
+            stopping = spark_rows(
                 planned.units,
                 rows_dir,
                 master=options.master,
@@ -137,6 +138,8 @@ def run_batch(
         if not is_database(out):
             _export_incidents(database, Path(out) / "incidents.parquet")
     finally:
+        if stopping is not None:
+            stopping.join()
         if scratch is not None:
             shutil.rmtree(scratch, ignore_errors=True)
     summary.database = database

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -213,8 +214,9 @@ def spark_rows(
     ingest: IngestOptions,
     extract: ExtractOptions,
     partitions: int | None = None,
-) -> None:
-    """Run the job and write its rows as Parquet files in ``rows_dir``."""
+) -> threading.Thread:
+    """Run the job and write its rows as Parquet files in ``rows_dir``; the session
+    stops in the thread returned (join it before the process starts another)."""
     spark = spark_session(master, extract=extract)
     try:
         spark.sparkContext.setLogLevel("ERROR")
@@ -251,5 +253,10 @@ def spark_rows(
                 lambda frames: _extract_partition(frames, extract_json, budget), schema=_SCHEMA
             )
         extracted.write.mode("overwrite").parquet(str(rows_dir))
-    finally:
+    except BaseException:
         spark.stop()
+        raise
+    # Stopping takes the JVM about a second: it stops while the driver stores the rows.
+    stopping = threading.Thread(target=spark.stop, name="khabar-spark-stop", daemon=True)
+    stopping.start()
+    return stopping
