@@ -98,11 +98,14 @@ def test_batch_into_a_database_gives_what_ingest_gives(tmp_path, runner):
 
 
 @pytest.mark.spark
-@pytest.mark.timeout(240)
+@pytest.mark.timeout(360)
 def test_spark_gives_the_records_of_the_local_engine(tmp_path, runner):
     _needs_spark()
     corpus = _corpus(tmp_path / "corpus")
     local = _batch(runner, corpus, tmp_path / "local.duckdb", "--workers", "2")
+    # Four JSONL files and a Parquet file for eight tasks: the JSONL files are read in
+    # two parts each and the job is one stage. With 12 tasks there are still fewer
+    # units than tasks: parts are read, then the articles spread over the tasks.
     spark = _batch(
         runner, corpus, tmp_path / "spark.duckdb", "--engine", "spark", "--master", "local[2]"
     )
@@ -114,3 +117,16 @@ def test_spark_gives_the_records_of_the_local_engine(tmp_path, runner):
     )
     assert first[0].count("\n") > 200
     assert first == second
+    shuffled = _batch(
+        runner,
+        corpus,
+        tmp_path / "spark2.duckdb",
+        "--engine",
+        "spark",
+        "--master",
+        "local[2]",
+        "--partitions",
+        "12",
+    )
+    assert shuffled["units"] == local["units"] == spark["units"] == 5
+    assert _records(runner, tmp_path / "spark2.duckdb") == first

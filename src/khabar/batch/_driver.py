@@ -119,11 +119,12 @@ def run_batch(
         summary.parquet = str(rows_dir)
     if rows_dir.exists():
         shutil.rmtree(rows_dir)
+    stopping = None
     try:
         if options.engine == "spark":
             from ._spark import spark_rows
 
-            spark_rows(
+            stopping = spark_rows(
                 planned.units,
                 rows_dir,
                 master=options.master,
@@ -137,6 +138,8 @@ def run_batch(
         if not is_database(out):
             _export_incidents(database, Path(out) / "incidents.parquet")
     finally:
+        if stopping is not None:
+            stopping.join()
         if scratch is not None:
             shutil.rmtree(scratch, ignore_errors=True)
     summary.database = database
@@ -293,11 +296,49 @@ def _store(
 
 
 def _model_name(extract: ExtractOptions) -> str:
-    """The model's name and version as ``khabar ingest`` records it."""
+    """The model's name and version as ``khabar ingest`` records it (``load_nlp``'s
+    ``NlpInfo``), read from the installed package's ``meta.json``: the driver never
+    extracts, and loading the pipeline only for its name cost it seconds."""
     from ..extract.nlp import load_nlp
 
+    name = installed_model_name(extract.model)
+    if name is not None:
+        return name
     _, info = load_nlp(extract.model)
     return f"{info.name} {info.version}"
+
+
+def installed_model_name(model: str) -> str | None:
+    """``load_nlp``'s name and version for ``model`` without loading it: the first
+    installed package of ``MODEL_PACKAGES`` for ``auto`` (its ``meta.json``), spaCy's
+    version for ``blank``; None when the package gives no answer (then load it)."""
+    import importlib.metadata
+    import importlib.util
+
+    from ..extract.nlp import MODEL_PACKAGES
+
+    if model == "blank":
+        try:
+            return f"blank_en {importlib.metadata.version('spacy')}"
+        except importlib.metadata.PackageNotFoundError:
+            return None
+    for package in MODEL_PACKAGES if model == "auto" else (model,):
+        try:
+            spec = importlib.util.find_spec(package)
+        except (ImportError, ValueError):
+            spec = None
+        if spec is None or not spec.submodule_search_locations:
+            continue
+        try:
+            folder = Path(next(iter(spec.submodule_search_locations)))
+            meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError, StopIteration):
+            return None
+        if not isinstance(meta, dict):
+            return None
+        name = f"{meta.get('lang', 'en')}_{meta.get('name', package)}"
+        return f"{name} {meta.get('version', 'unknown')}"
+    return None
 
 
 def _export_incidents(database: str, path: Path) -> None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -40,6 +40,7 @@ __all__ = [
     "read_rows",
     "read_unit",
     "reading_row",
+    "split_units",
 ]
 
 # The columns of a row, in Arrow terms (Spark's schema string is built from them).
@@ -53,6 +54,9 @@ ROW_COLUMNS: list[tuple[str, str]] = [
     ("failure", "string"),
 ]
 
+# How much of a file ``split_units`` reads at a time while it looks for line starts.
+_CHUNK = 1 << 20
+
 _RECORDS = TypeAdapter(list[Incident | Statement | Arrest])
 
 
@@ -65,6 +69,11 @@ class Unit:
     locator: str
     path: str | None = None
     url: str | None = None
+    # A part of a JSONL file (``split_units``): its bytes [start, stop), whose first
+    # line is line ``line`` of the file; stop None is the whole file.
+    start: int = 0
+    stop: int | None = None
+    line: int = 1
 
     def source(self) -> Source:
         return Source(
@@ -72,10 +81,25 @@ class Unit:
             locator=self.locator,
             path=Path(self.path) if self.path else None,
             url=self.url,
+            start=self.start,
+            stop=self.stop,
+            line=self.line,
         )
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+    @classmethod
+    def from_record(cls, record: dict[str, Any]) -> Unit:
+        """A unit from a row as pandas gives it (NaN for nulls, numpy integers)."""
+        plain = {
+            key: None if value is None or (isinstance(value, float) and value != value) else value
+            for key, value in record.items()
+        }
+        for key in ("index", "start", "stop", "line"):
+            if plain.get(key) is not None:
+                plain[key] = int(plain[key])
+        return cls(**plain)
 
 
 @dataclass(frozen=True)
@@ -121,6 +145,70 @@ def plan(inputs: list[str], *, follow_symlinks: bool = False) -> Plan:
         for locator, file in parquet:
             units.append(Unit(len(units), "parquet", locator, str(file)))
     return Plan(units, failures, skipped)
+
+
+def split_units(units: list[Unit], parts: int, *, min_bytes: int = 1 << 16) -> list[Unit]:
+    """At least ``parts`` units where the inputs allow it: big JSONL files become
+    byte ranges that start and end at line starts (as Hadoop's input splits), so that
+    several tasks read one file. The units are numbered again in order, a file's parts
+    one after the other, so (unit, item) order is still the order of the inputs and
+    every line keeps its locator (the file's own line number). Other kinds, and files
+    under ``min_bytes`` a part, stay whole."""
+    if len(units) >= parts:
+        return units
+    sizes: dict[int, int] = {}
+    for unit in units:
+        if unit.kind == "jsonl" and unit.path and unit.start == 0 and unit.stop is None:
+            try:
+                sizes[unit.index] = Path(unit.path).stat().st_size
+            except OSError:
+                continue
+    total = sum(sizes.values())
+    if not total:
+        return units
+    share = max(1, parts - (len(units) - len(sizes)))
+    target = max(min_bytes, -(-total // share))
+    out: list[Unit] = []
+    for unit in units:
+        pieces = -(-sizes.get(unit.index, 0) // target)
+        ranges = _line_ranges(Path(unit.path or ""), pieces) if pieces > 1 else None
+        if not ranges:
+            out.append(replace(unit, index=len(out)))
+            continue
+        for start, stop, line in ranges:
+            out.append(replace(unit, index=len(out), start=start, stop=stop, line=line))
+    return out
+
+
+def _line_ranges(path: Path, pieces: int) -> list[tuple[int, int | None, int]] | None:
+    """``path`` cut into about ``pieces`` ranges (start, stop, first line number) at
+    the first line start at or after each equal cut; None when it cannot be read."""
+    try:
+        size = path.stat().st_size
+        cuts = [size * k // pieces for k in range(1, pieces)]
+        starts: list[tuple[int, int]] = [(0, 1)]
+        newlines = position = 0
+        with path.open("rb") as stream:
+            while cuts and (chunk := stream.read(_CHUNK)):
+                while cuts:
+                    # The line that starts at or after the cut: after the first newline
+                    # at or after the byte before it.
+                    low = max(cuts[0] - 1 - position, 0)
+                    found = chunk.find(b"\n", low) if low < len(chunk) else -1
+                    if found < 0:
+                        break
+                    offset = position + found + 1
+                    if offset < size:
+                        starts.append((offset, newlines + chunk.count(b"\n", 0, found + 1) + 1))
+                    cuts = [cut for cut in cuts[1:] if cut > offset]
+                newlines += chunk.count(b"\n")
+                position += len(chunk)
+    except OSError:
+        return None
+    if len(starts) < 2:
+        return None
+    stops: list[int | None] = [offset for offset, _ in starts[1:]]
+    return [(start, stop, line) for (start, line), stop in zip(starts, [*stops, None], strict=True)]
 
 
 def read_unit(reader: Reader, unit: Unit) -> Iterator[Article | IngestFailure]:

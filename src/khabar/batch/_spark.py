@@ -3,12 +3,14 @@
 Only ``batch._driver`` imports this module, and only for ``--engine spark``: nothing
 else in khabar imports pyspark (an optional extra: ``pip install 'khabar[spark]'``).
 
-The job: a DataFrame of units (one input file each), made from pandas through Arrow,
-is read by ``mapInPandas`` (``_rows.read_unit``) and extracted over Arrow batches
+The job: the units (an input file each, or a byte range of a big JSONL file, see
+``_rows.split_units``), placed evenly over the tasks by ``spark.range``, are read by
+``mapInPandas`` (``_rows.read_unit``) and extracted over Arrow batches
 (``_rows.extract_rows``). With at least as many units as tasks, one ``mapInPandas``
-does both, with no shuffle; with fewer (a few big files), the articles are
-repartitioned over ``partitions`` tasks between a reading and an extracting stage.
-Either way each article is extracted once, and the job has one action (the write).
+does both, with no shuffle; with fewer (a few files that cannot be split, a WARC file
+say), the articles are repartitioned over ``partitions`` tasks between a reading and
+an extracting stage. Either way each article is extracted once, and the job has one
+action (the write).
 
 The functions run in Spark's Python workers, which Spark forks from one daemon per
 executor and reuses between tasks (``spark.python.worker.reuse``). The daemon is
@@ -26,11 +28,12 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ._rows import ROW_COLUMNS, Unit
+from ._rows import ROW_COLUMNS, Unit, split_units
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -43,7 +46,6 @@ if TYPE_CHECKING:
 __all__ = ["spark_rows"]
 
 _SCHEMA = ", ".join(f"{name} {kind}" for name, kind in ROW_COLUMNS)
-_UNITS = "index bigint, kind string, locator string, path string, url string"
 
 # One Extractor per Python worker process, keyed by its options' JSON, and one budgeted
 # child per worker (forked once, from the worker that holds the model): a task no longer
@@ -80,7 +82,7 @@ def _read_partition(
     columns = [name for name, _ in ROW_COLUMNS]
     with Reader(options) as reader:
         for frame in frames:
-            units = [Unit(**record) for record in frame.to_dict("records")]
+            units = [Unit.from_record(record) for record in frame.to_dict("records")]
             with WorkerPool(
                 lambda unit: read_unit(reader, unit), workers=1, budget=options.doc_timeout
             ) as pool:
@@ -92,6 +94,16 @@ def _read_partition(
                         rows = []
                 if rows:
                     yield pd.DataFrame(rows, columns=columns)
+
+
+def _unit_frames(
+    frames: Iterator[pd.DataFrame], records: list[dict[str, Any]]
+) -> Iterator[pd.DataFrame]:
+    """mapInPandas over ``spark.range``: unit numbers -> frames of those units."""
+    import pandas as pd
+
+    for frame in frames:
+        yield pd.DataFrame([records[int(number)] for number in frame["id"]])
 
 
 def _read_extract_partition(
@@ -202,41 +214,49 @@ def spark_rows(
     ingest: IngestOptions,
     extract: ExtractOptions,
     partitions: int | None = None,
-) -> None:
-    """Run the job and write its rows as Parquet files in ``rows_dir``."""
+) -> threading.Thread:
+    """Run the job and write its rows as Parquet files in ``rows_dir``; the session
+    stops in the thread returned (join it before the process starts another)."""
     spark = spark_session(master, extract=extract)
     try:
         spark.sparkContext.setLogLevel("ERROR")
         cores = _cores(master, spark)
         tasks = partitions or 4 * cores
-        # From pandas through Arrow, the units stay in the JVM; from a list of tuples,
-        # PySpark converts them in Python workers of a second daemon (a second pool of
-        # processes, which would preload the model too).
-        import pandas as pd
-
-        table = pd.DataFrame(
-            [(u.index, u.kind, u.locator, u.path, u.url) for u in units],
-            columns=["index", "kind", "locator", "path", "url"],
-        )
-        units_df = spark.createDataFrame(table, _UNITS).repartition(max(1, min(len(units), tasks)))
+        # A big JSONL file is read as byte ranges by several tasks (``split_units``):
+        # with as many units as tasks, no stage reads a whole file alone and the
+        # articles are never shuffled. The units travel in the tasks' closure, and
+        # ``spark.range`` places them: consecutive numbers, evenly over the tasks, with
+        # no shuffle (a repartition of a units DataFrame placed them at random, two on
+        # one task and none on another, and cost a stage of its own).
+        units = split_units(units, tasks)
+        records = [u.as_dict() for u in units]
+        numbers = spark.range(0, len(units), 1, numPartitions=max(1, min(len(units), tasks)))
         ingest_json, extract_json = ingest.model_dump_json(), extract.model_dump_json()
         budget = ingest.doc_timeout
         if len(units) >= tasks:
             # Enough inputs for every task: each reads its units and extracts their
             # articles in one stage, with no shuffle of the articles.
-            extracted = units_df.mapInPandas(
-                lambda frames: _read_extract_partition(frames, ingest_json, extract_json, budget),
+            extracted = numbers.mapInPandas(
+                lambda frames: _read_extract_partition(
+                    _unit_frames(frames, records), ingest_json, extract_json, budget
+                ),
                 schema=_SCHEMA,
             )
         else:
             # Fewer inputs than tasks (one big JSONL file, say): read them, then spread
             # the articles evenly over the tasks that extract.
-            read = units_df.mapInPandas(
-                lambda frames: _read_partition(frames, ingest_json), schema=_SCHEMA
+            read = numbers.mapInPandas(
+                lambda frames: _read_partition(_unit_frames(frames, records), ingest_json),
+                schema=_SCHEMA,
             )
             extracted = read.repartition(tasks).mapInPandas(
                 lambda frames: _extract_partition(frames, extract_json, budget), schema=_SCHEMA
             )
         extracted.write.mode("overwrite").parquet(str(rows_dir))
-    finally:
+    except BaseException:
         spark.stop()
+        raise
+    # Stopping takes the JVM about a second: it stops while the driver stores the rows.
+    stopping = threading.Thread(target=spark.stop, name="khabar-spark-stop", daemon=True)
+    stopping.start()
+    return stopping

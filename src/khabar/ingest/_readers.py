@@ -64,6 +64,12 @@ class Source:
     locator: str
     path: Path | None = None
     url: str | None = None
+    # A part of a JSONL file (``khabar batch`` splits big ones so that several tasks
+    # read one file): the bytes [start, stop), both at line starts, whose first line is
+    # line number ``line`` of the file. Locators keep the file's own line numbers.
+    start: int = 0
+    stop: int | None = None
+    line: int = 1
 
     @property
     def file(self) -> str | None:
@@ -190,8 +196,12 @@ class Reader:
     def _read_jsonl(self, source: Source) -> Iterator[Item]:
         assert source.path is not None
         limit = self.options.max_bytes
-        with source.path.open("rb") as stream:
-            for number, raw in enumerate(_bounded_lines(stream, limit), start=1):
+        with source.path.open("rb") as file:
+            stream: Any = file
+            if source.start or source.stop is not None:
+                file.seek(source.start)
+                stream = _Window(file, None if source.stop is None else source.stop - source.start)
+            for number, raw in enumerate(_bounded_lines(stream, limit), start=source.line):
                 locator = f"{source.locator}:{number}"
                 if raw is None:
                     yield IngestFailure(
@@ -428,6 +438,21 @@ def _looks_like_domain(name: str) -> bool:
 
 def _failure(locator: str, error: IngestError) -> IngestFailure:
     return IngestFailure(locator=locator, code=error.code, reason=error.message)
+
+
+class _Window:
+    """``readline`` of a binary stream that stops after ``size`` bytes (None: never)."""
+
+    def __init__(self, stream: Any, size: int | None) -> None:
+        self._stream = stream
+        self._left = size
+
+    def readline(self, size: int) -> bytes:
+        if self._left is None:
+            return self._stream.readline(size)
+        line = self._stream.readline(min(size, self._left)) if self._left > 0 else b""
+        self._left -= len(line)
+        return line
 
 
 def _bounded_lines(stream: Any, limit: int) -> Iterator[bytes | None]:
