@@ -214,3 +214,54 @@ def test_a_swap_out_of_memory_under_the_cap_is_retried_without_it(store, monkeyp
     assert limits[0] == _limit_of("64MB") and limits[1] == start  # the cap, then none
     assert _resolution(store)[0][0][0] == "evt-a"
     assert _limit(store) == start
+
+
+def _many_events(store, count):
+    """``count`` stored events, written by one SQL statement (the store's API would take
+    a while), each body a valid Incident."""
+    from khabar.records import Incident
+
+    body = Incident(id="evt-X", event_type="bombing").model_dump_json().replace("'", "''")
+    store._con.execute(
+        "INSERT INTO events SELECT 'evt-' || md5(n::VARCHAR), replace('"
+        + body
+        + "', 'evt-X', 'evt-' || md5(n::VARCHAR)), now()::TIMESTAMP FROM range(?) t(n)",
+        [count],
+    )
+
+
+def test_a_read_on_another_thread_lifts_the_resolution_cap(store, monkeypatch):
+    """``memory_limit`` is the database's: under a resolution's cap, a full listing on
+    another thread (``khabar serve`` with ``--watch``) would run out of memory; it lifts
+    the cap instead, and the resolution's end leaves the limit as it was."""
+    import threading
+
+    _many_events(store, 20000)
+    start = _limit(store)
+    monkeypatch.setenv("KHABAR_DUCKDB_MEMORY", "4MB")
+    capped, read, done, own = threading.Event(), threading.Event(), threading.Event(), []
+
+    def resolve():
+        with store._bounded():
+            try:  # the resolving thread's own read stays under the cap: it fails
+                list(store.iter_events())
+            except StoreError as error:
+                own.append(str(error))
+            capped.set()
+            read.wait(60)
+            own.append(_limit(store))
+        done.set()
+
+    resolver = threading.Thread(target=resolve)
+    resolver.start()
+    assert capped.wait(60)
+    assert own and "Out of Memory" in own[0]  # the cap would starve a reader
+    assert len(list(store.iter_events())) == 20000  # another thread's: the cap is lifted
+    read.set()
+    resolver.join(60)
+    assert done.is_set()
+    assert own[1] == start  # lifted for the rest of the resolution
+    assert _limit(store) == start
+    with store._bounded():  # and the next resolution caps again
+        assert _limit(store) == _limit_of("4MB")
+    assert _limit(store) == start
