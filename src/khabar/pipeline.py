@@ -6,11 +6,11 @@ stage, only the order of stages and the bookkeeping of a run.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import nullcontext
 from functools import partial
 from importlib.metadata import PackageNotFoundError, version
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, Field
 
@@ -20,6 +20,7 @@ from .errors import NotFound, UsageError
 from .ingest import Fetcher, IngestOptions, Reader, Source, discover
 from .records import Article, HandDecision, Incident, IngestFailure
 from .resolve import ResolveOptions
+from .resolve._links import StoredLinks
 from .store import ExportRecord, Store
 
 if TYPE_CHECKING:
@@ -318,7 +319,8 @@ def resolve_into(
     # Read and write under one lock: on a shared server, a resolution that read before
     # another process's mentions were stored must not overwrite one that saw them.
     with store.lock("resolve"), snapshot() if snapshot else nullcontext(stream) as stream:
-        links = {} if rebuild else store.resolution_links()
+        links = _stored_links(store, rebuild=rebuild)
+        on_disk = links if isinstance(links, StoredLinks) else None
         overrides = [Override(a, b, relation) for a, b, relation in store.overrides()]
         corrections = store.corrections()
         touched = {o.a for o in overrides} | {o.b for o in overrides}
@@ -348,6 +350,8 @@ def resolve_into(
                 if on_mention:
                     on_mention(done, total)
             del links
+            if on_disk is not None:
+                on_disk.close()  # the file: its decisions are replayed
             if stream is None:
                 decided = [
                     (d.mention_id, d.event_id, d.score, d.reason) for d in resolver.decisions
@@ -361,7 +365,18 @@ def resolve_into(
             store.save_resolution(closed, closed.links())
             return count, resolver.event_count()
         finally:
+            if on_disk is not None:
+                on_disk.close()
             resolver.release()
+
+
+def _stored_links(store: Store, *, rebuild: bool) -> Mapping[str, Any] | StoredLinks:
+    """The last resolution's decisions, to replay: none for a rebuild; on disk when the
+    store streams them (``StoredLinks``), else the store's dict."""
+    if rebuild:
+        return {}
+    rows = getattr(store, "iter_resolution_links", None)
+    return StoredLinks(rows()) if rows is not None else store.resolution_links()
 
 
 class _Closed:
