@@ -7,7 +7,7 @@ stage, only the order of stages and the bookkeeping of a run.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from contextlib import nullcontext
+from contextlib import AbstractContextManager, nullcontext
 from functools import partial
 from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any
@@ -134,56 +134,64 @@ def ingest_into(
     Returns:
         The counts of the run; the same run is also recorded in the store.
     """
-    found = discover(inputs, follow_symlinks=options.follow_symlinks)
-    summary = IngestSummary(
-        sources=len(found.sources),
-        failures=list(found.failures),
-        skipped=found.skipped,
-        skipped_links=found.links,
-    )
-    sources = found.sources
-    run_id = store.start_run(
-        "ingest",
-        {"khabar": khabar_version(), "inputs": inputs, "options": options.model_dump()},
-    )
-    if on_source:
-        on_source(None, len(sources))
-    batch: list[Article] = []
-    with (
-        Reader(options, fetcher=fetcher, known=known) as reader,
-        WorkerPool(reader.read, workers=workers, budget=options.doc_timeout) as pool,
-    ):
-        budgets = partial(reading_budget, options=options)
-        for source, items, late in pool.map(sources, budget_of=budgets):
-            for item in items:
-                if isinstance(item, IngestFailure):
-                    summary.failures.append(item)
-                    continue
-                batch.append(item)
-                if len(batch) >= batch_size:
-                    _store_batch(store, summary, batch)
-            if late is not None:
-                summary.failures.append(late_failure(source.locator, "reading", late))
-            if on_source:
-                on_source(source, len(sources))
-    _store_batch(store, summary, batch)
-    if extractor is not None:
-        extract_into(
-            store, extractor, summary=summary, doc_timeout=options.doc_timeout, workers=workers
+    with bounded_writes(store):
+        found = discover(inputs, follow_symlinks=options.follow_symlinks)
+        summary = IngestSummary(
+            sources=len(found.sources),
+            failures=list(found.failures),
+            skipped=found.skipped,
+            skipped_links=found.links,
         )
-        summary.resolved = resolve_into(store)
-    store.finish_run(
-        run_id,
-        {
-            "khabar": khabar_version(),
-            "inputs": inputs,
-            "options": options.model_dump(),
-            "model": summary.model,
-            "counts": summary.model_dump(include={"sources", "new", "known", "extracted"})
-            | {"failed": len(summary.failures), "skipped": len(summary.skipped)},
-        },
-    )
-    return summary
+        sources = found.sources
+        run_id = store.start_run(
+            "ingest",
+            {"khabar": khabar_version(), "inputs": inputs, "options": options.model_dump()},
+        )
+        if on_source:
+            on_source(None, len(sources))
+        batch: list[Article] = []
+        with (
+            Reader(options, fetcher=fetcher, known=known) as reader,
+            WorkerPool(reader.read, workers=workers, budget=options.doc_timeout) as pool,
+        ):
+            budgets = partial(reading_budget, options=options)
+            for source, items, late in pool.map(sources, budget_of=budgets):
+                for item in items:
+                    if isinstance(item, IngestFailure):
+                        summary.failures.append(item)
+                        continue
+                    batch.append(item)
+                    if len(batch) >= batch_size:
+                        _store_batch(store, summary, batch)
+                if late is not None:
+                    summary.failures.append(late_failure(source.locator, "reading", late))
+                if on_source:
+                    on_source(source, len(sources))
+        _store_batch(store, summary, batch)
+        if extractor is not None:
+            extract_into(
+                store, extractor, summary=summary, doc_timeout=options.doc_timeout, workers=workers
+            )
+            summary.resolved = resolve_into(store)
+        store.finish_run(
+            run_id,
+            {
+                "khabar": khabar_version(),
+                "inputs": inputs,
+                "options": options.model_dump(),
+                "model": summary.model,
+                "counts": summary.model_dump(include={"sources", "new", "known", "extracted"})
+                | {"failed": len(summary.failures), "skipped": len(summary.skipped)},
+            },
+        )
+        return summary
+
+
+def bounded_writes(store: Store) -> AbstractContextManager[None]:
+    """DuckDB's memory capped while a command writes (``DuckDBStore.bounded_writes``),
+    so that its buffer pool does not grow with the database; other stores as they are."""
+    bounded = getattr(store, "bounded_writes", None)
+    return bounded() if bounded is not None else nullcontext()
 
 
 def _store_batch(store: Store, summary: IngestSummary, batch: list[Article]) -> None:
@@ -224,30 +232,31 @@ def extract_into(
         workers: processes extracting side by side, each with the budget; records are
             stored by this process in the articles' order, as with one.
     """
-    summary = summary or IngestSummary()
-    ids = store.ids_to_extract(every=every)
-    info = extractor.info
-    summary.model = f"{info.name} {info.version}"
-    done = 0
-    write = record_writer(store, model=summary.model)
-    with WorkerPool(extractor.pipe, workers=workers, budget=doc_timeout) as pool:
-        for article, records in extract_each(
-            pool, _pages(store, ids), extractor.options.batch_size
-        ):
-            done += 1
-            if isinstance(records, Late):
-                summary.failures.append(
-                    late_failure(article.locator or article.id, "extraction", records)
-                )
-            else:
-                write(article.id, records)
-                summary.extracted += 1
-                for record in records:
-                    summary.records[record.kind] = summary.records.get(record.kind, 0) + 1
-            if on_article:
-                on_article(done, len(ids))
-    write(None, None)
-    return summary
+    with bounded_writes(store):
+        summary = summary or IngestSummary()
+        ids = store.ids_to_extract(every=every)
+        info = extractor.info
+        summary.model = f"{info.name} {info.version}"
+        done = 0
+        write = record_writer(store, model=summary.model)
+        with WorkerPool(extractor.pipe, workers=workers, budget=doc_timeout) as pool:
+            for article, records in extract_each(
+                pool, _pages(store, ids), extractor.options.batch_size
+            ):
+                done += 1
+                if isinstance(records, Late):
+                    summary.failures.append(
+                        late_failure(article.locator or article.id, "extraction", records)
+                    )
+                else:
+                    write(article.id, records)
+                    summary.extracted += 1
+                    for record in records:
+                        summary.records[record.kind] = summary.records.get(record.kind, 0) + 1
+                if on_article:
+                    on_article(done, len(ids))
+        write(None, None)
+        return summary
 
 
 def record_writer(
