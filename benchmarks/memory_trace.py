@@ -9,6 +9,10 @@ fresh process, as ``khabar ingest`` does. Every ``--every`` articles of the extr
 it prints the RSS of the process that writes the store and of each extraction worker
 (its children); then the RSS after resolution and the peaks. A flat trace is the aim:
 a column that keeps rising with the articles holds something per article.
+
+``--new-words N`` ends each article with a sentence of N words no other article has
+(names, as real coverage keeps meeting new ones; the synthetic corpus alone draws its
+words from the gazetteer and a few templates, so its vocabulary stops growing).
 """
 
 from __future__ import annotations
@@ -91,6 +95,17 @@ def child(corpus: str, db: str, model: str, workers: int, every: int) -> None:
     print(json.dumps({"stage": "peak", "parent_mb": round(_status("self", "VmHWM"))}))
 
 
+def _open_vocabulary(folder: Path, count: int, words: int) -> None:
+    from khabar.batch.synth import articles
+
+    folder.mkdir(parents=True)
+    with open(folder / "part-00000.jsonl", "w", encoding="utf-8") as out:
+        for n, article in enumerate(articles(count)):
+            names = " ".join(f"Vel{n:x}q{k}an" for k in range(words))
+            article["text"] += f"\n\nAlso named in the report: {names}."
+            out.write(json.dumps(article) + "\n")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=10000)
@@ -98,6 +113,7 @@ def main() -> None:
     parser.add_argument("--model", default="auto")
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--store", default="duckdb", help="duckdb (a temporary file) or a URL")
+    parser.add_argument("--new-words", type=int, default=0, help="invented words per article")
     parser.add_argument("--child", nargs=5, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -109,7 +125,10 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as scratch:
         corpus = Path(scratch) / "corpus"
-        write_corpus(corpus, args.articles)
+        if args.new_words:
+            _open_vocabulary(corpus, args.articles, args.new_words)
+        else:
+            write_corpus(corpus, args.articles)
         db = str(Path(scratch) / "trace.duckdb") if args.store == "duckdb" else args.store
         command = [sys.executable, __file__, "--child", str(corpus), db, args.model]
         command += [str(args.workers), str(args.every)]
