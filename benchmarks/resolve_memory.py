@@ -7,8 +7,9 @@ of stored mentions grows: the part of a whole ingest that used to hold the corpu
 
 Each size's mentions are ``benchmarks/resolve.py``'s (events over three years and three
 countries, 1 to 4 accounts each, some undated), stored as records of one article each
-through the store API (a DuckDB file gets the same rows bulk-loaded), each article published on its event's day plus its account's
-number (as feeds date them; resolution reads in publication order); then
+through the store API (a DuckDB file gets the same rows bulk-loaded), each article
+published on its event's day plus its account's number (as feeds date them;
+resolution reads in publication order); then
 ``resolve_into(rebuild=True)`` runs in a fresh process that has loaded the actors and
 the gazetteer first, and the table gives the growth of its peak RSS over that baseline.
 ``--keep DIR`` keeps the databases, so that another version of khabar can be measured
