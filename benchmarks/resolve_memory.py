@@ -7,8 +7,9 @@ of stored mentions grows: the part of a whole ingest that used to hold the corpu
 
 Each size's mentions are ``benchmarks/resolve.py``'s (events over three years and three
 countries, 1 to 4 accounts each, some undated), stored as records of one article each
-through the store API, each article published on its event's day plus its account's
-number (as feeds date them; resolution reads in publication order); then
+through the store API (a DuckDB file gets the same rows bulk-loaded), each article
+published on its event's day plus its account's number (as feeds date them;
+resolution reads in publication order); then
 ``resolve_into(rebuild=True)`` runs in a fresh process that has loaded the actors and
 the gazetteer first, and the table gives the growth of its peak RSS over that baseline.
 ``--keep DIR`` keeps the databases, so that another version of khabar can be measured
@@ -58,6 +59,8 @@ def build(path: Path | str, count: int) -> None:
 
     items, _ = mentions(count)
     dates = published(items)
+    if not str(path).startswith("postgresql"):
+        return _bulk(path, items, dates)
     store = open_store(path)
     for start in range(0, len(items), 1000):
         chunk = items[start : start + 1000]
@@ -75,6 +78,65 @@ def build(path: Path | str, count: int) -> None:
             [(m.sources[0].article_id, [m]) for m in chunk], extractor="bench", model="none"
         )
     store.close()
+
+
+def _bulk(path: Path | str, items: list, dates: dict[str, dt.date]) -> None:
+    """The rows ``build``'s store calls would write, loaded into a DuckDB file by one
+    ``INSERT … SELECT`` per table and 50,000 mentions (the store's API writes a few
+    hundred a second once the tables are large: half an hour for 500,000)."""
+    import duckdb
+    import pyarrow as pa
+
+    from khabar.records import Article
+    from khabar.store import open_store
+    from khabar.store._sql import _ARTICLE_COLUMNS, _article_values, _source_values
+
+    open_store(path).close()  # the schema
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    columns = [c.strip() for c in _ARTICLE_COLUMNS.split(",")] + ["n_chars", "first_seen"]
+    with duckdb.connect(str(path)) as con:
+        for start in range(0, len(items), 50000):
+            chunk = items[start : start + 50000]
+            made = [
+                Article(
+                    id=m.sources[0].article_id,
+                    text=f"article {m.id}",
+                    published=dates.get(m.sources[0].article_id),
+                )
+                for m in chunk
+            ]
+            rows = [_article_values(article, now) for article in made]
+            articles = pa.table({c: [r[i] for r in rows] for i, c in enumerate(columns)})
+            located = [_source_values(article, now) for article in made]
+            sources = pa.table({f"c{i}": [r[i] for r in located] for i in range(9)})
+            records = pa.table(
+                {
+                    "id": [m.id for m in chunk],
+                    "kind": ["incident"] * len(chunk),
+                    "body": [m.model_dump_json() for m in chunk],
+                    "updated_at": [now] * len(chunk),
+                    "article_id": [m.sources[0].article_id for m in chunk],
+                }
+            )
+            con.register("new_articles", articles)
+            con.register("new_records", records)
+            con.register("new_sources", sources)
+            con.execute("INSERT INTO article_sources SELECT * FROM new_sources")
+            con.execute(
+                f"INSERT INTO articles ({', '.join(columns)}) "
+                f"SELECT {', '.join(columns)} FROM new_articles"
+            )
+            con.execute(
+                "INSERT INTO records (id, kind, body, updated_at, article_id) "
+                "SELECT id, kind, body, updated_at, article_id FROM new_records"
+            )
+            con.execute(
+                "INSERT INTO article_extractions SELECT article_id, 'bench', 'none', "
+                "count(*), max(updated_at) FROM new_records GROUP BY article_id"
+            )
+            con.unregister("new_articles")
+            con.unregister("new_records")
+            con.unregister("new_sources")
 
 
 def measure(path: Path | str) -> dict[str, float]:

@@ -6,11 +6,11 @@ stage, only the order of stages and the bookkeeping of a run.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import nullcontext
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import AbstractContextManager, nullcontext
 from functools import partial
 from importlib.metadata import PackageNotFoundError, version
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, Field
 
@@ -20,6 +20,7 @@ from .errors import NotFound, UsageError
 from .ingest import Fetcher, IngestOptions, Reader, Source, discover
 from .records import Article, HandDecision, Incident, IngestFailure
 from .resolve import ResolveOptions
+from .resolve._links import StoredLinks
 from .store import ExportRecord, Store
 
 if TYPE_CHECKING:
@@ -133,56 +134,64 @@ def ingest_into(
     Returns:
         The counts of the run; the same run is also recorded in the store.
     """
-    found = discover(inputs, follow_symlinks=options.follow_symlinks)
-    summary = IngestSummary(
-        sources=len(found.sources),
-        failures=list(found.failures),
-        skipped=found.skipped,
-        skipped_links=found.links,
-    )
-    sources = found.sources
-    run_id = store.start_run(
-        "ingest",
-        {"khabar": khabar_version(), "inputs": inputs, "options": options.model_dump()},
-    )
-    if on_source:
-        on_source(None, len(sources))
-    batch: list[Article] = []
-    with (
-        Reader(options, fetcher=fetcher, known=known) as reader,
-        WorkerPool(reader.read, workers=workers, budget=options.doc_timeout) as pool,
-    ):
-        budgets = partial(reading_budget, options=options)
-        for source, items, late in pool.map(sources, budget_of=budgets):
-            for item in items:
-                if isinstance(item, IngestFailure):
-                    summary.failures.append(item)
-                    continue
-                batch.append(item)
-                if len(batch) >= batch_size:
-                    _store_batch(store, summary, batch)
-            if late is not None:
-                summary.failures.append(late_failure(source.locator, "reading", late))
-            if on_source:
-                on_source(source, len(sources))
-    _store_batch(store, summary, batch)
-    if extractor is not None:
-        extract_into(
-            store, extractor, summary=summary, doc_timeout=options.doc_timeout, workers=workers
+    with bounded_writes(store):
+        found = discover(inputs, follow_symlinks=options.follow_symlinks)
+        summary = IngestSummary(
+            sources=len(found.sources),
+            failures=list(found.failures),
+            skipped=found.skipped,
+            skipped_links=found.links,
         )
-        summary.resolved = resolve_into(store)
-    store.finish_run(
-        run_id,
-        {
-            "khabar": khabar_version(),
-            "inputs": inputs,
-            "options": options.model_dump(),
-            "model": summary.model,
-            "counts": summary.model_dump(include={"sources", "new", "known", "extracted"})
-            | {"failed": len(summary.failures), "skipped": len(summary.skipped)},
-        },
-    )
-    return summary
+        sources = found.sources
+        run_id = store.start_run(
+            "ingest",
+            {"khabar": khabar_version(), "inputs": inputs, "options": options.model_dump()},
+        )
+        if on_source:
+            on_source(None, len(sources))
+        batch: list[Article] = []
+        with (
+            Reader(options, fetcher=fetcher, known=known) as reader,
+            WorkerPool(reader.read, workers=workers, budget=options.doc_timeout) as pool,
+        ):
+            budgets = partial(reading_budget, options=options)
+            for source, items, late in pool.map(sources, budget_of=budgets):
+                for item in items:
+                    if isinstance(item, IngestFailure):
+                        summary.failures.append(item)
+                        continue
+                    batch.append(item)
+                    if len(batch) >= batch_size:
+                        _store_batch(store, summary, batch)
+                if late is not None:
+                    summary.failures.append(late_failure(source.locator, "reading", late))
+                if on_source:
+                    on_source(source, len(sources))
+        _store_batch(store, summary, batch)
+        if extractor is not None:
+            extract_into(
+                store, extractor, summary=summary, doc_timeout=options.doc_timeout, workers=workers
+            )
+            summary.resolved = resolve_into(store)
+        store.finish_run(
+            run_id,
+            {
+                "khabar": khabar_version(),
+                "inputs": inputs,
+                "options": options.model_dump(),
+                "model": summary.model,
+                "counts": summary.model_dump(include={"sources", "new", "known", "extracted"})
+                | {"failed": len(summary.failures), "skipped": len(summary.skipped)},
+            },
+        )
+        return summary
+
+
+def bounded_writes(store: Store) -> AbstractContextManager[None]:
+    """DuckDB's memory capped while a command writes (``DuckDBStore.bounded_writes``),
+    so that its buffer pool does not grow with the database; other stores as they are."""
+    bounded = getattr(store, "bounded_writes", None)
+    return bounded() if bounded is not None else nullcontext()
 
 
 def _store_batch(store: Store, summary: IngestSummary, batch: list[Article]) -> None:
@@ -223,30 +232,31 @@ def extract_into(
         workers: processes extracting side by side, each with the budget; records are
             stored by this process in the articles' order, as with one.
     """
-    summary = summary or IngestSummary()
-    ids = store.ids_to_extract(every=every)
-    info = extractor.info
-    summary.model = f"{info.name} {info.version}"
-    done = 0
-    write = record_writer(store, model=summary.model)
-    with WorkerPool(extractor.pipe, workers=workers, budget=doc_timeout) as pool:
-        for article, records in extract_each(
-            pool, _pages(store, ids), extractor.options.batch_size
-        ):
-            done += 1
-            if isinstance(records, Late):
-                summary.failures.append(
-                    late_failure(article.locator or article.id, "extraction", records)
-                )
-            else:
-                write(article.id, records)
-                summary.extracted += 1
-                for record in records:
-                    summary.records[record.kind] = summary.records.get(record.kind, 0) + 1
-            if on_article:
-                on_article(done, len(ids))
-    write(None, None)
-    return summary
+    with bounded_writes(store):
+        summary = summary or IngestSummary()
+        ids = store.ids_to_extract(every=every)
+        info = extractor.info
+        summary.model = f"{info.name} {info.version}"
+        done = 0
+        write = record_writer(store, model=summary.model)
+        with WorkerPool(extractor.pipe, workers=workers, budget=doc_timeout) as pool:
+            for article, records in extract_each(
+                pool, _pages(store, ids), extractor.options.batch_size
+            ):
+                done += 1
+                if isinstance(records, Late):
+                    summary.failures.append(
+                        late_failure(article.locator or article.id, "extraction", records)
+                    )
+                else:
+                    write(article.id, records)
+                    summary.extracted += 1
+                    for record in records:
+                        summary.records[record.kind] = summary.records.get(record.kind, 0) + 1
+                if on_article:
+                    on_article(done, len(ids))
+        write(None, None)
+        return summary
 
 
 def record_writer(
@@ -318,7 +328,8 @@ def resolve_into(
     # Read and write under one lock: on a shared server, a resolution that read before
     # another process's mentions were stored must not overwrite one that saw them.
     with store.lock("resolve"), snapshot() if snapshot else nullcontext(stream) as stream:
-        links = {} if rebuild else store.resolution_links()
+        links = _stored_links(store, rebuild=rebuild)
+        on_disk = links if isinstance(links, StoredLinks) else None
         overrides = [Override(a, b, relation) for a, b, relation in store.overrides()]
         corrections = store.corrections()
         touched = {o.a for o in overrides} | {o.b for o in overrides}
@@ -348,6 +359,8 @@ def resolve_into(
                 if on_mention:
                     on_mention(done, total)
             del links
+            if on_disk is not None:
+                on_disk.close()  # the file: its decisions are replayed
             if stream is None:
                 decided = [
                     (d.mention_id, d.event_id, d.score, d.reason) for d in resolver.decisions
@@ -361,7 +374,18 @@ def resolve_into(
             store.save_resolution(closed, closed.links())
             return count, resolver.event_count()
         finally:
+            if on_disk is not None:
+                on_disk.close()
             resolver.release()
+
+
+def _stored_links(store: Store, *, rebuild: bool) -> Mapping[str, Any] | StoredLinks:
+    """The last resolution's decisions, to replay: none for a rebuild; on disk when the
+    store streams them (``StoredLinks``), else the store's dict."""
+    if rebuild:
+        return {}
+    rows = getattr(store, "iter_resolution_links", None)
+    return StoredLinks(rows()) if rows is not None else store.resolution_links()
 
 
 class _Closed:

@@ -214,3 +214,115 @@ def test_a_swap_out_of_memory_under_the_cap_is_retried_without_it(store, monkeyp
     assert limits[0] == _limit_of("64MB") and limits[1] == start  # the cap, then none
     assert _resolution(store)[0][0][0] == "evt-a"
     assert _limit(store) == start
+
+
+def _many_events(store, count):
+    """``count`` stored events, written by one SQL statement (the store's API would take
+    a while), each body a valid Incident."""
+    from khabar.records import Incident
+
+    body = Incident(id="evt-X", event_type="bombing").model_dump_json().replace("'", "''")
+    store._con.execute(
+        "INSERT INTO events SELECT 'evt-' || md5(n::VARCHAR), replace('"
+        + body
+        + "', 'evt-X', 'evt-' || md5(n::VARCHAR)), now()::TIMESTAMP FROM range(?) t(n)",
+        [count],
+    )
+
+
+def test_a_read_on_another_thread_lifts_the_resolution_cap(store, monkeypatch):
+    """``memory_limit`` is the database's: under a resolution's cap, a full listing on
+    another thread (``khabar serve`` with ``--watch``) would run out of memory; it lifts
+    the cap instead, and the resolution's end leaves the limit as it was."""
+    import threading
+
+    _many_events(store, 20000)
+    start = _limit(store)
+    monkeypatch.setenv("KHABAR_DUCKDB_MEMORY", "4MB")
+    capped, read, done, own = threading.Event(), threading.Event(), threading.Event(), []
+
+    def resolve():
+        with store._bounded():
+            try:  # the resolving thread's own read stays under the cap: it fails
+                list(store.iter_events())
+            except StoreError as error:
+                own.append(str(error))
+            capped.set()
+            read.wait(60)
+            own.append(_limit(store))
+        done.set()
+
+    resolver = threading.Thread(target=resolve)
+    resolver.start()
+    assert capped.wait(60)
+    assert own and "Out of Memory" in own[0]  # the cap would starve a reader
+    assert len(list(store.iter_events())) == 20000  # another thread's: the cap is lifted
+    read.set()
+    resolver.join(60)
+    assert done.is_set()
+    assert own[1] == start  # lifted for the rest of the resolution
+    assert _limit(store) == start
+    with store._bounded():  # and the next resolution caps again
+        assert _limit(store) == _limit_of("4MB")
+    assert _limit(store) == start
+
+
+def test_an_ingest_writes_under_the_cap_and_a_write_short_of_memory_is_done_again(
+    store, tmp_path, monkeypatch
+):
+    """``ingest_into`` and ``extract_into`` cap DuckDB's buffer pool (it kept every
+    page written); a bulk write that runs out of memory under the cap is rolled back,
+    the cap lifted, and the write done again, so nothing fails and nothing is lost."""
+    from khabar.extract import ExtractOptions, Extractor
+    from khabar.ingest import IngestOptions
+    from khabar.pipeline import ingest_into
+    from khabar.store._sql import SqlStore
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for n in range(3):
+        (corpus / f"a{n}.txt").write_text(
+            f"Gunmen killed {n + 2} policemen at a checkpoint in Quetta on Monday, police said."
+        )
+    start, seen = _limit(store), []
+    add, many = SqlStore.add_articles, SqlStore.replace_records_many
+
+    def short_of_memory(self, *args, **kwargs):
+        seen.append(_limit(self))
+        if len(seen) == 1:
+            try:
+                raise duckdb.OutOfMemoryException("could not allocate block of size 256.0 KiB")
+            except duckdb.Error as error:
+                raise StoreError("cannot store 3 article(s)") from error
+        return add(self, *args, **kwargs)
+
+    def records(self, *args, **kwargs):
+        seen.append(("records", _limit(self)))
+        return many(self, *args, **kwargs)
+
+    monkeypatch.setattr(SqlStore, "add_articles", short_of_memory)
+    monkeypatch.setattr(SqlStore, "replace_records_many", records)
+    summary = ingest_into(
+        store,
+        [str(corpus)],
+        options=IngestOptions(),
+        extractor=Extractor(ExtractOptions(model="blank")),
+    )
+    assert summary.new == 3 and summary.extracted == 3
+    assert seen[0] == _limit_of("64MB") and seen[1] == start  # the cap, then lifted
+    assert store.count_articles() == 3
+    assert _limit(store) == start
+
+    # a second run keeps the cap while it writes the records
+    seen.clear()
+    monkeypatch.setattr(SqlStore, "add_articles", add)
+    for n in range(3, 5):
+        (corpus / f"a{n}.txt").write_text(f"A bomb killed {n} people in Peshawar on Tuesday.")
+    ingest_into(
+        store,
+        [str(corpus)],
+        options=IngestOptions(),
+        extractor=Extractor(ExtractOptions(model="blank")),
+    )
+    assert seen == [("records", _limit_of("64MB"))]
+    assert _limit(store) == start

@@ -107,6 +107,15 @@ class ResolutionTables:
             ).fetchall()
         return {m: (e, s, r) for m, e, s, r in rows}
 
+    def iter_resolution_links(
+        self, *, page: int = 1000
+    ) -> Iterator[tuple[str, str, float | None, str]]:
+        """``resolution_links`` as rows, a page at a time on a cursor of its own: an
+        incremental resolution keeps them on disk, not in a dict of every mention."""
+        with self._errors("read resolution links"), self._reader() as read:
+            sql = "SELECT mention_id, event_id, score, reason FROM incident_links"
+            yield from read(sql, [], page)
+
     def save_resolution(
         self, events: Iterable[Incident], links: Iterable[tuple[str, str, float | None, str]]
     ) -> None:
