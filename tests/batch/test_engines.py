@@ -97,6 +97,36 @@ def test_batch_into_a_database_gives_what_ingest_gives(tmp_path, runner):
     assert batch == ingest
 
 
+def test_batch_stores_and_resolves_under_duckdbs_write_cap(tmp_path, runner, monkeypatch):
+    """Loading the rows writes under the cap ``khabar ingest`` writes under (DuckDB's
+    buffer pool otherwise keeps every page written), and the limit is back after."""
+    import duckdb
+
+    from khabar.store._sql import SqlStore
+
+    def limit(con):
+        return con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
+
+    with duckdb.connect(":memory:") as con:
+        default = limit(con)
+        con.execute("SET memory_limit = '64MB'")
+        capped = limit(con)
+    seen = []
+    add = SqlStore.add_articles
+
+    def spy(self, *args, **kwargs):
+        seen.append(limit(self._con))
+        return add(self, *args, **kwargs)
+
+    monkeypatch.setattr(SqlStore, "add_articles", spy)
+    corpus = tmp_path / "corpus"
+    write_corpus(corpus, 30, per_file=30)
+    _batch(runner, corpus, tmp_path / "b.duckdb", "--workers", "1")
+    assert seen and set(seen) == {capped}
+    with duckdb.connect(str(tmp_path / "b.duckdb")) as con:
+        assert limit(con) == default
+
+
 @pytest.mark.spark
 @pytest.mark.timeout(360)
 def test_spark_gives_the_records_of_the_local_engine(tmp_path, runner):

@@ -235,39 +235,41 @@ def _load(
 ) -> None:
     """The rows into the store in order: articles a batch at a time (as ``khabar
     ingest`` writes them), then each article's records; then resolution."""
-    from ..pipeline import khabar_version, resolve_into
+    from ..pipeline import bounded_writes, khabar_version, resolve_into
     from ..store import open_store
 
     store = open_store(database)
+    # DuckDB's memory capped while the rows are stored and resolved, as in `ingest`.
     try:
-        run_id = store.start_run("batch", {"khabar": khabar_version(), "inputs": inputs})
-        model = _model_name(extract)
-        pending: list[tuple[Article, str | None]] = []
-        for _unit, _item, article, records, failure in ordered_rows(rows_dir):
-            if failure:
-                summary.failures.append(IngestFailure.model_validate_json(failure))
-            if article:
-                pending.append((Article.model_validate_json(article), records))
-            if len(pending) >= batch_size:
-                _store(store, pending, summary, model)
-        _store(store, pending, summary, model)
-        summary.resolved = resolve_into(store)
-        store.finish_run(
-            run_id,
-            {
-                "khabar": khabar_version(),
-                "inputs": inputs,
-                "engine": engine,
-                "model": model,
-                "counts": {
-                    "units": summary.units,
-                    "articles": summary.articles,
-                    "new": summary.new,
-                    "extracted": summary.extracted,
-                    "failed": len(summary.failures),
+        with bounded_writes(store):
+            run_id = store.start_run("batch", {"khabar": khabar_version(), "inputs": inputs})
+            model = _model_name(extract)
+            pending: list[tuple[Article, str | None]] = []
+            for _unit, _item, article, records, failure in ordered_rows(rows_dir):
+                if failure:
+                    summary.failures.append(IngestFailure.model_validate_json(failure))
+                if article:
+                    pending.append((Article.model_validate_json(article), records))
+                if len(pending) >= batch_size:
+                    _store(store, pending, summary, model)
+            _store(store, pending, summary, model)
+            summary.resolved = resolve_into(store)
+            store.finish_run(
+                run_id,
+                {
+                    "khabar": khabar_version(),
+                    "inputs": inputs,
+                    "engine": engine,
+                    "model": model,
+                    "counts": {
+                        "units": summary.units,
+                        "articles": summary.articles,
+                        "new": summary.new,
+                        "extracted": summary.extracted,
+                        "failed": len(summary.failures),
+                    },
                 },
-            },
-        )
+            )
     finally:
         store.close()
 
