@@ -216,6 +216,41 @@ def test_a_swap_out_of_memory_under_the_cap_is_retried_without_it(store, monkeyp
     assert _limit(store) == start
 
 
+def test_staging_out_of_memory_under_the_cap_is_retried_without_it(store, monkeypatch):
+    """A staging statement that runs out of memory under the cap (large events of a
+    100,000-article corpus did) is done again with the cap lifted, keeping the rows
+    staged before it: every event and link of the resolution is stored."""
+    from khabar.records import Incident
+
+    stage, calls = DuckDBStore._stage, []
+
+    def short_of_memory(self, table, rows):
+        calls.append((table, len(rows), _limit(self)))
+        if len(calls) == 2:  # the second chunk of events
+            try:
+                raise duckdb.OutOfMemoryException("could not allocate block of size 1.5 MiB")
+            except duckdb.Error as error:
+                raise StoreError("cannot stage the resolved incidents") from error
+        stage(self, table, rows)
+
+    monkeypatch.setattr(DuckDBStore, "_stage", short_of_memory)
+    start = _limit(store)
+    events = [Incident(id=f"evt-{n:04d}", event_type="bombing") for n in range(1200)]
+    links = [(f"m-{n}", f"evt-{n:04d}", 1.0, "new") for n in range(1200)]
+    store.save_resolution(iter(events), iter(links))
+    capped = _limit_of("64MB")
+    assert [c[:2] for c in calls[:4]] == [
+        ("new_events", 500),
+        ("new_events", 500),
+        ("new_events", 500),
+        ("new_events", 200),
+    ]
+    assert calls[0][2] == calls[1][2] == capped and calls[2][2] == start  # lifted
+    stored, linked = _resolution(store)
+    assert len(stored) == 1200 and len(linked) == 1200
+    assert _limit(store) == start
+
+
 def _many_events(store, count):
     """``count`` stored events, written by one SQL statement (the store's API would take
     a while), each body a valid Incident."""
