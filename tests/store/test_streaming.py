@@ -109,3 +109,27 @@ def test_a_batched_write_waits_for_a_single_write_of_its_article(pg_url):
 def test_records_lock_names_do_not_depend_on_the_batch():
     ids = [f"{n:016x}" for n in range(40)]
     assert set(records_locks(ids)) == {records_locks([i])[0] for i in ids}
+
+
+def test_the_save_holds_a_few_megabytes_of_event_bodies_not_a_fixed_count():
+    """An event reported by thousands of articles is megabytes of JSON: a chunk of the
+    save ends once its bodies pass the size, so the largest events are not held at once;
+    small events still go 200 (or ``rows``) to a statement, and none is lost."""
+    from khabar.store._resolution import event_rows
+
+    big = Incident(
+        id="evt-big",
+        event_type="bombing",
+        sources=tuple(SourceRef(article_id=f"{n:016x}") for n in range(3000)),
+    )
+    small = [Incident(id=f"evt-{n:03d}", event_type="bombing") for n in range(450)]
+    size = len(big.model_dump_json()) * 2 + 1
+    chunks = list(event_rows(iter([big, big, big, *small]), "now", size=size))
+    assert [len(c) for c in chunks][:2] == [3, 200]  # three big bodies pass the size
+    chunks = list(event_rows(iter([big, *small, big, big]), "now", rows=500, size=size))
+    assert [len(c) for c in chunks] == [452, 1]  # the second big body ends the chunk
+    chunks = list(event_rows(iter([big] * 5), "now", size=len(big.model_dump_json())))
+    assert [len(c) for c in chunks] == [1, 1, 1, 1, 1]
+    everything = list(event_rows(iter(small), "now"))
+    assert [len(c) for c in everything] == [200, 200, 50]
+    assert [row[0] for c in everything for row in c] == [e.id for e in small]

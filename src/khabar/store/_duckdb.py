@@ -26,7 +26,7 @@ from ..errors import SchemaTooNew, StoreError, StoreLocked
 from ..records import Article, Incident
 from ._base import ExportRecord
 from ._migrations import load_migrations, split_statements
-from ._resolution import _chunks
+from ._resolution import _chunks, event_rows
 from ._sql import SqlStore, _now
 
 __all__ = ["DuckDBStore", "holder_of"]
@@ -323,10 +323,8 @@ class DuckDBStore(SqlStore):
                 # Each statement commits alone, so one that runs out of memory under the
                 # cap (a 100,000-article corpus's large events did) is rolled back alone
                 # and done again with the cap lifted; the rows staged before it stay.
-                for chunk in _chunks(events, 500):
-                    self._lifting(
-                        self._stage, "new_events", [[e.id, e.model_dump_json(), now] for e in chunk]
-                    )
+                for chunk in event_rows(events, now, rows=500):
+                    self._lifting(self._stage, "new_events", chunk)
                 for chunk in _chunks(links, 500):
                     self._lifting(
                         self._stage, "new_links", [[m, e, s, r, now] for m, e, s, r in chunk]

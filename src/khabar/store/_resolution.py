@@ -66,6 +66,27 @@ def _chunks(items: Iterable[Any], size: int = 200) -> Iterator[list[Any]]:
         yield chunk
 
 
+def event_rows(
+    events: Iterable[Incident], now: Any, *, rows: int = 200, size: int = 4 << 20
+) -> Iterator[list[list[Any]]]:
+    """``events`` as (id, JSON body, time) rows, ``rows`` at a time or fewer: a chunk
+    ends once its bodies pass ``size`` characters. An event that thousands of articles
+    report carries their sources and evidence (megabytes of JSON), so chunks of a fixed
+    count held a resolution's largest events at once, twice (the Incidents and their
+    JSON), at the save."""
+    chunk: list[list[Any]] = []
+    held = 0
+    for event in events:
+        body = event.model_dump_json()
+        chunk.append([event.id, body, now])
+        held += len(body)
+        if len(chunk) >= rows or held >= size:
+            yield chunk
+            chunk, held = [], 0
+    if chunk:
+        yield chunk
+
+
 class ResolutionTables:
     """Mixed into ``SqlStore``: the backend brings ``_con``, ``_transaction``,
     ``_errors`` and ``_insert_many``."""
@@ -126,10 +147,8 @@ class ResolutionTables:
         with self._transaction("store the resolved incidents", lock="resolution"):
             self._con.execute("DELETE FROM events")
             self._con.execute("DELETE FROM incident_links")
-            for chunk in _chunks(events):
-                self._insert_many(
-                    "INSERT INTO events", [[e.id, e.model_dump_json(), now] for e in chunk]
-                )
+            for chunk in event_rows(events, now):
+                self._insert_many("INSERT INTO events", chunk)
             for chunk in _chunks(links):
                 self._insert_many(
                     "INSERT INTO incident_links", [[m, e, s, r, now] for m, e, s, r in chunk]
