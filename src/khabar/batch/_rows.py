@@ -36,6 +36,7 @@ __all__ = [
     "extract_rows",
     "late_failure",
     "parse_records",
+    "plain_record",
     "plan",
     "read_rows",
     "read_unit",
@@ -92,14 +93,21 @@ class Unit:
     @classmethod
     def from_record(cls, record: dict[str, Any]) -> Unit:
         """A unit from a row as pandas gives it (NaN for nulls, numpy integers)."""
-        plain = {
-            key: None if value is None or (isinstance(value, float) and value != value) else value
-            for key, value in record.items()
-        }
-        for key in ("index", "start", "stop", "line"):
-            if plain.get(key) is not None:
-                plain[key] = int(plain[key])
-        return cls(**plain)
+        return cls(**plain_record(record, ints=("index", "start", "stop", "line")))
+
+
+def plain_record(record: dict[str, Any], *, ints: tuple[str, ...]) -> dict[str, Any]:
+    """pandas gives NaN / numpy ints for Arrow nulls and int64s: plain Python values
+    (None, and ``int`` for the keys in ``ints``)."""
+    out: dict[str, Any] = {}
+    for key, value in record.items():
+        if value is None or (isinstance(value, float) and value != value):
+            out[key] = None
+        elif key in ints:
+            out[key] = int(value)
+        else:
+            out[key] = value
+    return out
 
 
 @dataclass(frozen=True)

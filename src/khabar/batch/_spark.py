@@ -33,7 +33,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ._rows import ROW_COLUMNS, Unit, split_units
+from ._rows import ROW_COLUMNS, Unit, plain_record, split_units
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -126,7 +126,7 @@ def _extract_partition(
     columns = [name for name, _ in ROW_COLUMNS]
     try:
         for frame in frames:
-            rows = [_plain(record) for record in frame.to_dict("records")]
+            rows = [plain_record(r, ints=("unit", "item")) for r in frame.to_dict("records")]
             done = list(extract_rows(extractor, rows, pool=pool))
             yield pd.DataFrame(done, columns=columns)
     except BaseException:
@@ -143,19 +143,6 @@ def _pool(extract_json: str, budget: float | None) -> WorkerPool[list[Article], 
     if key not in _POOLS:
         _POOLS[key] = WorkerPool(_extractor(extract_json).pipe, workers=1, budget=budget)
     return _POOLS[key]
-
-
-def _plain(record: dict[str, Any]) -> dict[str, Any]:
-    """pandas gives NaN / numpy ints for Arrow nulls and int64s: plain Python values."""
-    out: dict[str, Any] = {}
-    for key, value in record.items():
-        if value is None or (isinstance(value, float) and value != value):
-            out[key] = None
-        elif key in ("unit", "item"):
-            out[key] = int(value)
-        else:
-            out[key] = value
-    return out
 
 
 def spark_session(
