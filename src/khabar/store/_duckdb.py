@@ -243,10 +243,7 @@ class DuckDBStore(SqlStore):
             yield
         finally:
             if not nested:
-                with self._cap_lock:
-                    if self._capper is not None:
-                        self._capper = None
-                        self._restore(self._con)
+                self._lift(self._con)
 
     def bounded_writes(self) -> contextlib.AbstractContextManager[None]:
         """The same cap for a whole ingest or extraction (``pipeline.ingest_into``,
@@ -278,10 +275,16 @@ class DuckDBStore(SqlStore):
         except StoreError as error:
             if self._capper is None or not _out_of_memory(error):
                 raise
-        with self._cap_lock:
-            self._capper = None
-            self._restore(self._con)
+        self._lift(self._con)
         return call(*args, **kwargs)
+
+    def _lift(self, con: Any) -> None:
+        """Give the limit back, once: at the cap's end, or early (a write short of
+        memory under it)."""
+        with self._cap_lock:
+            if self._capper is not None:
+                self._capper = None
+                self._restore(con)
 
     def _restore(self, con: Any) -> None:
         with suppress(duckdb.Error):  # the default exactly, else the limit as shown
