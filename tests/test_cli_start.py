@@ -24,9 +24,9 @@ print("\\nLOADED " + json.dumps(heavy))
 """
 
 
-def _loaded(*args: str) -> list[str]:
+def _loaded(*args: str, watched: tuple[str, ...] = HEAVY) -> list[str]:
     result = subprocess.run(
-        [sys.executable, "-c", PROBE.format(heavy=HEAVY), *args],
+        [sys.executable, "-c", PROBE.format(heavy=watched), *args],
         capture_output=True,
         text=True,
         env={"PYTHONPATH": str(REPO / "src"), "PATH": "/usr/bin:/bin", "COLUMNS": "100"},
@@ -39,6 +39,23 @@ def _loaded(*args: str) -> list[str]:
 
 def test_help_imports_no_model_and_no_web_stack():
     assert _loaded("--help") == []
+
+
+def test_help_imports_neither_the_records_nor_the_store():
+    """Help is the typer app alone: pydantic (typer's own coercion loads it only to parse
+    a command's options), the record models, DuckDB and the actor file's YAML reader
+    are a command's cost, not the listing of commands."""
+    watched = ("pydantic", "khabar.records", "duckdb", "yaml", "khabar.store")
+    assert _loaded("--help", watched=watched) == []
+
+
+def test_listing_incidents_reads_no_actor_file(demo_db):
+    """Without an actor filter the listing never reads actors.yaml, so it does not
+    import the YAML reader either."""
+    assert _loaded("incidents", "--db", str(demo_db), watched=("yaml",)) == []
+    assert _loaded("incidents", "--actor", "TTP", "--db", str(demo_db), watched=("yaml",)) == [
+        "yaml"
+    ]
 
 
 @pytest.mark.parametrize(

@@ -8,8 +8,16 @@ from __future__ import annotations
 
 import logging
 
-from .records import SCHEMA_VERSION
-
 __all__ = ["SCHEMA_VERSION"]
 
 logging.getLogger(__name__).addHandler(logging.NullHandler())
+
+
+def __getattr__(name: str) -> object:
+    """``khabar.SCHEMA_VERSION`` on first use: the records module builds every pydantic
+    model when imported (about 0.2 s), which ``khabar --help`` must not pay."""
+    if name == "SCHEMA_VERSION":
+        from .records import SCHEMA_VERSION
+
+        return SCHEMA_VERSION
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

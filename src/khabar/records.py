@@ -63,7 +63,9 @@ StatementType = Literal[
 
 
 class _Record(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # defer_build: pydantic builds a model's validator on its first use, not at import,
+    # so a command that lists incidents does not pay for the twenty models it never reads
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
 class Article(_Record):

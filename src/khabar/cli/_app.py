@@ -1,7 +1,5 @@
 """The typer app, its shared options, settings and error handling."""
 
-from __future__ import annotations
-
 import dataclasses
 import functools
 import logging
@@ -91,7 +89,7 @@ def _handles_errors(command: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def _settings(db: str | None, *, model: str | None = None, **ingest: Any) -> Settings:
+def _settings(db: str | None, *, model: str | None = None, **ingest: Any) -> "Settings":
     from ..settings import Settings
 
     base = Settings()
@@ -168,12 +166,12 @@ class _store:
     file opens read-only and can be read while another reader holds it; when a writer
     (khabar serve) holds it, the error names that process and the way through its API."""
 
-    def __init__(self, settings: Settings | Where, *, read_only: bool = False) -> None:
+    def __init__(self, settings: "Settings | Where", *, read_only: bool = False) -> None:
         self.settings = settings
         self.read_only = read_only
         self.store: Store | None = None
 
-    def __enter__(self) -> Store:
+    def __enter__(self) -> "Store":
         from ..store import is_server_url, open_store
 
         location = self.settings.db

@@ -1,7 +1,5 @@
 """khabar ingest, articles, show and export."""
 
-from __future__ import annotations
-
 import io
 import json
 import os
@@ -160,7 +158,7 @@ class _progress_bar:
         self.bar: Progress | None = None
         self.task: Any = None
 
-    def __enter__(self) -> Callable[[Source | None, int], None] | None:
+    def __enter__(self) -> "Callable[[Source | None, int], None] | None":
         if not self.enabled:
             return None
         from rich.progress import (
@@ -183,7 +181,7 @@ class _progress_bar:
         self.bar.start()
         return self._advance
 
-    def _advance(self, source: Source | None, total: int) -> None:
+    def _advance(self, source: "Source | None", total: int) -> None:
         assert self.bar is not None
         if source is None:
             self.task = self.bar.add_task("ingest", total=total, current="")
@@ -195,7 +193,7 @@ class _progress_bar:
             self.bar.stop()
 
 
-def _print_summary(summary: IngestSummary, db: str, total: int) -> None:
+def _print_summary(summary: "IngestSummary", db: str, total: int) -> None:
     stories = sum(summary.split.values())
     out.print(
         f"{summary.sources} source(s) read into {escape(db)}: "
@@ -223,7 +221,7 @@ def _print_summary(summary: IngestSummary, db: str, total: int) -> None:
         out.print(f"  failed  {escape(failure.locator)}: [{failure.code}] {escape(failure.reason)}")
 
 
-def extraction_line(summary: IngestSummary, total: int | None = None) -> str:
+def extraction_line(summary: "IngestSummary", total: int | None = None) -> str:
     """What extraction did, in words: a run with nothing new says that everything was
     already read rather than "read 0 article(s): nothing found"."""
     model = escape(summary.model or "-")
@@ -240,7 +238,7 @@ def extraction_line(summary: IngestSummary, total: int | None = None) -> str:
 # -- articles and show ----------------------------------------------------------------
 
 
-def article_row(article: Article) -> dict[str, Any]:
+def article_row(article: "Article") -> dict[str, Any]:
     """The object ``khabar articles --format jsonl`` prints for one article."""
     return {
         "id": article.id,

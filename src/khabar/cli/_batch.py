@@ -4,8 +4,6 @@ Thin: the engines, the rows and the loading live in ``khabar.batch``; pyspark is
 imported there, and only for ``--engine spark``.
 """
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer

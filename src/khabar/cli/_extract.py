@@ -1,7 +1,5 @@
 """khabar extract, eval and statements."""
 
-from __future__ import annotations
-
 import json
 import tempfile
 from enum import StrEnum
@@ -127,7 +125,7 @@ def statements(
     out.print(f"{len(found)} statement(s)")
 
 
-def _extractor(settings: Settings):  # type: ignore[no-untyped-def]
+def _extractor(settings: "Settings"):  # type: ignore[no-untyped-def]
     from ..extract import Extractor
 
     return Extractor(settings.extract)

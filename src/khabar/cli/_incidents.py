@@ -1,8 +1,6 @@
 """khabar resolve, incidents (list, merge, split, unmerge), decisions, and one incident
 shown."""
 
-from __future__ import annotations
-
 import json
 from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated
@@ -196,7 +194,7 @@ def incidents(
     )
 
 
-def _catalog(store: Store, *names: str | None):  # type: ignore[no-untyped-def]
+def _catalog(store: "Store", *names: str | None):  # type: ignore[no-untyped-def]
     """The API's read model. The actor dictionary (a second to parse) loads only when
     an actor is asked for: the rows need canonical names for that filter alone."""
     from ..extract.actors import ActorDictionary
@@ -263,7 +261,7 @@ def place_line(where, *, short: bool = False) -> str:  # type: ignore[no-untyped
     return ", ".join(seen) or "-"
 
 
-def _one_event(store: Store, prefix: str):  # type: ignore[no-untyped-def]
+def _one_event(store: "Store", prefix: str):  # type: ignore[no-untyped-def]
     found = store.find_events(prefix)
     if not found:
         raise NotFound(f"no incident with an id starting {prefix!r}")
@@ -406,7 +404,9 @@ def incidents_split(
     )
 
 
-def _show_event(store: Store, prefix: str, fmt: ShowFormat, *, account: str | None = None) -> None:
+def _show_event(
+    store: "Store", prefix: str, fmt: ShowFormat, *, account: str | None = None
+) -> None:
     event = _one_event(store, prefix)
     links = store.resolution_links()
     members = [

@@ -1,13 +1,10 @@
 """khabar report: a period's situation report as one self-contained HTML file."""
 
-from __future__ import annotations
-
 import datetime as dt
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from pydantic import ValidationError
 from rich.markup import escape
 
 from ..errors import UsageError
@@ -59,6 +56,8 @@ def report(
             title=title,
         )
     except ValueError as error:
+        from pydantic import ValidationError
+
         reason = (
             "; ".join(e["msg"] for e in error.errors())
             if isinstance(error, ValidationError)

@@ -1,7 +1,5 @@
 """khabar serve: the API and the dashboard over one database."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 

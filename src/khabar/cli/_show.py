@@ -2,8 +2,6 @@
 one article's account of it (inc-, shown as the incident that holds it), a statement
 (st-), an arrest (ar-) and a hand decision (hd-)."""
 
-from __future__ import annotations
-
 import json
 from typing import TYPE_CHECKING
 
@@ -21,7 +19,7 @@ __all__ = ["RECORD_PREFIXES", "show_record"]
 RECORD_PREFIXES = ("evt-", "inc-", "st-", "ar-", "hd-")
 
 
-def show_record(store: Store, wanted: str, fmt: ShowFormat) -> None:
+def show_record(store: "Store", wanted: str, fmt: ShowFormat) -> None:
     """Show the record an id (or its start) names; the prefix says which kind."""
     from ._incidents import _show_event
 
@@ -61,7 +59,7 @@ def _unique(found: list, wanted: str, what: str):  # type: ignore[no-untyped-def
     return found[0]
 
 
-def _show_statement_or_arrest(store: Store, wanted: str, kind: str, fmt: ShowFormat) -> None:
+def _show_statement_or_arrest(store: "Store", wanted: str, kind: str, fmt: ShowFormat) -> None:
     from ..pipeline import repointed_records
     from ._incidents import _print_evidence, place_line
 

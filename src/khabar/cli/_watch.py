@@ -1,7 +1,5 @@
 """khabar watch: poll feeds, alert on watchlists (see khabar.watch)."""
 
-from __future__ import annotations
-
 import json
 from pathlib import Path
 from typing import Annotated

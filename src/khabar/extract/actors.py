@@ -17,8 +17,6 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-import yaml
-
 from ..records import ActorRef
 
 __all__ = ["Actor", "ActorDictionary", "load_actors", "variants"]
@@ -143,7 +141,10 @@ def load_actors(path: Path | None = None) -> ActorDictionary:
     source = Path(path) if path else resources.files("khabar.data").joinpath("actors.yaml")
     raw = source.read_text("utf-8") if source.is_file() else ""
     # libyaml's loader (same safe schema) reads the dictionary ten times faster than the
-    # pure-Python one: `khabar incidents` loads it to name actors.
+    # pure-Python one: `khabar incidents` loads it to name actors. Imported here, since
+    # a listing that names no actor never reads the file.
+    import yaml
+
     spec = yaml.load(raw, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
     actors: dict[str, Actor] = {}
     for entry in spec.get("actors", []):

@@ -27,7 +27,7 @@ ExportRecord = Incident | Statement | Arrest
 class ArticleQuery(BaseModel):
     """Filters for listing articles; every filter is optional."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     since: dt.date | None = Field(None, description="published on or after")
     until: dt.date | None = Field(None, description="published on or before")
@@ -40,7 +40,7 @@ class ArticleQuery(BaseModel):
 class FeedState(BaseModel):
     """What ``khabar watch`` remembers of one feed between rounds."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     url: str
     etag: str | None = None
@@ -57,7 +57,7 @@ class AlertMark(BaseModel):
     """The figures a watchlist last alerted for one record (``alerts`` 0: the record
     was in the database when the watchlist began, and was not alerted)."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     watchlist: str
     record_id: str
@@ -69,7 +69,7 @@ class AlertMark(BaseModel):
 class QueuedAlert(BaseModel):
     """An alert waiting for one notifier, in the outbox until it is delivered."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     id: str
     notifier: str

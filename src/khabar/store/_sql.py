@@ -9,6 +9,7 @@ placeholders, returning something with ``fetchall``/``fetchone``), ``_transactio
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import uuid
 import zlib
@@ -25,7 +26,15 @@ from ._watch import WatchTables
 
 __all__ = ["SqlStore"]
 
-_RECORD = TypeAdapter(ExportRecord)
+
+@functools.cache
+def _record_adapter() -> TypeAdapter[ExportRecord]:
+    """The validator of stored record bodies, built when a command first reads one
+    (building it validates three record models: a listing that reads only incidents
+    need not pay for it at import)."""
+    return TypeAdapter(ExportRecord)
+
+
 _ARTICLE_COLUMNS = (
     "id, title, outlet, url, published, published_from, dateline, language, file, part, "
     "locator, encoding, text"
@@ -284,7 +293,7 @@ class SqlStore(ResolutionTables, WatchTables):
             rows = self._con.execute(
                 "SELECT body FROM records WHERE article_id = ? ORDER BY kind, id", [article_id]
             ).fetchall()
-        return [_RECORD.validate_json(body) for (body,) in rows]
+        return [_record_adapter().validate_json(body) for (body,) in rows]
 
     def articles_to_extract(self, *, every: bool = False) -> list[Article]:
         sql = f"SELECT {_ARTICLE_COLUMNS} FROM articles"
@@ -323,7 +332,7 @@ class SqlStore(ResolutionTables, WatchTables):
         with self._errors("read records"):
             rows = self._con.execute(sql, params).fetchall()
         for (body,) in rows:
-            yield _RECORD.validate_json(body)
+            yield _record_adapter().validate_json(body)
 
     # -- runs ------------------------------------------------------------------------
 
