@@ -10,7 +10,18 @@ import pytest
 
 from conftest import REPO
 
-HEAVY = ("spacy", "thinc", "fastapi", "starlette", "uvicorn", "jinja2", "pandas", "pyarrow")
+HEAVY = (
+    "spacy",
+    "thinc",
+    "fastapi",
+    "starlette",
+    "uvicorn",
+    "jinja2",
+    "pandas",
+    "pyarrow",
+    "httpx",  # the fetcher's: a reading command never fetches
+    "trafilatura",
+)
 
 PROBE = """
 import json, sys
