@@ -51,8 +51,8 @@ class IngestSummary(BaseModel):
     article_ids: list[str] = Field(
         default_factory=list,
         exclude=True,
-        description="ids of the articles read, in order (not in the JSON summary: a big "
-        "run reads many)",
+        description="ids of the articles read, in order, when ``ingest_into`` is asked "
+        "for them (``keep_ids``: one posted article); not in the JSON summary",
     )
 
     @property
@@ -78,6 +78,7 @@ def ingest_into(
     fetcher: Fetcher | None = None,
     known: Callable[[str], bool] | None = None,
     workers: int = 1,
+    keep_ids: bool = False,
 ) -> IngestSummary:
     """Read ``inputs`` and store every Article.
 
@@ -103,6 +104,9 @@ def ingest_into(
         workers: processes that read sources and extract articles side by side (a
             ``WorkerPool``); this process alone writes the store, in the order one
             worker would, so the database is the same whatever the number.
+        keep_ids: list the ids of the articles read in ``summary.article_ids`` (the
+            API returns those of a posted article); off, so that a big run holds no
+            list that grows with the corpus.
 
     Returns:
         The counts of the run; the same run is also recorded in the store.
@@ -135,12 +139,12 @@ def ingest_into(
                         continue
                     batch.append(item)
                     if len(batch) >= batch_size:
-                        _store_batch(store, summary, batch)
+                        _store_batch(store, summary, batch, keep_ids=keep_ids)
                 if late is not None:
                     summary.failures.append(late_failure(source.locator, "reading", late))
                 if on_source:
                     on_source(source, len(sources))
-        _store_batch(store, summary, batch)
+        _store_batch(store, summary, batch, keep_ids=keep_ids)
         if extractor is not None:
             extract_into(
                 store, extractor, summary=summary, doc_timeout=options.doc_timeout, workers=workers
@@ -167,10 +171,13 @@ def bounded_writes(store: Store) -> AbstractContextManager[None]:
     return bounded() if bounded is not None else nullcontext()
 
 
-def _store_batch(store: Store, summary: IngestSummary, batch: list[Article]) -> None:
+def _store_batch(
+    store: Store, summary: IngestSummary, batch: list[Article], *, keep_ids: bool
+) -> None:
     """Write and count a batch, then empty it."""
     for article, is_new in zip(batch, store.add_articles(batch), strict=True):
-        summary.article_ids.append(article.id)
+        if keep_ids:
+            summary.article_ids.append(article.id)
         if is_new:
             summary.new += 1
         else:
@@ -207,14 +214,14 @@ def extract_into(
     """
     with bounded_writes(store):
         summary = summary or IngestSummary()
-        ids = store.ids_to_extract(every=every)
+        total = store.count_to_extract(every=every)
         info = extractor.info
         summary.model = f"{info.name} {info.version}"
         done = 0
         write = record_writer(store, model=summary.model)
         with WorkerPool(extractor.pipe, workers=workers, budget=doc_timeout) as pool:
             for article, records in extract_each(
-                pool, _pages(store, ids), extractor.options.batch_size
+                pool, _pages(store, every=every), extractor.options.batch_size
             ):
                 done += 1
                 if isinstance(records, Late):
@@ -227,7 +234,7 @@ def extract_into(
                     for record in records:
                         summary.records[record.kind] = summary.records.get(record.kind, 0) + 1
                 if on_article:
-                    on_article(done, len(ids))
+                    on_article(done, max(total, done))
         write(None, None)
         return summary
 
@@ -256,8 +263,11 @@ def record_writer(
     return write
 
 
-def _pages(store: Store, ids: list[str], size: int = 200) -> Iterator[Article]:
-    """The articles of ``ids``, read from the store a page at a time: memory holds one
-    page of texts, not the corpus."""
-    for start in range(0, len(ids), size):
-        yield from store.get_articles(ids[start : start + size])
+def _pages(store: Store, *, every: bool, size: int = 200) -> Iterator[Article]:
+    """The articles to extract, read from the store a page at a time: memory holds one
+    page of ids and texts, not the corpus's. Each page starts after the last id of the
+    one before (a keyset), so the articles extracted meanwhile do not shift it."""
+    after: str | None = None
+    while ids := store.ids_to_extract(every=every, after=after, limit=size):
+        yield from store.get_articles(ids)
+        after = ids[-1]
