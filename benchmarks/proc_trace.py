@@ -86,7 +86,7 @@ def trace(command: list[str], every: float, jsonl: Path | None) -> int:
             tree = [process.pid, *_descendants(table, process.pid)]
             if main is None:
                 main = next((p for p in tree if p in table and "python" in table[p][3]), None)
-            if main is None or main not in table:
+            if main is None or main not in table or not table[main][1]:  # none yet, or exiting
                 time.sleep(every)
                 continue
             workers = [p for p in _descendants(table, main) if p in table]
