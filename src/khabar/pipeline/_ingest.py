@@ -3,8 +3,9 @@ bookkeeping."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, nullcontext
+from dataclasses import replace
 from functools import partial
 from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING
@@ -12,7 +13,7 @@ from typing import TYPE_CHECKING
 from pydantic import BaseModel, Field
 
 from ..batch import Late, WorkerPool
-from ..batch._rows import extract_each, late_failure, reading_budget
+from ..batch._rows import _line_ranges, extract_each, late_failure, reading_budget
 from ..ingest import Fetcher, IngestOptions, Reader, Source, discover
 from ..records import Article, IngestFailure
 from ..store import Store
@@ -132,7 +133,7 @@ def ingest_into(
             WorkerPool(reader.read, workers=workers, budget=options.doc_timeout) as pool,
         ):
             budgets = partial(reading_budget, options=options)
-            for source, items, late in pool.map(sources, budget_of=budgets):
+            for source, items, late in pool.map(_pieces(sources), budget_of=budgets):
                 for item in items:
                     if isinstance(item, IngestFailure):
                         summary.failures.append(item)
@@ -142,7 +143,7 @@ def ingest_into(
                         _store_batch(store, summary, batch, keep_ids=keep_ids)
                 if late is not None:
                     summary.failures.append(late_failure(source.locator, "reading", late))
-                if on_source:
+                if on_source and source.stop is None:  # a whole source, or its last piece
                     on_source(source, len(sources))
         _store_batch(store, summary, batch, keep_ids=keep_ids)
         if extractor is not None:
@@ -162,6 +163,31 @@ def ingest_into(
             },
         )
         return summary
+
+
+_PIECE = 1 << 20
+
+
+def _pieces(sources: Iterable[Source], size: int | None = None) -> Iterator[Source]:
+    """The sources to read, a JSONL file of more than ``size`` bytes as pieces of about
+    that size (byte ranges at line starts, read as ``khabar batch`` reads its splits:
+    every line keeps its locator, and the pieces come in order, so the database is the
+    same). A worker hands back one task's articles at once; a piece of a dump is a few
+    hundred of them, where a whole file held them all, however big the file."""
+    size = size or _PIECE
+    for source in sources:
+        path, length = source.path, 0
+        if path is not None and source.kind == "jsonl" and (source.start, source.stop) == (0, None):
+            try:
+                length = path.stat().st_size
+            except OSError:
+                length = 0
+        ranges = _line_ranges(path, -(-length // size)) if path and length > size else None
+        if not ranges:
+            yield source
+            continue
+        for start, stop, line in ranges:
+            yield replace(source, start=start, stop=stop, line=line)
 
 
 def bounded_writes(store: Store) -> AbstractContextManager[None]:
