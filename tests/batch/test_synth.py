@@ -62,3 +62,15 @@ def test_write_corpus_writes_files_of_the_size_asked(tmp_path):
     lines = [json.loads(line) for p in paths for line in p.read_text().splitlines()]
     assert [len(p.read_text().splitlines()) for p in paths] == [50, 50, 20]
     assert lines == list(articles(120))
+
+
+def test_a_big_event_is_told_by_as_many_stories_over_most_of_a_year():
+    planned = list(events(5_000, big=3_000))
+    assert planned[0].stories == 3_000 and max(e.stories for e in planned[1:]) <= 40
+    assert list(events(5_000))[0].stories < 3_000  # off by default
+    told = list(articles(3_000, big=3_000))
+    day = planned[0].day
+    lags = [(dt.date.fromisoformat(s["published"]) - day).days for s in told]
+    assert max(lags) > 200 and min(lags) >= 1
+    late = next(s for s, lag in zip(told, lags, strict=True) if lag > 6)
+    assert f"{day:%B} {day.day}" in late["text"]  # a later story names the day by date

@@ -16,6 +16,7 @@ tens, never thousands. An event's stories share its place, day, kind and group, 
 resolution has real merging to do, and its events stay the size real ones are.
 
     python -m khabar.batch.synth OUT_DIR --articles 10000 [--per-file 5000] [--parquet]
+                                 [--big-event N]
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ _OUTLETS = [
     ("Crescent Times", "crescenttimes.example"),
 ]
 _START = dt.date(2014, 1, 1)
+_BIG_SPAN = 330  # days over which ``big``'s follow-ups come
 _PER_DAY = 8.0  # events a day: the theatre's reported attacks, about 3,000 a year
 # How many stories cover one event: (cumulative probability, fewest, most).
 _STORIES = [(0.35, 1, 1), (0.60, 2, 2), (0.75, 3, 3), (0.90, 4, 6), (0.98, 7, 15), (1.0, 16, 40)]
@@ -169,6 +171,7 @@ class Event:
     injured: int
     nationality: str
     stories: int
+    span: int = 6  # days after the attack that follow-ups come
 
 
 @cache
@@ -217,11 +220,20 @@ def _killed(rng: random.Random) -> int:
 
 
 def events(
-    count: int, *, seed: int = 20261203, start: dt.date = _START, per_day: float = _PER_DAY
+    count: int,
+    *,
+    seed: int = 20261203,
+    start: dt.date = _START,
+    per_day: float = _PER_DAY,
+    big: int = 0,
 ) -> Iterator[Event]:
     """The events behind ``count`` stories, in order of their day: about ``per_day``
     events a day from ``start`` on (a larger corpus covers more days at the same rate,
-    as an archive grows), each at a town of the gazetteer, with its stories' number."""
+    as an archive grows), each at a town of the gazetteer, with its stories' number.
+
+    ``big`` makes the first event one that ``big`` stories tell over most of a year (a
+    great attack's coverage: reports, then follow-ups, anniversaries, trials), the
+    stress case of an event's size; 0 (the default) leaves it an ordinary one."""
     rng = random.Random(seed)
     told = 0
     day = start
@@ -229,7 +241,7 @@ def events(
     while told < count:
         for _ in range(_poisson(rng, per_day)):
             place = rng.choice(places())
-            stories = min(_stories(rng), count - told)
+            stories = min(big if big and not number else _stories(rng), count - told)
             yield Event(
                 number=number,
                 day=day,
@@ -240,6 +252,7 @@ def events(
                 injured=rng.randint(0, 30),
                 nationality=rng.choice(["Chinese", "Pakistani", "Tajik", "Turkish"]),
                 stories=stories,
+                span=_BIG_SPAN if big and not number else 6,
             )
             number += 1
             told += stories
@@ -261,7 +274,7 @@ def _article(rng: random.Random, n: int, event: Event, story: int) -> dict[str, 
     """Story ``story`` of ``event``: the first ones the day of the attack or the next
     (wire, local papers), later ones up to a week after, the toll as it then stood."""
     place = event.place
-    lag = rng.randint(1, 2) if story < 3 else rng.randint(2, 6)
+    lag = rng.randint(1, 2) if story < 3 else rng.randint(2, event.span)
     published = event.day + dt.timedelta(days=lag)
     killed = event.killed + (rng.randint(0, 2) if story >= 2 else 0)
     outlet, domain = rng.choice(_OUTLETS)
@@ -273,7 +286,10 @@ def _article(rng: random.Random, n: int, event: Event, story: int) -> dict[str, 
         "killed": killed,
         "killed_w": _NUMBER_WORDS[killed - 2] if killed - 2 < len(_NUMBER_WORDS) else killed,
         "injured": event.injured + (rng.randint(0, 5) if story >= 2 else 0),
-        "weekday": _WEEKDAYS[event.day.weekday()],
+        # The attack's day as a story of that week names it, and a later one by date.
+        "weekday": _WEEKDAYS[event.day.weekday()]
+        if lag <= 6
+        else f"{event.day:%B} {event.day.day}",
         "group": event.group,
         "nationality": event.nationality,
     }
@@ -290,20 +306,31 @@ def _article(rng: random.Random, n: int, event: Event, story: int) -> dict[str, 
 
 
 def articles(
-    count: int, *, seed: int = 20261203, start: dt.date = _START, per_day: float = _PER_DAY
+    count: int,
+    *,
+    seed: int = 20261203,
+    start: dt.date = _START,
+    per_day: float = _PER_DAY,
+    big: int = 0,
 ) -> Iterator[dict[str, Any]]:
     """``count`` articles as JSON objects (title, text, published, outlet, url): the
     stories of ``events(count, ...)``, each event's together, in order of its day."""
     rng = random.Random(seed + 1)
     n = 0
-    for event in events(count, seed=seed, start=start, per_day=per_day):
+    for event in events(count, seed=seed, start=start, per_day=per_day, big=big):
         for story in range(event.stories):
             yield _article(rng, n, event, story)
             n += 1
 
 
 def write_corpus(
-    folder: Path, count: int, *, per_file: int = 5000, parquet: bool = False, seed: int = 20261203
+    folder: Path,
+    count: int,
+    *,
+    per_file: int = 5000,
+    parquet: bool = False,
+    seed: int = 20261203,
+    big: int = 0,
 ) -> list[Path]:
     """Write ``count`` articles as JSONL (or Parquet) files of ``per_file`` each."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -322,7 +349,7 @@ def write_corpus(
         written.append(path)
         batch.clear()
 
-    for article in articles(count, seed=seed):
+    for article in articles(count, seed=seed, big=big):
         batch.append(article)
         if len(batch) >= per_file:
             flush()
@@ -338,9 +365,17 @@ def main() -> None:
     parser.add_argument("--per-file", type=int, default=5000)
     parser.add_argument("--parquet", action="store_true")
     parser.add_argument("--seed", type=int, default=20261203)
+    parser.add_argument(
+        "--big-event", type=int, default=0, help="stories of one event told over a year"
+    )
     args = parser.parse_args()
     paths = write_corpus(
-        args.folder, args.articles, per_file=args.per_file, parquet=args.parquet, seed=args.seed
+        args.folder,
+        args.articles,
+        per_file=args.per_file,
+        parquet=args.parquet,
+        seed=args.seed,
+        big=args.big_event,
     )
     print(f"{args.articles} articles in {len(paths)} file(s) under {args.folder}")
 
