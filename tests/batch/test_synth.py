@@ -67,7 +67,7 @@ def test_write_corpus_writes_files_of_the_size_asked(tmp_path):
 def test_a_big_event_is_told_by_as_many_stories_over_most_of_a_year():
     planned = list(events(5_000, big=3_000))
     assert planned[0].stories == 3_000 and max(e.stories for e in planned[1:]) <= 40
-    assert list(events(5_000))[0].stories < 3_000  # off by default
+    assert next(events(5_000)).stories < 3_000  # off by default
     told = list(articles(3_000, big=3_000))
     day = planned[0].day
     lags = [(dt.date.fromisoformat(s["published"]) - day).days for s in told]
