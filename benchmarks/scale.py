@@ -3,10 +3,12 @@ latency on a million incidents.
 
     python benchmarks/scale.py [--sizes 1000,10000,100000] [--runs local1,local2,spark]
                                [--model auto] [--store duckdb|postgresql://...]
-                               [--queries 1000000] [--skip-queries]
+                               [--queries 1000000] [--skip-queries] [--keep DIR]
 
 For each size a synthetic corpus (``khabar.batch.synth``: JSONL files of 5,000) is
-written once; each run is a fresh process, so every peak is its own:
+written once (under ``--keep DIR``/SIZE, kept; else in a temporary folder, kept only
+when a run fails, and the folder named on stderr); each run is a fresh process, so
+every peak is its own:
 
 - ``local1`` / ``local2``: ``pipeline.ingest_into`` (read, store, extract, resolve)
   with 1 and 2 workers;
@@ -39,6 +41,7 @@ import argparse
 import json
 import os
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -214,6 +217,16 @@ def child_spark(corpus: str, db: str, model: str) -> dict[str, float]:
     }
 
 
+def _scratch(keep: Path | None, size: int) -> str:
+    """A folder for one size's corpus and databases: under ``keep`` (kept), else a
+    temporary one (removed unless a run fails)."""
+    if keep is None:
+        return tempfile.mkdtemp(prefix=f"khabar-scale-{size}-")
+    folder = keep / str(size)
+    folder.mkdir(parents=True, exist_ok=True)
+    return str(folder)
+
+
 def _database(store: str, scratch: str, name: str) -> str:
     if store == "duckdb":
         return f"{scratch}/{name}.duckdb"
@@ -325,6 +338,9 @@ def main() -> None:
     parser.add_argument("--store", default="duckdb", help="duckdb, or a PostgreSQL URL")
     parser.add_argument("--queries", type=int, default=1_000_000)
     parser.add_argument("--skip-queries", action="store_true")
+    parser.add_argument(
+        "--keep", type=Path, help="keep each size's corpus and databases under this folder"
+    )
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -339,18 +355,24 @@ def main() -> None:
 
     rows: list[tuple[int, str, dict[str, float] | str]] = []
     for size in (int(s) for s in args.sizes.split(",")):
-        with tempfile.TemporaryDirectory() as scratch:
-            corpus = Path(scratch) / "corpus"
-            write_corpus(corpus, size, per_file=SYNTH_PER_FILE)
-            for run in args.runs.split(","):
-                db = _database(args.store, scratch, run)
-                if run == "spark":
-                    result = _run_child(["spark", str(corpus), db, args.model])
-                else:
-                    workers = run.removeprefix("local")
-                    result = _run_child(["local", str(corpus), db, args.model, workers])
-                rows.append((size, run, result))
-                print(f"{size:,} {run}: {result}", file=sys.stderr)
+        scratch = _scratch(args.keep, size)
+        corpus = Path(scratch) / "corpus"
+        write_corpus(corpus, size, per_file=SYNTH_PER_FILE)
+        failed = False
+        for run in args.runs.split(","):
+            db = _database(args.store, scratch, run)
+            if run == "spark":
+                result = _run_child(["spark", str(corpus), db, args.model])
+            else:
+                workers = run.removeprefix("local")
+                result = _run_child(["local", str(corpus), db, args.model, workers])
+            rows.append((size, run, result))
+            failed = failed or isinstance(result, str)
+            print(f"{size:,} {run}: {result}", file=sys.stderr)
+        if args.keep or failed:  # a failed run's database is the evidence: kept
+            print(f"{size:,}: the corpus and databases are kept in {scratch}", file=sys.stderr)
+        else:
+            shutil.rmtree(scratch)
     print(f"model: {args.model}, store: {args.store.split('://')[0]}, cores: {os.cpu_count()}")
     print(
         "| articles | run | seconds | articles/s | vs one worker | CPU s (parent) "

@@ -160,3 +160,37 @@ def test_an_evicted_event_keeps_every_field_of_its_candidate():
     back = _unpack(_pack(event))
     assert (back.id, back.by_hand) == ("evt-x", True)
     assert back.candidate == event.candidate
+
+
+def test_the_second_pass_holds_at_most_its_cap_of_accounts(demo_db, tmp_path, monkeypatch):
+    """Past ``account_cap`` accounts held, the second pass writes the events held
+    longest to disk (a large event too, as it grows): the stored tables are those of the
+    one-pass path, and no more accounts than the cap were ever held at once."""
+    import khabar.resolve as resolve
+
+    made, most = [], [0]
+
+    class Capped(resolve.Window):
+        def __init__(self, days):
+            super().__init__(days)
+            self.account_cap = 2
+            made.append(self)
+
+        def hold(self, event_id, account):
+            super().hold(event_id, account)
+            most[0] = max(most[0], self._held)
+            assert self._held == sum(len(a) for a in self._open.values())
+
+    windowed, single = tmp_path / "windowed.duckdb", tmp_path / "single.duckdb"
+    shutil.copy(demo_db, windowed)
+    shutil.copy(demo_db, single)
+    monkeypatch.setattr(resolve, "Window", Capped)
+    store = open_store(windowed)
+    resolve_into(store, rebuild=True)
+    store.close()
+    store = open_store(single)
+    resolve_into(OnePass(store), rebuild=True)
+    store.close()
+    assert made and made[0]._spilled > 1  # events went to disk, some more than once
+    assert 0 < most[0] <= 2
+    assert _tables(windowed) == _tables(single)

@@ -221,3 +221,21 @@ def test_every_write_raises_the_change_token_that_other_connections_see(store, l
         with open_store(location) as other:
             other.add_article(article(2))
         assert store.change_token() == start + 3
+
+
+def test_ids_to_extract_come_a_page_at_a_time_after_a_given_id(store):
+    seen = dt.datetime(2025, 1, 1)
+    store.add_articles([article(n) for n in (5, 3, 9)], seen_at=seen)  # one time: by id
+    store.add_articles([article(n) for n in (1, 7)], seen_at=seen + dt.timedelta(hours=1))
+    every = [f"{n:016x}" for n in (3, 5, 9, 1, 7)]  # first seen, then id
+    assert store.ids_to_extract() == every
+    assert store.count_to_extract() == 5
+    assert store.ids_to_extract(limit=2) == every[:2]
+    assert store.ids_to_extract(after=every[1], limit=2) == every[2:4]
+    assert store.ids_to_extract(after=every[3]) == every[4:]
+    # An article extracted meanwhile drops out; the page after it is the same.
+    store.replace_records(every[2], [], extractor="test")
+    assert store.ids_to_extract(after=every[1]) == every[3:]
+    assert store.count_to_extract() == 4
+    assert store.ids_to_extract(every=True, after=every[1], limit=1) == [every[2]]
+    assert store.count_to_extract(every=True) == 5

@@ -6,9 +6,17 @@ a claimed attack on a market, each with a lead, a claim or an official's stateme
 background paragraphs, so that extraction does the work a real article costs. The
 slots are filled from khabar's data: places (towns with their district and province)
 from the gazetteer files of Pakistan, Afghanistan and Tajikistan, armed groups from
-actors.yaml, and random figures, days and outlets. The same seed gives the same corpus.
+actors.yaml, and random figures and outlets. The same seed gives the same corpus.
+
+The corpus is coverage of events (``events``), as real coverage is: about eight attacks
+a day across the gazetteer's 1,065 towns, from 2014 on (a larger corpus covers more
+years at the same rate), each told by one to a few stories (a wire story, a local
+paper's, follow-ups up to a week later with the toll as it then stood) and a few by
+tens, never thousands. An event's stories share its place, day, kind and group, so
+resolution has real merging to do, and its events stay the size real ones are.
 
     python -m khabar.batch.synth OUT_DIR --articles 10000 [--per-file 5000] [--parquet]
+                                 [--big-event N]
 """
 
 from __future__ import annotations
@@ -17,6 +25,7 @@ import argparse
 import csv
 import datetime as dt
 import json
+import math
 import random
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -27,7 +36,7 @@ from typing import Any
 
 import yaml
 
-__all__ = ["Place", "articles", "places", "write_corpus"]
+__all__ = ["Event", "Place", "articles", "events", "places", "write_corpus"]
 
 _WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 _OUTLETS = [
@@ -37,8 +46,11 @@ _OUTLETS = [
     ("Pamir Courier", "pamircourier.example"),
     ("Crescent Times", "crescenttimes.example"),
 ]
-# Armed groups (actors.yaml ids) that claim attacks in each country of the templates.
-_GROUPS = {"PK": ["TTP", "BLA", "BLF", "JUA", "HGB", "LEI"], "AF": ["ISKP"], "TJ": ["ISKP"]}
+_START = dt.date(2014, 1, 1)
+_BIG_SPAN = 330  # days over which ``big``'s follow-ups come
+_PER_DAY = 8.0  # events a day: the theatre's reported attacks, about 3,000 a year
+# How many stories cover one event: (cumulative probability, fewest, most).
+_STORIES = [(0.35, 1, 1), (0.60, 2, 2), (0.75, 3, 3), (0.90, 4, 6), (0.98, 7, 15), (1.0, 16, 40)]
 
 _TEMPLATES = [
     (
@@ -145,6 +157,23 @@ class Place:
     country: str
 
 
+@dataclass(frozen=True)
+class Event:
+    """One real-world attack the corpus covers: every story of it shares its place, day,
+    kind (template), group and victims' nationality; figures may grow story by story."""
+
+    number: int
+    day: dt.date
+    place: Place
+    template: int
+    group: str
+    killed: int
+    injured: int
+    nationality: str
+    stories: int
+    span: int = 6  # days after the attack that follow-ups come
+
+
 @cache
 def places() -> list[Place]:
     """Towns of the gazetteer files (PK, AF, TJ) with their district and province."""
@@ -160,19 +189,94 @@ def places() -> list[Place]:
 
 
 @cache
-def _group_names() -> dict[str, str]:
+def _groups() -> dict[str, list[str]]:
+    """Armed groups' names by the country they fight in (actors.yaml), the Islamic
+    State's branch also in Tajikistan."""
     text = (files("khabar") / "data" / "actors.yaml").read_text(encoding="utf-8")
-    actors = yaml.safe_load(text)["actors"]
-    return {a["id"]: a["name"] for a in actors if a.get("kind") == "armed_group"}
+    actors = [a for a in yaml.safe_load(text)["actors"] if a.get("kind") == "armed_group"]
+    by_country: dict[str, list[str]] = {"PK": [], "AF": [], "TJ": []}
+    for actor in actors:
+        if actor.get("country") in by_country:
+            by_country[actor["country"]].append(actor["name"])
+    iskp = next((a["name"] for a in actors if a["id"] == "ISKP"), None)
+    if iskp:
+        by_country["TJ"].append(iskp)
+    return {country: names or ["TTP"] for country, names in by_country.items()}
 
 
-def _article(rng: random.Random, n: int, start: dt.date, days: int) -> dict[str, Any]:
-    place = rng.choice(places())
-    title, body = rng.choice(_TEMPLATES)
-    names = _group_names()
-    group = names.get(rng.choice(_GROUPS[place.country]), "TTP")
-    killed = rng.randint(2, 9)
-    published = start + dt.timedelta(days=rng.randrange(days))
+def _stories(rng: random.Random) -> int:
+    """How many stories cover one event: most attacks get one or a few (a wire story, a
+    local paper's, a follow-up), a few get tens, none thousands."""
+    draw = rng.random()
+    for bound, low, high in _STORIES:
+        if draw < bound:
+            return rng.randint(low, high)
+    return 1
+
+
+def _killed(rng: random.Random) -> int:
+    """A toll from 2 up, small ones far more often (about half under 5, a few past 20)."""
+    return min(2 + int(rng.expovariate(1 / 4)), 60)
+
+
+def events(
+    count: int,
+    *,
+    seed: int = 20261203,
+    start: dt.date = _START,
+    per_day: float = _PER_DAY,
+    big: int = 0,
+) -> Iterator[Event]:
+    """The events behind ``count`` stories, in order of their day: about ``per_day``
+    events a day from ``start`` on (a larger corpus covers more days at the same rate,
+    as an archive grows), each at a town of the gazetteer, with its stories' number.
+
+    ``big`` makes the first event one that ``big`` stories tell over most of a year (a
+    great attack's coverage: reports, then follow-ups, anniversaries, trials), the
+    stress case of an event's size; 0 (the default) leaves it an ordinary one."""
+    rng = random.Random(seed)
+    told = 0
+    day = start
+    number = 0
+    while told < count:
+        for _ in range(_poisson(rng, per_day)):
+            place = rng.choice(places())
+            stories = min(big if big and not number else _stories(rng), count - told)
+            yield Event(
+                number=number,
+                day=day,
+                place=place,
+                template=rng.randrange(len(_TEMPLATES)),
+                group=rng.choice(_groups()[place.country]),
+                killed=_killed(rng),
+                injured=rng.randint(0, 30),
+                nationality=rng.choice(["Chinese", "Pakistani", "Tajik", "Turkish"]),
+                stories=stories,
+                span=_BIG_SPAN if big and not number else 6,
+            )
+            number += 1
+            told += stories
+            if told >= count:
+                return
+        day += dt.timedelta(days=1)
+
+
+def _poisson(rng: random.Random, mean: float) -> int:
+    """Knuth's draw: the number of events of one day."""
+    limit, k, product = math.exp(-mean), 0, rng.random()
+    while product > limit:
+        k += 1
+        product *= rng.random()
+    return k
+
+
+def _article(rng: random.Random, n: int, event: Event, story: int) -> dict[str, Any]:
+    """Story ``story`` of ``event``: the first ones the day of the attack or the next
+    (wire, local papers), later ones up to a week after, the toll as it then stood."""
+    place = event.place
+    lag = rng.randint(1, 2) if story < 3 else rng.randint(2, event.span)
+    published = event.day + dt.timedelta(days=lag)
+    killed = event.killed + (rng.randint(0, 2) if story >= 2 else 0)
     outlet, domain = rng.choice(_OUTLETS)
     values = {
         "place": place.name,
@@ -180,12 +284,16 @@ def _article(rng: random.Random, n: int, start: dt.date, days: int) -> dict[str,
         "province": place.province,
         "DATELINE": place.name.upper(),
         "killed": killed,
-        "killed_w": _NUMBER_WORDS[killed - 2],
-        "injured": rng.randint(0, 30),
-        "weekday": _WEEKDAYS[(published.weekday() - 1) % 7],
-        "group": group,
-        "nationality": rng.choice(["Chinese", "Pakistani", "Tajik", "Turkish"]),
+        "killed_w": _NUMBER_WORDS[killed - 2] if killed - 2 < len(_NUMBER_WORDS) else killed,
+        "injured": event.injured + (rng.randint(0, 5) if story >= 2 else 0),
+        # The attack's day as a story of that week names it, and a later one by date.
+        "weekday": _WEEKDAYS[event.day.weekday()]
+        if lag <= 6
+        else f"{event.day:%B} {event.day.day}",
+        "group": event.group,
+        "nationality": event.nationality,
     }
+    title, body = _TEMPLATES[event.template]
     tail = "\n\n".join(p.format(**values) for p in rng.sample(_BACKGROUND, 5))
     return {
         "title": title.format(**values),
@@ -198,16 +306,31 @@ def _article(rng: random.Random, n: int, start: dt.date, days: int) -> dict[str,
 
 
 def articles(
-    count: int, *, seed: int = 20261203, start: dt.date = dt.date(2025, 1, 1), days: int = 365
+    count: int,
+    *,
+    seed: int = 20261203,
+    start: dt.date = _START,
+    per_day: float = _PER_DAY,
+    big: int = 0,
 ) -> Iterator[dict[str, Any]]:
-    """``count`` articles as JSON objects (title, text, published, outlet, url)."""
-    rng = random.Random(seed)
-    for n in range(count):
-        yield _article(rng, n, start, days)
+    """``count`` articles as JSON objects (title, text, published, outlet, url): the
+    stories of ``events(count, ...)``, each event's together, in order of its day."""
+    rng = random.Random(seed + 1)
+    n = 0
+    for event in events(count, seed=seed, start=start, per_day=per_day, big=big):
+        for story in range(event.stories):
+            yield _article(rng, n, event, story)
+            n += 1
 
 
 def write_corpus(
-    folder: Path, count: int, *, per_file: int = 5000, parquet: bool = False, seed: int = 20261203
+    folder: Path,
+    count: int,
+    *,
+    per_file: int = 5000,
+    parquet: bool = False,
+    seed: int = 20261203,
+    big: int = 0,
 ) -> list[Path]:
     """Write ``count`` articles as JSONL (or Parquet) files of ``per_file`` each."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -226,7 +349,7 @@ def write_corpus(
         written.append(path)
         batch.clear()
 
-    for article in articles(count, seed=seed):
+    for article in articles(count, seed=seed, big=big):
         batch.append(article)
         if len(batch) >= per_file:
             flush()
@@ -242,9 +365,17 @@ def main() -> None:
     parser.add_argument("--per-file", type=int, default=5000)
     parser.add_argument("--parquet", action="store_true")
     parser.add_argument("--seed", type=int, default=20261203)
+    parser.add_argument(
+        "--big-event", type=int, default=0, help="stories of one event told over a year"
+    )
     args = parser.parse_args()
     paths = write_corpus(
-        args.folder, args.articles, per_file=args.per_file, parquet=args.parquet, seed=args.seed
+        args.folder,
+        args.articles,
+        per_file=args.per_file,
+        parquet=args.parquet,
+        seed=args.seed,
+        big=args.big_event,
     )
     print(f"{args.articles} articles in {len(paths)} file(s) under {args.folder}")
 

@@ -3,8 +3,9 @@ bookkeeping."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, nullcontext
+from dataclasses import replace
 from functools import partial
 from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING
@@ -12,7 +13,7 @@ from typing import TYPE_CHECKING
 from pydantic import BaseModel, Field
 
 from ..batch import Late, WorkerPool
-from ..batch._rows import extract_each, late_failure, reading_budget
+from ..batch._rows import _line_ranges, extract_each, late_failure, reading_budget
 from ..ingest import Fetcher, IngestOptions, Reader, Source, discover
 from ..records import Article, IngestFailure
 from ..store import Store
@@ -51,8 +52,8 @@ class IngestSummary(BaseModel):
     article_ids: list[str] = Field(
         default_factory=list,
         exclude=True,
-        description="ids of the articles read, in order (not in the JSON summary: a big "
-        "run reads many)",
+        description="ids of the articles read, in order, when ``ingest_into`` is asked "
+        "for them (``keep_ids``: one posted article); not in the JSON summary",
     )
 
     @property
@@ -78,6 +79,7 @@ def ingest_into(
     fetcher: Fetcher | None = None,
     known: Callable[[str], bool] | None = None,
     workers: int = 1,
+    keep_ids: bool = False,
 ) -> IngestSummary:
     """Read ``inputs`` and store every Article.
 
@@ -103,6 +105,9 @@ def ingest_into(
         workers: processes that read sources and extract articles side by side (a
             ``WorkerPool``); this process alone writes the store, in the order one
             worker would, so the database is the same whatever the number.
+        keep_ids: list the ids of the articles read in ``summary.article_ids`` (the
+            API returns those of a posted article); off, so that a big run holds no
+            list that grows with the corpus.
 
     Returns:
         The counts of the run; the same run is also recorded in the store.
@@ -128,19 +133,19 @@ def ingest_into(
             WorkerPool(reader.read, workers=workers, budget=options.doc_timeout) as pool,
         ):
             budgets = partial(reading_budget, options=options)
-            for source, items, late in pool.map(sources, budget_of=budgets):
+            for source, items, late in pool.map(_pieces(sources), budget_of=budgets):
                 for item in items:
                     if isinstance(item, IngestFailure):
                         summary.failures.append(item)
                         continue
                     batch.append(item)
                     if len(batch) >= batch_size:
-                        _store_batch(store, summary, batch)
+                        _store_batch(store, summary, batch, keep_ids=keep_ids)
                 if late is not None:
                     summary.failures.append(late_failure(source.locator, "reading", late))
-                if on_source:
+                if on_source and source.stop is None:  # a whole source, or its last piece
                     on_source(source, len(sources))
-        _store_batch(store, summary, batch)
+        _store_batch(store, summary, batch, keep_ids=keep_ids)
         if extractor is not None:
             extract_into(
                 store, extractor, summary=summary, doc_timeout=options.doc_timeout, workers=workers
@@ -160,6 +165,31 @@ def ingest_into(
         return summary
 
 
+_PIECE = 1 << 20
+
+
+def _pieces(sources: Iterable[Source], size: int | None = None) -> Iterator[Source]:
+    """The sources to read, a JSONL file of more than ``size`` bytes as pieces of about
+    that size (byte ranges at line starts, read as ``khabar batch`` reads its splits:
+    every line keeps its locator, and the pieces come in order, so the database is the
+    same). A worker hands back one task's articles at once; a piece of a dump is a few
+    hundred of them, where a whole file held them all, however big the file."""
+    size = size or _PIECE
+    for source in sources:
+        path, length = source.path, 0
+        if path is not None and source.kind == "jsonl" and (source.start, source.stop) == (0, None):
+            try:
+                length = path.stat().st_size
+            except OSError:
+                length = 0
+        ranges = _line_ranges(path, -(-length // size)) if path and length > size else None
+        if not ranges:
+            yield source
+            continue
+        for start, stop, line in ranges:
+            yield replace(source, start=start, stop=stop, line=line)
+
+
 def bounded_writes(store: Store) -> AbstractContextManager[None]:
     """DuckDB's memory capped while a command writes (``DuckDBStore.bounded_writes``),
     so that its buffer pool does not grow with the database; other stores as they are."""
@@ -167,10 +197,13 @@ def bounded_writes(store: Store) -> AbstractContextManager[None]:
     return bounded() if bounded is not None else nullcontext()
 
 
-def _store_batch(store: Store, summary: IngestSummary, batch: list[Article]) -> None:
+def _store_batch(
+    store: Store, summary: IngestSummary, batch: list[Article], *, keep_ids: bool
+) -> None:
     """Write and count a batch, then empty it."""
     for article, is_new in zip(batch, store.add_articles(batch), strict=True):
-        summary.article_ids.append(article.id)
+        if keep_ids:
+            summary.article_ids.append(article.id)
         if is_new:
             summary.new += 1
         else:
@@ -207,14 +240,14 @@ def extract_into(
     """
     with bounded_writes(store):
         summary = summary or IngestSummary()
-        ids = store.ids_to_extract(every=every)
+        total = store.count_to_extract(every=every)
         info = extractor.info
         summary.model = f"{info.name} {info.version}"
         done = 0
         write = record_writer(store, model=summary.model)
         with WorkerPool(extractor.pipe, workers=workers, budget=doc_timeout) as pool:
             for article, records in extract_each(
-                pool, _pages(store, ids), extractor.options.batch_size
+                pool, _pages(store, every=every), extractor.options.batch_size
             ):
                 done += 1
                 if isinstance(records, Late):
@@ -227,7 +260,7 @@ def extract_into(
                     for record in records:
                         summary.records[record.kind] = summary.records.get(record.kind, 0) + 1
                 if on_article:
-                    on_article(done, len(ids))
+                    on_article(done, max(total, done))
         write(None, None)
         return summary
 
@@ -256,8 +289,11 @@ def record_writer(
     return write
 
 
-def _pages(store: Store, ids: list[str], size: int = 200) -> Iterator[Article]:
-    """The articles of ``ids``, read from the store a page at a time: memory holds one
-    page of texts, not the corpus."""
-    for start in range(0, len(ids), size):
-        yield from store.get_articles(ids[start : start + size])
+def _pages(store: Store, *, every: bool, size: int = 200) -> Iterator[Article]:
+    """The articles to extract, read from the store a page at a time: memory holds one
+    page of ids and texts, not the corpus's. Each page starts after the last id of the
+    one before (a keyset), so the articles extracted meanwhile do not shift it."""
+    after: str | None = None
+    while ids := store.ids_to_extract(every=every, after=after, limit=size):
+        yield from store.get_articles(ids)
+        after = ids[-1]

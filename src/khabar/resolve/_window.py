@@ -34,6 +34,10 @@ __all__ = ["Memory", "Window"]
 _BATCH = 1000
 _COLD_CACHE = 2000
 _OPEN_CAP = 1000  # events whose accounts the second pass holds in memory
+# Accounts the second pass holds in memory, all open events together (about 13 KB each
+# as records): an event that many articles report, or many events kept open by late
+# accounts, go to disk past it rather than grow with the corpus.
+_OPEN_ACCOUNTS = 2000
 _BLOOM_BITS = 1 << 25  # 4 MB: about 1 false "maybe" in 150 at a million keys on disk
 
 
@@ -160,6 +164,8 @@ class Window(Memory):
         self.days = dt.timedelta(days=days)
         self.cap = cap
         self.open_cap = min(cap, _OPEN_CAP)
+        self.account_cap = _OPEN_ACCOUNTS
+        self._held = 0
         self.events: OrderedDict[str, _Event] = OrderedDict()  # by the last account added
         self._touched: dict[str, dt.date | None] = {}
         self._keys: dict[str, set[tuple]] = defaultdict(set)
@@ -366,14 +372,19 @@ class Window(Memory):
             cursor.close()
 
     def hold(self, event_id: str, account: Incident) -> None:
-        """As ``Memory.hold``; past ``open_cap`` open events, the one held longest goes to
-        disk (an account joining an old event keeps that event open across the pass)."""
+        """As ``Memory.hold``; past ``open_cap`` open events or ``account_cap`` accounts
+        held, the events held longest go to disk (an account joining an old event keeps
+        that event open across the pass; an event of thousands of accounts goes to disk
+        as it grows, not whole at its end)."""
         accounts = self._open.pop(event_id, None) or []
         accounts.append(account)
         self._open[event_id] = accounts  # the newest last
-        if len(self._open) > self.open_cap:
+        self._held += 1
+        while self._open and (len(self._open) > self.open_cap or self._held > self.account_cap):
             oldest = next(iter(self._open))
-            rows = [(oldest, self._held_n(), a.model_dump_json()) for a in self._open.pop(oldest)]
+            spilled = self._open.pop(oldest)
+            self._held -= len(spilled)
+            rows = [(oldest, self._held_n(), a.model_dump_json()) for a in spilled]
             self._db.executemany("INSERT INTO accounts VALUES (?, ?, ?)", rows)
             self._spilled += 1
 
@@ -383,6 +394,7 @@ class Window(Memory):
 
     def accounts_of(self, event_id: str) -> list[Incident]:
         held = self._open.pop(event_id, [])
+        self._held -= len(held)
         if not self._spilled:
             return held
         rows = self._db.execute(

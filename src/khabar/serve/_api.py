@@ -705,7 +705,9 @@ def ingest(posted: PostedArticle, request: Request, cat: CatalogDep) -> dict[str
             inputs = [str(posted.url)]
         with cat.locked() as store:
             try:
-                summary = ingest_into(store, inputs, options=options, extractor=state.extractor())
+                summary = ingest_into(
+                    store, inputs, options=options, extractor=state.extractor(), keep_ids=True
+                )
             except KhabarError as error:
                 raise invalid(str(error), "body") from error
             ids = list(dict.fromkeys(summary.article_ids))

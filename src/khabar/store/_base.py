@@ -133,9 +133,16 @@ class Store(Protocol):
     def articles_to_extract(self, *, every: bool = False) -> list[Article]:
         """Articles extraction has not read yet (all of them with ``every``)."""
 
-    def ids_to_extract(self, *, every: bool = False) -> list[str]:
+    def ids_to_extract(
+        self, *, every: bool = False, after: str | None = None, limit: int | None = None
+    ) -> list[str]:
         """The ids of ``articles_to_extract``, in the same order: a big run reads the
-        articles a page at a time (``get_articles``) instead of holding every text."""
+        articles a page at a time (``get_articles``) instead of holding every text.
+        ``after`` (an id) and ``limit`` give one page of them: those after that
+        article in that order, so that a run holds a page of ids, not every id."""
+
+    def count_to_extract(self, *, every: bool = False) -> int:
+        """How many articles ``ids_to_extract`` gives (for a progress bar's total)."""
 
     def get_articles(self, ids: list[str]) -> list[Article]:
         """The articles with these ids, in the order given (unknown ids are left out)."""

@@ -303,13 +303,36 @@ class SqlStore(ResolutionTables, WatchTables):
             rows = self._con.execute(sql + " ORDER BY first_seen, id").fetchall()
         return [_article(row) for row in rows]
 
-    def ids_to_extract(self, *, every: bool = False) -> list[str]:
-        sql = "SELECT id FROM articles"
+    def ids_to_extract(
+        self, *, every: bool = False, after: str | None = None, limit: int | None = None
+    ) -> list[str]:
+        sql = "SELECT a.id FROM articles a"
+        params: list[Any] = []
+        where = [] if every else ["a.id NOT IN (SELECT article_id FROM article_extractions)"]
+        if after is not None:
+            # The page after ``after`` in (first_seen, id) order: a keyset, so that a page
+            # read while the articles before it are being extracted starts where it should.
+            sql += " CROSS JOIN (SELECT first_seen, id FROM articles WHERE id = ?) k"
+            params.append(after)
+            where.append(
+                "(a.first_seen > k.first_seen OR (a.first_seen = k.first_seen AND a.id > k.id))"
+            )
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY a.first_seen, a.id"
+        if limit is not None:
+            sql += f" LIMIT {int(limit)}"
+        with self._errors("list articles to extract"):
+            rows = self._con.execute(sql, params).fetchall()
+        return [article_id for (article_id,) in rows]
+
+    def count_to_extract(self, *, every: bool = False) -> int:
+        sql = "SELECT count(*) FROM articles"
         if not every:
             sql += " WHERE id NOT IN (SELECT article_id FROM article_extractions)"
-        with self._errors("list articles to extract"):
-            rows = self._con.execute(sql + " ORDER BY first_seen, id").fetchall()
-        return [article_id for (article_id,) in rows]
+        with self._errors("count articles to extract"):
+            (count,) = self._con.execute(sql).fetchone()
+        return int(count)
 
     def get_articles(self, ids: list[str]) -> list[Article]:
         if not ids:
