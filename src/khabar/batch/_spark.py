@@ -29,6 +29,7 @@ from __future__ import annotations
 import os
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -43,7 +44,7 @@ if TYPE_CHECKING:
     from ..records import Article
     from ._pool import WorkerPool
 
-__all__ = ["spark_rows"]
+__all__ = ["SparkJob", "start_job"]
 
 _SCHEMA = ", ".join(f"{name} {kind}" for name, kind in ROW_COLUMNS)
 
@@ -111,6 +112,43 @@ def _read_extract_partition(
 ) -> Iterator[pd.DataFrame]:
     """mapInPandas: units -> rows with their records, in one pass (no shuffle)."""
     yield from _extract_partition(_read_partition(frames, ingest_json), extract_json, budget)
+
+
+def _unit_files_partition(
+    frames: Iterator[pd.DataFrame],
+    ingest_json: str,
+    extract_json: str,
+    budget: float | None,
+    folder: str,
+) -> Iterator[pd.DataFrame]:
+    """mapInPandas, one stage, local masters: each unit read, extracted and written to
+    its own file (``_unitfiles``), a unit at a time, so that the driver stores it while
+    the other tasks go on; yields (unit, rows) for the driver's check."""
+    import pandas as pd
+
+    from ._unitfiles import write_unit
+
+    columns = [name for name, _ in ROW_COLUMNS]
+    for frame in frames:
+        for record in frame.to_dict("records"):
+            one = iter([pd.DataFrame([record])])
+            done = _read_extract_partition(one, ingest_json, extract_json, budget)
+            rows = (
+                plain_record(dict(zip(columns, values, strict=True)), ints=("unit", "item"))
+                for part in done
+                for values in part.itertuples(index=False, name=None)
+            )
+            count = write_unit(Path(folder), int(record["index"]), rows)
+            yield pd.DataFrame({"unit": [int(record["index"])], "rows": [count]})
+
+
+def _warm_partition(frames: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
+    """mapInPandas of the warm-up job: nothing; running it starts the daemon (the
+    model load) and forks the Python workers, which the job's tasks then reuse."""
+    for _ in frames:
+        pass
+    return
+    yield  # a generator
 
 
 def _extract_partition(
@@ -193,7 +231,112 @@ def _cores(master: str, spark: Any) -> int:
     return max(1, int(spark.sparkContext.defaultParallelism))
 
 
-def spark_rows(
+class SparkJob:
+    """The job, running in a thread of the driver from ``start``: ``rows`` gives its
+    rows in (unit, item) order, ``finish`` waits for it and checks it, ``abort`` cancels
+    it. With unit files (``_unitfiles``, local masters) ``rows`` gives each unit as
+    soon as a task has written it; with Spark's writer, all of them after the job.
+    ``check`` comes before resolution, so that a job that lost rows resolves nothing."""
+
+    def __init__(self, spark: Any, action: Any, rows_dir: Path, units: int | None) -> None:
+        self.spark = spark
+        self.rows_dir = rows_dir
+        self.units = units  # None: Spark's writer (rows read back sorted after the job)
+        self.ended_at: float | None = None  # time.perf_counter() when the job ended
+        self._action = action
+        self._result: list[Any] = []
+        self._error: BaseException | None = None
+        self._counts: dict[int, int] = {}
+        self._stopping: threading.Thread | None = None
+        self._thread = threading.Thread(target=self._run, name="khabar-spark-job", daemon=True)
+
+    def _run(self) -> None:
+        try:
+            self._result = list(self._action() or [])
+        except BaseException as error:  # raised in the driver's thread by rows/finish
+            self._error = error
+        finally:
+            self.ended_at = time.perf_counter()
+
+    def start(self) -> SparkJob:
+        self._thread.start()
+        return self
+
+    def _ended(self) -> bool:
+        if self._thread.is_alive():
+            return False
+        if self._error is not None:
+            raise self._error
+        return True
+
+    def rows(self) -> Iterator[tuple[Any, ...]]:
+        from ._driver import ordered_rows
+
+        if self.units is None:
+            self._thread.join()
+            self._ended()
+            yield from ordered_rows(self.rows_dir)
+            return
+        from ._unitfiles import read_units
+
+        for row in read_units(self.rows_dir, self.units, ended=self._ended):
+            self._counts[row[0]] = self._counts.get(row[0], 0) + 1
+            yield row
+
+    def check(self) -> None:
+        """Wait for the job and check that the driver read every row the tasks wrote;
+        then the session stops, in a thread (about a second of the JVM's), while the
+        driver resolves."""
+        if self._stopping is not None:
+            return
+        self._thread.join()
+        self._ended()
+        if self.units is not None:
+            written = {int(unit): int(rows) for unit, rows in self._result}
+            read = {unit: self._counts.get(unit, 0) for unit in range(self.units)}
+            if written != read:
+                raise RuntimeError("the rows the driver read are not the rows the tasks wrote")
+        self._stopping = threading.Thread(
+            target=self.spark.stop, name="khabar-spark-stop", daemon=True
+        )
+        self._stopping.start()
+
+    def finish(self) -> threading.Thread:
+        """``check``, and the thread the session stops in (join it before the process
+        starts another)."""
+        self.check()
+        assert self._stopping is not None
+        return self._stopping
+
+    def abort(self) -> None:
+        """Cancel a job still running (the driver failed) and stop the session."""
+        if self._stopping is not None:
+            self._stopping.join()
+            return
+        if self._thread.is_alive():
+            self.spark.sparkContext.cancelAllJobs()
+            self._thread.join(timeout=60)
+        self.spark.stop()
+
+
+def _warm_up(spark: Any, tasks: int) -> threading.Thread:
+    """A job of ``tasks`` empty Python tasks, in a thread, while the driver plans the
+    real one: the daemon loads the model on one core while the JVM plans on the other
+    (both used to come one after the other, each on one core of two)."""
+
+    def run() -> None:
+        try:
+            numbers = spark.range(0, tasks, 1, numPartitions=tasks)
+            numbers.mapInPandas(_warm_partition, schema="id bigint").collect()
+        except Exception:  # only a head start: the job's tasks start the daemon anyway
+            pass
+
+    thread = threading.Thread(target=run, name="khabar-spark-warm", daemon=True)
+    thread.start()
+    return thread
+
+
+def start_job(
     units: list[Unit],
     rows_dir: Path,
     *,
@@ -201,13 +344,13 @@ def spark_rows(
     ingest: IngestOptions,
     extract: ExtractOptions,
     partitions: int | None = None,
-) -> threading.Thread:
-    """Run the job and write its rows as Parquet files in ``rows_dir``; the session
-    stops in the thread returned (join it before the process starts another)."""
+) -> SparkJob:
+    """Start the job; its rows come from ``SparkJob.rows`` (see ``SparkJob``)."""
     spark = spark_session(master, extract=extract)
     try:
         spark.sparkContext.setLogLevel("ERROR")
         cores = _cores(master, spark)
+        _warm_up(spark, cores)
         tasks = partitions or 4 * cores
         # A big JSONL file is read as byte ranges by several tasks (``split_units``):
         # with as many units as tasks, no stage reads a whole file alone and the
@@ -220,6 +363,18 @@ def spark_rows(
         numbers = spark.range(0, len(units), 1, numPartitions=max(1, min(len(units), tasks)))
         ingest_json, extract_json = ingest.model_dump_json(), extract.model_dump_json()
         budget = ingest.doc_timeout
+        if len(units) >= tasks and master.startswith("local"):
+            # One stage, and the driver shares the executor's file system: each task
+            # writes its units' files, which the driver stores as they come.
+            rows_dir.mkdir(parents=True, exist_ok=True)
+            folder = str(rows_dir)
+            written = numbers.mapInPandas(
+                lambda frames: _unit_files_partition(
+                    _unit_frames(frames, records), ingest_json, extract_json, budget, folder
+                ),
+                schema="unit bigint, rows bigint",
+            )
+            return SparkJob(spark, written.collect, rows_dir, len(units)).start()
         if len(units) >= tasks:
             # Enough inputs for every task: each reads its units and extracts their
             # articles in one stage, with no shuffle of the articles.
@@ -239,11 +394,8 @@ def spark_rows(
             extracted = read.repartition(tasks).mapInPandas(
                 lambda frames: _extract_partition(frames, extract_json, budget), schema=_SCHEMA
             )
-        extracted.write.mode("overwrite").parquet(str(rows_dir))
+        write = extracted.write.mode("overwrite")
+        return SparkJob(spark, lambda: write.parquet(str(rows_dir)), rows_dir, None).start()
     except BaseException:
         spark.stop()
         raise
-    # Stopping takes the JVM about a second: it stops while the driver stores the rows.
-    stopping = threading.Thread(target=spark.stop, name="khabar-spark-stop", daemon=True)
-    stopping.start()
-    return stopping
