@@ -74,6 +74,28 @@ def test_one_stage_and_two_stages_give_the_rows_of_the_local_engine(tmp_path, un
     assert fused == staged == local
 
 
+def test_unit_files_hold_the_rows_of_the_local_engine_a_unit_each(tmp_path, units):
+    from khabar.batch._unitfiles import read_units
+
+    ingest, extract = INGEST.model_dump_json(), EXTRACT.model_dump_json()
+    _local_rows(units, tmp_path / "rows", 1, ingest=INGEST, extract=EXTRACT)
+    local = sorted(
+        pq.read_table(tmp_path / "rows").to_pylist(), key=lambda r: (r["unit"], r["item"])
+    )
+    folder = tmp_path / "units"
+    counts = [
+        row
+        for frame in _spark._unit_files_partition(
+            _frames(units), ingest, extract, 30.0, str(folder)
+        )
+        for row in frame.itertuples(index=False, name=None)
+    ]
+    assert counts == [(u.index, 10 if u.index < 4 else 5) for u in units]
+    read = list(read_units(folder, len(units), ended=lambda: True))
+    columns = ["unit", "item", "article", "records", "failure"]
+    assert read == [tuple(row[c] for c in columns) for row in local]
+
+
 def test_a_worker_keeps_one_budgeted_child_across_tasks_and_drops_it_on_failure(units):
     ingest, extract = INGEST.model_dump_json(), EXTRACT.model_dump_json()
     list(_spark._read_extract_partition(_frames(units[:2]), ingest, extract, 30.0))
