@@ -26,6 +26,7 @@ on a cluster; see docs/deployment.md).
 
 from __future__ import annotations
 
+import atexit
 import os
 import sys
 import threading
@@ -57,6 +58,96 @@ _POOLS: dict[tuple[str, float | None], WorkerPool[list[Article], list[Any]]] = {
 # A local master's JVM is short-lived and does little but move Arrow batches: C1 alone
 # and the serial collector halve its CPU (JIT compilation and GC threads were most of it).
 LOCAL_JVM_OPTIONS = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
+
+# Where a local master's JVM keeps its class-data archive (a folder), or "off".
+CLASS_ARCHIVE_ENV = "KHABAR_SPARK_CDS"
+_QUIET_CDS = "-Xlog:cds=off -Xlog:cds+dynamic=off"
+
+
+def class_archive_options(folder: Path | None = None) -> str:
+    """JVM options for a class-data-sharing archive of Spark's classes (JDK 13+).
+
+    Starting a session loads and verifies some ten thousand classes on one core, most
+    of the JVM's start. The first run with a local master dumps the classes it loaded
+    into an archive when its JVM exits (``-XX:ArchiveClassesAtExit``, once: 150 MB in
+    the cache folder and about 15 s at that exit), under a name with the driver's pid;
+    a later run publishes it once that driver is gone, and every run after maps it
+    (``-XX:SharedArchiveFile``): the session starts in about half the time. The key
+    is pyspark's version, the java binary and this Python; an archive the JVM finds
+    stale anyway (another classpath) is ignored, silently, as is a missing one.
+    ``KHABAR_SPARK_CDS=off`` turns it off, ``=DIR`` puts it in DIR
+    (default ``$XDG_CACHE_HOME/khabar``)."""
+    import hashlib
+    import shutil
+
+    setting = os.environ.get(CLASS_ARCHIVE_ENV, "").strip()
+    if setting.lower() in ("off", "0", "no", "false"):
+        return ""
+    if folder is None:
+        cache = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+        folder = Path(setting) if setting else Path(cache) / "khabar"
+    java_home = os.environ.get("JAVA_HOME")
+    java = str(Path(java_home) / "bin" / "java") if java_home else shutil.which("java")
+    try:
+        import pyspark
+
+        binary = os.path.realpath(java or "java")
+        stamp = os.stat(binary).st_mtime_ns
+    except (ImportError, OSError):
+        return ""
+    key = f"{pyspark.__version__}|{binary}|{stamp}|{sys.executable}"
+    archive = folder / f"spark-classes-{hashlib.sha1(key.encode()).hexdigest()[:12]}.jsa"
+    pending = False
+    for dumped in folder.glob(f"{archive.name}.*.tmp"):
+        writer = dumped.name.removeprefix(f"{archive.name}.").removesuffix(".tmp")
+        try:
+            # Its JVM writes it at exit, after the driver (which waits for it, see
+            # ``_wait_for_jvm_at_exit``); a file written to a minute ago may be
+            # half-written by a JVM whose driver was killed.
+            recent = time.time() - dumped.stat().st_mtime < 60
+            if (writer.isdigit() and _alive(int(writer))) or recent:
+                pending = True
+            elif not archive.exists() and dumped.stat().st_size > 0:
+                os.replace(dumped, archive)
+            else:
+                dumped.unlink(missing_ok=True)
+        except OSError:  # another run published or removed it meanwhile
+            continue
+    if archive.exists():
+        return f"-XX:SharedArchiveFile={archive} {_QUIET_CDS}"
+    if pending:  # another run's JVM is dumping one: no second dump
+        return ""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return ""
+    atexit.register(_wait_for_jvm_at_exit)
+    return f"-XX:ArchiveClassesAtExit={archive}.{os.getpid()}.tmp {_QUIET_CDS}"
+
+
+def _wait_for_jvm_at_exit(limit: float = 120.0) -> None:
+    """At the driver's exit, end the JVM (pyspark's gateway ends when its stdin
+    closes) and wait while it writes the archive, so that a driver gone means an
+    archive whole."""
+    try:
+        from pyspark import SparkContext
+
+        process = getattr(SparkContext._gateway, "proc", None)
+        if process is not None and process.poll() is None:
+            process.stdin.close()
+            process.wait(timeout=limit)
+    except Exception:  # best effort: a later run ignores an archive it cannot map
+        pass
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _extractor(options_json: str) -> Extractor:
@@ -142,15 +233,6 @@ def _unit_files_partition(
             yield pd.DataFrame({"unit": [int(record["index"])], "rows": [count]})
 
 
-def _warm_partition(frames: Iterator[pd.DataFrame]) -> Iterator[pd.DataFrame]:
-    """mapInPandas of the warm-up job: nothing; running it starts the daemon (the
-    model load) and forks the Python workers, which the job's tasks then reuse."""
-    for _ in frames:
-        pass
-    return
-    yield  # a generator
-
-
 def _extract_partition(
     frames: Iterator[pd.DataFrame], extract_json: str, budget: float | None
 ) -> Iterator[pd.DataFrame]:
@@ -220,8 +302,9 @@ def spark_session(
     if master.startswith("local"):
         # The driver is the executor: no web UI, and a JVM tuned for a short run. Settings
         # in PYSPARK_SUBMIT_ARGS come after these and win.
+        options = f"{LOCAL_JVM_OPTIONS} {class_archive_options()}".strip()
         builder = builder.config("spark.ui.enabled", "false").config(
-            "spark.driver.extraJavaOptions", LOCAL_JVM_OPTIONS
+            "spark.driver.extraJavaOptions", options
         )
         os.environ.setdefault("SPARK_LAUNCHER_OPTS", LOCAL_JVM_OPTIONS)
     return builder.getOrCreate()
@@ -319,23 +402,6 @@ class SparkJob:
         self.spark.stop()
 
 
-def _warm_up(spark: Any, tasks: int) -> threading.Thread:
-    """A job of ``tasks`` empty Python tasks, in a thread, while the driver plans the
-    real one: the daemon loads the model on one core while the JVM plans on the other
-    (both used to come one after the other, each on one core of two)."""
-
-    def run() -> None:
-        try:
-            numbers = spark.range(0, tasks, 1, numPartitions=tasks)
-            numbers.mapInPandas(_warm_partition, schema="id bigint").collect()
-        except Exception:  # only a head start: the job's tasks start the daemon anyway
-            pass
-
-    thread = threading.Thread(target=run, name="khabar-spark-warm", daemon=True)
-    thread.start()
-    return thread
-
-
 def start_job(
     units: list[Unit],
     rows_dir: Path,
@@ -350,7 +416,6 @@ def start_job(
     try:
         spark.sparkContext.setLogLevel("ERROR")
         cores = _cores(master, spark)
-        _warm_up(spark, cores)
         tasks = partitions or 4 * cores
         # A big JSONL file is read as byte ranges by several tasks (``split_units``):
         # with as many units as tasks, no stage reads a whole file alone and the
