@@ -378,7 +378,8 @@ def main() -> None:
     if spark:
         print("\nSpark's CPU seconds: the driver (this process), the JVM, the Python workers")
         print("and the peak PSS of the JVM and the workers together (shared pages once)")
-        print("(and the wall seconds of the job and of the driver's store and resolution after it)")
+        print("(and the wall seconds of the job, and of the driver's work after it: the units")
+        print("not stored yet, resolution; with a local master it stores the others meanwhile)")
         print(
             "| articles | driver | JVM | Python workers | ms per article in all | PSS "
             "| job s | after s |"
