@@ -102,9 +102,9 @@ def class_archive_options(folder: Path | None = None) -> str:
         writer = dumped.name.removeprefix(f"{archive.name}.").removesuffix(".tmp")
         try:
             # Its JVM writes it at exit, after the driver (which waits for it, see
-            # ``_wait_for_jvm_at_exit``); a file written to a minute ago may be
+            # ``_wait_for_jvm_at_exit``); a file written to in the last 30 s may be
             # half-written by a JVM whose driver was killed.
-            recent = time.time() - dumped.stat().st_mtime < 60
+            recent = time.time() - dumped.stat().st_mtime < 30
             if (writer.isdigit() and _alive(int(writer))) or recent:
                 pending = True
             elif not archive.exists() and dumped.stat().st_size > 0:
