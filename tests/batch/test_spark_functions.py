@@ -4,8 +4,11 @@ worker keeps one budgeted child across tasks and drops it when a task fails; the
 daemon preloads the Extractor it is told to."""
 
 import os
+import shutil
 import subprocess
 import sys
+import time
+from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
@@ -74,6 +77,28 @@ def test_one_stage_and_two_stages_give_the_rows_of_the_local_engine(tmp_path, un
     assert fused == staged == local
 
 
+def test_unit_files_hold_the_rows_of_the_local_engine_a_unit_each(tmp_path, units):
+    from khabar.batch._unitfiles import read_units
+
+    ingest, extract = INGEST.model_dump_json(), EXTRACT.model_dump_json()
+    _local_rows(units, tmp_path / "rows", 1, ingest=INGEST, extract=EXTRACT)
+    local = sorted(
+        pq.read_table(tmp_path / "rows").to_pylist(), key=lambda r: (r["unit"], r["item"])
+    )
+    folder = tmp_path / "units"
+    counts = [
+        row
+        for frame in _spark._unit_files_partition(
+            _frames(units), ingest, extract, 30.0, str(folder)
+        )
+        for row in frame.itertuples(index=False, name=None)
+    ]
+    assert counts == [(u.index, 10 if u.index < 4 else 5) for u in units]
+    read = list(read_units(folder, len(units), ended=lambda: True))
+    columns = ["unit", "item", "article", "records", "failure"]
+    assert read == [tuple(row[c] for c in columns) for row in local]
+
+
 def test_a_worker_keeps_one_budgeted_child_across_tasks_and_drops_it_on_failure(units):
     ingest, extract = INGEST.model_dump_json(), EXTRACT.model_dump_json()
     list(_spark._read_extract_partition(_frames(units[:2]), ingest, extract, 30.0))
@@ -115,3 +140,27 @@ def test_the_daemon_preloads_the_extractor_and_writes_nothing_on_stdout(monkeypa
         assert done.returncode == 0, done.stderr
         assert done.stdout == ""
         assert done.stderr.endswith(expected)
+
+
+def test_a_local_masters_jvm_dumps_its_classes_once_then_maps_the_archive(tmp_path, monkeypatch):
+    pytest.importorskip("pyspark")
+    if shutil.which("java") is None:
+        pytest.skip("no java")
+    monkeypatch.delenv(_spark.CLASS_ARCHIVE_ENV, raising=False)
+    first = _spark.class_archive_options(tmp_path)
+    assert first.startswith("-XX:ArchiveClassesAtExit=")
+    dumped = Path(first.split()[0].split("=", 1)[1])
+    assert dumped.parent == tmp_path and dumped.name.endswith(f".{os.getpid()}.tmp")
+    # While that driver lives (or its file was written to a minute ago), no second dump.
+    dumped.write_bytes(b"classes")
+    assert _spark.class_archive_options(tmp_path) == ""
+    # Its driver gone and the file quiet, the next run publishes it and maps it.
+    gone = dumped.with_name(dumped.name.replace(f".{os.getpid()}.", ".999999999."))
+    dumped.rename(gone)
+    os.utime(gone, (time.time() - 600, time.time() - 600))
+    mapped = _spark.class_archive_options(tmp_path)
+    archive = Path(mapped.split()[0].split("=", 1)[1])
+    assert mapped.startswith("-XX:SharedArchiveFile=") and archive.read_bytes() == b"classes"
+    assert list(tmp_path.iterdir()) == [archive]
+    monkeypatch.setenv(_spark.CLASS_ARCHIVE_ENV, "off")
+    assert _spark.class_archive_options(tmp_path) == ""

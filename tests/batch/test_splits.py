@@ -138,3 +138,17 @@ def test_a_unit_survives_the_trip_through_pandas():
     units = [Unit(0, "jsonl", "a.jsonl", "/x/a.jsonl", None, 0, 120, 1), Unit(1, "html", "b")]
     frame = pd.DataFrame([u.as_dict() for u in units])
     assert [Unit.from_record(r) for r in frame.to_dict("records")] == units
+
+
+def test_files_get_exactly_as_many_parts_as_tasks(tmp_path):
+    """Two files of nearly one size for 8 tasks: 4 parts each, not 5 and 4 (a ninth
+    unit put two on one task, which then ran alone at the end)."""
+    line = json.dumps({"title": "t", "text": "x" * 200}) + "\n"
+    (tmp_path / "a.jsonl").write_text(line * 2000 + line[:-1] + "y\n")
+    (tmp_path / "b.jsonl").write_text(line * 2000)
+    (tmp_path / "c.jsonl").write_text(line * 700)
+    for files, parts in ((["a", "b"], 8), (["a", "b"], 7), (["a", "b", "c"], 8)):
+        units = plan([str(tmp_path / f"{name}.jsonl") for name in files]).units
+        split = split_units(units, parts, min_bytes=1024)
+        assert len(split) == parts
+        assert [u.index for u in split] == list(range(parts))

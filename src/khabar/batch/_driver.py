@@ -39,6 +39,7 @@ from ._rows import (
 if TYPE_CHECKING:
     from ..extract import ExtractOptions
     from ..store import Store
+    from ._spark import SparkJob
 
 __all__ = ["BatchOptions", "BatchSummary", "is_database", "run_batch"]
 
@@ -119,12 +120,12 @@ def run_batch(
         summary.parquet = str(rows_dir)
     if rows_dir.exists():
         shutil.rmtree(rows_dir)
-    stopping = None
+    stopping = job = None
     try:
         if options.engine == "spark":
-            from ._spark import spark_rows
+            from ._spark import start_job
 
-            stopping = spark_rows(
+            job = start_job(
                 planned.units,
                 rows_dir,
                 master=options.master,
@@ -132,12 +133,23 @@ def run_batch(
                 extract=extract,
                 partitions=options.partitions,
             )
+            rows = job.rows()
         else:
             _local_rows(planned.units, rows_dir, options.workers, ingest=ingest, extract=extract)
-        _load(rows_dir, database, summary, extract=extract, inputs=inputs, engine=options.engine)
+            rows = ordered_rows(rows_dir)
+        # Spark's rows come as the tasks write them: the driver stores each unit while
+        # the job goes on (``_unitfiles``), as the local engine's parent stores records
+        # while its workers extract; resolution waits for the last one.
+        _load(
+            rows, database, summary, extract=extract, inputs=inputs, engine=options.engine, job=job
+        )
+        if job is not None:
+            stopping, job = job.finish(), None
         if not is_database(out):
             _export_incidents(database, Path(out) / "incidents.parquet")
     finally:
+        if job is not None:  # the driver failed while the job ran
+            job.abort()
         if stopping is not None:
             stopping.join()
         if scratch is not None:
@@ -224,7 +236,7 @@ def ordered_rows(rows_dir: Path, *, page: int = 500) -> Iterator[tuple[Any, ...]
 
 
 def _load(
-    rows_dir: Path,
+    rows: Iterator[tuple[Any, ...]],
     database: str,
     summary: BatchSummary,
     *,
@@ -232,9 +244,11 @@ def _load(
     inputs: list[str],
     engine: str,
     batch_size: int = 200,
+    job: SparkJob | None = None,
 ) -> None:
-    """The rows into the store in order: articles a batch at a time (as ``khabar
-    ingest`` writes them), then each article's records; then resolution."""
+    """The rows (``ordered_rows``'s columns, in (unit, item) order) into the store:
+    articles a batch at a time (as ``khabar ingest`` writes them), then each article's
+    records; then, once the job has ended, resolution."""
     from ..pipeline import bounded_writes, khabar_version, resolve_into
     from ..store import open_store
 
@@ -245,7 +259,7 @@ def _load(
             run_id = store.start_run("batch", {"khabar": khabar_version(), "inputs": inputs})
             model = _model_name(extract)
             pending: list[tuple[Article, str | None]] = []
-            for _unit, _item, article, records, failure in ordered_rows(rows_dir):
+            for _unit, _item, article, records, failure in rows:
                 if failure:
                     summary.failures.append(IngestFailure.model_validate_json(failure))
                 if article:
@@ -253,6 +267,8 @@ def _load(
                 if len(pending) >= batch_size:
                     _store(store, pending, summary, model)
             _store(store, pending, summary, model)
+            if job is not None:  # every task's rows were read: check them before resolving
+                job.check()
             summary.resolved = resolve_into(store)
             store.finish_run(
                 run_id,

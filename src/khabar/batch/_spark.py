@@ -26,9 +26,11 @@ on a cluster; see docs/deployment.md).
 
 from __future__ import annotations
 
+import atexit
 import os
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -43,7 +45,7 @@ if TYPE_CHECKING:
     from ..records import Article
     from ._pool import WorkerPool
 
-__all__ = ["spark_rows"]
+__all__ = ["SparkJob", "start_job"]
 
 _SCHEMA = ", ".join(f"{name} {kind}" for name, kind in ROW_COLUMNS)
 
@@ -56,6 +58,96 @@ _POOLS: dict[tuple[str, float | None], WorkerPool[list[Article], list[Any]]] = {
 # A local master's JVM is short-lived and does little but move Arrow batches: C1 alone
 # and the serial collector halve its CPU (JIT compilation and GC threads were most of it).
 LOCAL_JVM_OPTIONS = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
+
+# Where a local master's JVM keeps its class-data archive (a folder), or "off".
+CLASS_ARCHIVE_ENV = "KHABAR_SPARK_CDS"
+_QUIET_CDS = "-Xlog:cds=off -Xlog:cds+dynamic=off"
+
+
+def class_archive_options(folder: Path | None = None) -> str:
+    """JVM options for a class-data-sharing archive of Spark's classes (JDK 13+).
+
+    Starting a session loads and verifies some ten thousand classes on one core, most
+    of the JVM's start. The first run with a local master dumps the classes it loaded
+    into an archive when its JVM exits (``-XX:ArchiveClassesAtExit``, once: 150 MB in
+    the cache folder and about 15 s at that exit), under a name with the driver's pid;
+    a later run publishes it once that driver is gone, and every run after maps it
+    (``-XX:SharedArchiveFile``): the session starts in about half the time. The key
+    is pyspark's version, the java binary and this Python; an archive the JVM finds
+    stale anyway (another classpath) is ignored, silently, as is a missing one.
+    ``KHABAR_SPARK_CDS=off`` turns it off, ``=DIR`` puts it in DIR
+    (default ``$XDG_CACHE_HOME/khabar``)."""
+    import hashlib
+    import shutil
+
+    setting = os.environ.get(CLASS_ARCHIVE_ENV, "").strip()
+    if setting.lower() in ("off", "0", "no", "false"):
+        return ""
+    if folder is None:
+        cache = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+        folder = Path(setting) if setting else Path(cache) / "khabar"
+    java_home = os.environ.get("JAVA_HOME")
+    java = str(Path(java_home) / "bin" / "java") if java_home else shutil.which("java")
+    try:
+        import pyspark
+
+        binary = os.path.realpath(java or "java")
+        stamp = os.stat(binary).st_mtime_ns
+    except (ImportError, OSError):
+        return ""
+    key = f"{pyspark.__version__}|{binary}|{stamp}|{sys.executable}"
+    archive = folder / f"spark-classes-{hashlib.sha1(key.encode()).hexdigest()[:12]}.jsa"
+    pending = False
+    for dumped in folder.glob(f"{archive.name}.*.tmp"):
+        writer = dumped.name.removeprefix(f"{archive.name}.").removesuffix(".tmp")
+        try:
+            # Its JVM writes it at exit, after the driver (which waits for it, see
+            # ``_wait_for_jvm_at_exit``); a file written to in the last 30 s may be
+            # half-written by a JVM whose driver was killed.
+            recent = time.time() - dumped.stat().st_mtime < 30
+            if (writer.isdigit() and _alive(int(writer))) or recent:
+                pending = True
+            elif not archive.exists() and dumped.stat().st_size > 0:
+                os.replace(dumped, archive)
+            else:
+                dumped.unlink(missing_ok=True)
+        except OSError:  # another run published or removed it meanwhile
+            continue
+    if archive.exists():
+        return f"-XX:SharedArchiveFile={archive} {_QUIET_CDS}"
+    if pending:  # another run's JVM is dumping one: no second dump
+        return ""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return ""
+    atexit.register(_wait_for_jvm_at_exit)
+    return f"-XX:ArchiveClassesAtExit={archive}.{os.getpid()}.tmp {_QUIET_CDS}"
+
+
+def _wait_for_jvm_at_exit(limit: float = 120.0) -> None:
+    """At the driver's exit, end the JVM (pyspark's gateway ends when its stdin
+    closes) and wait while it writes the archive, so that a driver gone means an
+    archive whole."""
+    try:
+        from pyspark import SparkContext
+
+        process = getattr(SparkContext._gateway, "proc", None)
+        if process is not None and process.poll() is None:
+            process.stdin.close()
+            process.wait(timeout=limit)
+    except Exception:  # best effort: a later run ignores an archive it cannot map
+        pass
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _extractor(options_json: str) -> Extractor:
@@ -111,6 +203,34 @@ def _read_extract_partition(
 ) -> Iterator[pd.DataFrame]:
     """mapInPandas: units -> rows with their records, in one pass (no shuffle)."""
     yield from _extract_partition(_read_partition(frames, ingest_json), extract_json, budget)
+
+
+def _unit_files_partition(
+    frames: Iterator[pd.DataFrame],
+    ingest_json: str,
+    extract_json: str,
+    budget: float | None,
+    folder: str,
+) -> Iterator[pd.DataFrame]:
+    """mapInPandas, one stage, local masters: each unit read, extracted and written to
+    its own file (``_unitfiles``), a unit at a time, so that the driver stores it while
+    the other tasks go on; yields (unit, rows) for the driver's check."""
+    import pandas as pd
+
+    from ._unitfiles import write_unit
+
+    columns = [name for name, _ in ROW_COLUMNS]
+    for frame in frames:
+        for record in frame.to_dict("records"):
+            one = iter([pd.DataFrame([record])])
+            done = _read_extract_partition(one, ingest_json, extract_json, budget)
+            rows = (
+                plain_record(dict(zip(columns, values, strict=True)), ints=("unit", "item"))
+                for part in done
+                for values in part.itertuples(index=False, name=None)
+            )
+            count = write_unit(Path(folder), int(record["index"]), rows)
+            yield pd.DataFrame({"unit": [int(record["index"])], "rows": [count]})
 
 
 def _extract_partition(
@@ -182,8 +302,9 @@ def spark_session(
     if master.startswith("local"):
         # The driver is the executor: no web UI, and a JVM tuned for a short run. Settings
         # in PYSPARK_SUBMIT_ARGS come after these and win.
+        options = f"{LOCAL_JVM_OPTIONS} {class_archive_options()}".strip()
         builder = builder.config("spark.ui.enabled", "false").config(
-            "spark.driver.extraJavaOptions", LOCAL_JVM_OPTIONS
+            "spark.driver.extraJavaOptions", options
         )
         os.environ.setdefault("SPARK_LAUNCHER_OPTS", LOCAL_JVM_OPTIONS)
     return builder.getOrCreate()
@@ -193,7 +314,95 @@ def _cores(master: str, spark: Any) -> int:
     return max(1, int(spark.sparkContext.defaultParallelism))
 
 
-def spark_rows(
+class SparkJob:
+    """The job, running in a thread of the driver from ``start``: ``rows`` gives its
+    rows in (unit, item) order, ``finish`` waits for it and checks it, ``abort`` cancels
+    it. With unit files (``_unitfiles``, local masters) ``rows`` gives each unit as
+    soon as a task has written it; with Spark's writer, all of them after the job.
+    ``check`` comes before resolution, so that a job that lost rows resolves nothing."""
+
+    def __init__(self, spark: Any, action: Any, rows_dir: Path, units: int | None) -> None:
+        self.spark = spark
+        self.rows_dir = rows_dir
+        self.units = units  # None: Spark's writer (rows read back sorted after the job)
+        self.ended_at: float | None = None  # time.perf_counter() when the job ended
+        self._action = action
+        self._result: list[Any] = []
+        self._error: BaseException | None = None
+        self._counts: dict[int, int] = {}
+        self._stopping: threading.Thread | None = None
+        self._thread = threading.Thread(target=self._run, name="khabar-spark-job", daemon=True)
+
+    def _run(self) -> None:
+        try:
+            self._result = list(self._action() or [])
+        except BaseException as error:  # raised in the driver's thread by rows/finish
+            self._error = error
+        finally:
+            self.ended_at = time.perf_counter()
+
+    def start(self) -> SparkJob:
+        self._thread.start()
+        return self
+
+    def _ended(self) -> bool:
+        if self._thread.is_alive():
+            return False
+        if self._error is not None:
+            raise self._error
+        return True
+
+    def rows(self) -> Iterator[tuple[Any, ...]]:
+        from ._driver import ordered_rows
+
+        if self.units is None:
+            self._thread.join()
+            self._ended()
+            yield from ordered_rows(self.rows_dir)
+            return
+        from ._unitfiles import read_units
+
+        for row in read_units(self.rows_dir, self.units, ended=self._ended):
+            self._counts[row[0]] = self._counts.get(row[0], 0) + 1
+            yield row
+
+    def check(self) -> None:
+        """Wait for the job and check that the driver read every row the tasks wrote;
+        then the session stops, in a thread (about a second of the JVM's), while the
+        driver resolves."""
+        if self._stopping is not None:
+            return
+        self._thread.join()
+        self._ended()
+        if self.units is not None:
+            written = {int(unit): int(rows) for unit, rows in self._result}
+            read = {unit: self._counts.get(unit, 0) for unit in range(self.units)}
+            if written != read:
+                raise RuntimeError("the rows the driver read are not the rows the tasks wrote")
+        self._stopping = threading.Thread(
+            target=self.spark.stop, name="khabar-spark-stop", daemon=True
+        )
+        self._stopping.start()
+
+    def finish(self) -> threading.Thread:
+        """``check``, and the thread the session stops in (join it before the process
+        starts another)."""
+        self.check()
+        assert self._stopping is not None
+        return self._stopping
+
+    def abort(self) -> None:
+        """Cancel a job still running (the driver failed) and stop the session."""
+        if self._stopping is not None:
+            self._stopping.join()
+            return
+        if self._thread.is_alive():
+            self.spark.sparkContext.cancelAllJobs()
+            self._thread.join(timeout=60)
+        self.spark.stop()
+
+
+def start_job(
     units: list[Unit],
     rows_dir: Path,
     *,
@@ -201,9 +410,8 @@ def spark_rows(
     ingest: IngestOptions,
     extract: ExtractOptions,
     partitions: int | None = None,
-) -> threading.Thread:
-    """Run the job and write its rows as Parquet files in ``rows_dir``; the session
-    stops in the thread returned (join it before the process starts another)."""
+) -> SparkJob:
+    """Start the job; its rows come from ``SparkJob.rows`` (see ``SparkJob``)."""
     spark = spark_session(master, extract=extract)
     try:
         spark.sparkContext.setLogLevel("ERROR")
@@ -220,6 +428,18 @@ def spark_rows(
         numbers = spark.range(0, len(units), 1, numPartitions=max(1, min(len(units), tasks)))
         ingest_json, extract_json = ingest.model_dump_json(), extract.model_dump_json()
         budget = ingest.doc_timeout
+        if len(units) >= tasks and master.startswith("local"):
+            # One stage, and the driver shares the executor's file system: each task
+            # writes its units' files, which the driver stores as they come.
+            rows_dir.mkdir(parents=True, exist_ok=True)
+            folder = str(rows_dir)
+            written = numbers.mapInPandas(
+                lambda frames: _unit_files_partition(
+                    _unit_frames(frames, records), ingest_json, extract_json, budget, folder
+                ),
+                schema="unit bigint, rows bigint",
+            )
+            return SparkJob(spark, written.collect, rows_dir, len(units)).start()
         if len(units) >= tasks:
             # Enough inputs for every task: each reads its units and extracts their
             # articles in one stage, with no shuffle of the articles.
@@ -239,11 +459,8 @@ def spark_rows(
             extracted = read.repartition(tasks).mapInPandas(
                 lambda frames: _extract_partition(frames, extract_json, budget), schema=_SCHEMA
             )
-        extracted.write.mode("overwrite").parquet(str(rows_dir))
+        write = extracted.write.mode("overwrite")
+        return SparkJob(spark, lambda: write.parquet(str(rows_dir)), rows_dir, None).start()
     except BaseException:
         spark.stop()
         raise
-    # Stopping takes the JVM about a second: it stops while the driver stores the rows.
-    stopping = threading.Thread(target=spark.stop, name="khabar-spark-stop", daemon=True)
-    stopping.start()
-    return stopping
