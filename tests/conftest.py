@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -14,6 +15,11 @@ import pytest
 from typer.testing import CliRunner
 
 from pgserver import location, pg_server, pg_url  # noqa: F401 (fixtures: both backends)
+
+# The suite's Spark sessions neither write a class-data archive into the user's cache
+# (150 MB, and 15 s at the exit of the first run) nor map one; the archive's life-cycle
+# has its own tests (tests/batch/test_spark_functions.py). KHABAR_SPARK_CDS=DIR opts in.
+os.environ.setdefault("KHABAR_SPARK_CDS", "off")
 
 DATA = Path(__file__).parent / "data"
 REPO = Path(__file__).parent.parent
