@@ -34,6 +34,18 @@ def _tables(path):
     return events, links
 
 
+def _windowed_and_single(demo_db, tmp_path):
+    """Two copies of the demo database, resolved again: one by the windowed resolver
+    (whatever ``resolve.Window`` the test put in place), one in a single pass."""
+    windowed, single = tmp_path / "windowed.duckdb", tmp_path / "single.duckdb"
+    for path, wrap in ((windowed, lambda store: store), (single, OnePass)):
+        shutil.copy(demo_db, path)
+        store = open_store(path)
+        resolve_into(wrap(store), rebuild=True)
+        store.close()
+    return windowed, single
+
+
 def test_two_passes_write_what_one_pass_writes(demo_db, tmp_path):
     streamed, single = tmp_path / "streamed.duckdb", tmp_path / "single.duckdb"
     shutil.copy(demo_db, streamed)
@@ -99,18 +111,10 @@ def test_a_window_of_two_events_takes_every_decision_of_memory(demo_db, tmp_path
 
     import khabar.resolve as resolve
 
-    windowed, single = tmp_path / "windowed.duckdb", tmp_path / "single.duckdb"
-    shutil.copy(demo_db, windowed)
-    shutil.copy(demo_db, single)
     calls = []
     small = functools.partial(resolve.Window, cap=2)
     monkeypatch.setattr(resolve, "Window", lambda days: calls.append(days) or small(days))
-    store = open_store(windowed)
-    resolve_into(store, rebuild=True)
-    store.close()
-    store = open_store(single)
-    resolve_into(OnePass(store), rebuild=True)
-    store.close()
+    windowed, single = _windowed_and_single(demo_db, tmp_path)
     assert calls  # the windowed resolver ran
     assert _tables(windowed) == _tables(single)
 
@@ -181,16 +185,8 @@ def test_the_second_pass_holds_at_most_its_cap_of_accounts(demo_db, tmp_path, mo
             most[0] = max(most[0], self._held)
             assert self._held == sum(len(a) for a in self._open.values())
 
-    windowed, single = tmp_path / "windowed.duckdb", tmp_path / "single.duckdb"
-    shutil.copy(demo_db, windowed)
-    shutil.copy(demo_db, single)
     monkeypatch.setattr(resolve, "Window", Capped)
-    store = open_store(windowed)
-    resolve_into(store, rebuild=True)
-    store.close()
-    store = open_store(single)
-    resolve_into(OnePass(store), rebuild=True)
-    store.close()
+    windowed, single = _windowed_and_single(demo_db, tmp_path)
     assert made and made[0]._spilled > 1  # events went to disk, some more than once
     assert 0 < most[0] <= 2
     assert _tables(windowed) == _tables(single)
