@@ -154,13 +154,36 @@ def test_a_local_masters_jvm_dumps_its_classes_once_then_maps_the_archive(tmp_pa
     # While that driver lives (or its file was written to a minute ago), no second dump.
     dumped.write_bytes(b"classes")
     assert _spark.class_archive_options(tmp_path) == ""
-    # Its driver gone and the file quiet, the next run publishes it and maps it.
+    # Its driver gone before it saw its JVM end, the file quiet: it may be half-written,
+    # so the next run removes it and dumps anew.
     gone = dumped.with_name(dumped.name.replace(f".{os.getpid()}.", ".999999999."))
     dumped.rename(gone)
     os.utime(gone, (time.time() - 600, time.time() - 600))
+    again = _spark.class_archive_options(tmp_path)
+    assert again.startswith("-XX:ArchiveClassesAtExit=") and not gone.exists()
+    # The driver publishes its dump once its JVM has ended cleanly; every run maps it.
+    archive = dumped.with_name(dumped.name.removesuffix(f".{os.getpid()}.tmp"))
+    dumped.write_bytes(b"classes")
+    _spark.publish_archive(dumped, archive, clean=True)
     mapped = _spark.class_archive_options(tmp_path)
-    archive = Path(mapped.split()[0].split("=", 1)[1])
-    assert mapped.startswith("-XX:SharedArchiveFile=") and archive.read_bytes() == b"classes"
-    assert list(tmp_path.iterdir()) == [archive]
+    assert mapped == f"-XX:SharedArchiveFile={archive} {_spark._QUIET_CDS}"
+    assert archive.read_bytes() == b"classes" and list(tmp_path.iterdir()) == [archive]
     monkeypatch.setenv(_spark.CLASS_ARCHIVE_ENV, "off")
     assert _spark.class_archive_options(tmp_path) == ""
+
+
+def test_a_dump_is_published_only_after_a_clean_exit(tmp_path):
+    archive = tmp_path / "spark-classes-0123456789ab.jsa"
+    dumped = tmp_path / f"{archive.name}.4242.tmp"
+    dumped.write_bytes(b"half")
+    _spark.publish_archive(dumped, archive, clean=False)  # the JVM failed or was killed
+    assert list(tmp_path.iterdir()) == []
+    dumped.write_bytes(b"")
+    _spark.publish_archive(dumped, archive, clean=True)  # it wrote nothing
+    assert list(tmp_path.iterdir()) == []
+    dumped.write_bytes(b"classes")
+    _spark.publish_archive(dumped, archive, clean=True)
+    assert archive.read_bytes() == b"classes" and not dumped.exists()
+    dumped.write_bytes(b"other")  # a second run's dump: the first archive stays
+    _spark.publish_archive(dumped, archive, clean=True)
+    assert archive.read_bytes() == b"classes" and not dumped.exists()

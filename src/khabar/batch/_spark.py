@@ -71,8 +71,9 @@ def class_archive_options(folder: Path | None = None) -> str:
     of the JVM's start. The first run with a local master dumps the classes it loaded
     into an archive when its JVM exits (``-XX:ArchiveClassesAtExit``, once: 150 MB in
     the cache folder and about 15 s at that exit), under a name with the driver's pid;
-    a later run publishes it once that driver is gone, and every run after maps it
-    (``-XX:SharedArchiveFile``): the session starts in about half the time. The key
+    the driver waits for that exit and publishes the file only if the JVM ended cleanly
+    (``_publish_at_exit``), and every run after maps it (``-XX:SharedArchiveFile``):
+    the session starts in about half the time. The key
     is pyspark's version, the java binary and this Python; an archive the JVM finds
     stale anyway (another classpath) is ignored, silently, as is a missing one.
     ``KHABAR_SPARK_CDS=off`` turns it off, ``=DIR`` puts it in DIR
@@ -101,14 +102,13 @@ def class_archive_options(folder: Path | None = None) -> str:
     for dumped in folder.glob(f"{archive.name}.*.tmp"):
         writer = dumped.name.removeprefix(f"{archive.name}.").removesuffix(".tmp")
         try:
-            # Its JVM writes it at exit, after the driver (which waits for it, see
-            # ``_wait_for_jvm_at_exit``); a file written to in the last 30 s may be
-            # half-written by a JVM whose driver was killed.
+            # Its JVM writes it at exit and its driver publishes it (``_publish_at_exit``).
+            # One whose driver is gone, and which nothing has written to for 30 s, was
+            # left by a driver killed before it could see its JVM end: it may be
+            # half-written, so it goes (this run dumps a new one).
             recent = time.time() - dumped.stat().st_mtime < 30
             if (writer.isdigit() and _alive(int(writer))) or recent:
                 pending = True
-            elif not archive.exists() and dumped.stat().st_size > 0:
-                os.replace(dumped, archive)
             else:
                 dumped.unlink(missing_ok=True)
         except OSError:  # another run published or removed it meanwhile
@@ -121,22 +121,37 @@ def class_archive_options(folder: Path | None = None) -> str:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError:
         return ""
-    atexit.register(_wait_for_jvm_at_exit)
-    return f"-XX:ArchiveClassesAtExit={archive}.{os.getpid()}.tmp {_QUIET_CDS}"
+    dumped = Path(f"{archive}.{os.getpid()}.tmp")
+    atexit.register(_publish_at_exit, dumped, archive)
+    return f"-XX:ArchiveClassesAtExit={dumped} {_QUIET_CDS}"
 
 
-def _wait_for_jvm_at_exit(limit: float = 120.0) -> None:
+def _publish_at_exit(dumped: Path, archive: Path, limit: float = 120.0) -> None:
     """At the driver's exit, end the JVM (pyspark's gateway ends when its stdin
-    closes) and wait while it writes the archive, so that a driver gone means an
-    archive whole."""
+    closes), wait while it writes the archive, then publish it: an archive is whole or
+    absent. Best effort: a run that finds no archive dumps one."""
     try:
         from pyspark import SparkContext
 
-        process = getattr(SparkContext._gateway, "proc", None)
+        gateway = SparkContext._gateway
+        process = getattr(gateway, "proc", None) if gateway is not None else None
         if process is not None and process.poll() is None:
             process.stdin.close()
             process.wait(timeout=limit)
-    except Exception:  # best effort: a later run ignores an archive it cannot map
+        publish_archive(dumped, archive, clean=process is not None and process.returncode == 0)
+    except Exception:  # a JVM still writing after the limit: the next run removes it
+        pass
+
+
+def publish_archive(dumped: Path, archive: Path, *, clean: bool) -> None:
+    """The dumped archive renamed into place if its JVM exited cleanly (status 0) and
+    wrote something, and no archive is there yet; otherwise removed."""
+    try:
+        if clean and dumped.stat().st_size > 0 and not archive.exists():
+            os.replace(dumped, archive)
+        else:
+            dumped.unlink(missing_ok=True)
+    except OSError:  # gone already, or the folder is read-only: nothing to publish
         pass
 
 
