@@ -76,8 +76,8 @@ def test_a_big_jsonl_file_is_read_in_pieces_into_the_same_database(tmp_path, mon
     assert len(pieces) >= 4 and [p.stop for p in pieces].count(None) == 1
     assert [p.start for p in pieces[1:]] == [p.stop for p in pieces[:-1]]
     seen, cut = [], []
-    ranges = _ingest._line_ranges
-    monkeypatch.setattr(_ingest, "_line_ranges", lambda *a: cut.append(a) or ranges(*a))
+    ranges = _ingest.line_ranges
+    monkeypatch.setattr(_ingest, "line_ranges", lambda *a: cut.append(a) or ranges(*a))
     for name, piece in (("whole", size * 2), ("pieces", size // 4)):
         monkeypatch.setattr(_ingest, "_PIECE", piece)
         with open_store(str(tmp_path / f"{name}.duckdb")) as store:

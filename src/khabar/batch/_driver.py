@@ -217,6 +217,10 @@ def write_parquet(rows: Iterator[dict[str, Any]], folder: Path, *, chunk: int = 
         flush()
 
 
+STORED_COLUMNS = ("unit", "item", "article", "records", "failure")
+"""The row columns the driver stores, in the order ``ordered_rows`` gives them."""
+
+
 def ordered_rows(rows_dir: Path, *, page: int = 500) -> Iterator[tuple[Any, ...]]:
     """The rows of every Parquet file in ``rows_dir`` by (unit, item), a page at a time
     (DuckDB sorts larger-than-memory data on disk)."""
@@ -226,8 +230,7 @@ def ordered_rows(rows_dir: Path, *, page: int = 500) -> Iterator[tuple[Any, ...]
     try:
         glob = str(rows_dir / "*.parquet").replace("'", "''")
         cursor = con.execute(
-            "SELECT unit, item, article, records, failure "
-            f"FROM read_parquet('{glob}') ORDER BY unit, item"
+            f"SELECT {', '.join(STORED_COLUMNS)} FROM read_parquet('{glob}') ORDER BY unit, item"
         )
         while chunk := cursor.fetchmany(page):
             yield from chunk

@@ -187,7 +187,7 @@ def split_units(units: list[Unit], parts: int, *, min_bytes: int = 1 << 16) -> l
     for unit in units:
         size = sizes.get(unit.index, 0)
         pieces = min(counts.get(unit.index, 1), max(1, size // min_bytes))
-        ranges = _line_ranges(Path(unit.path or ""), pieces) if pieces > 1 else None
+        ranges = line_ranges(Path(unit.path or ""), pieces) if pieces > 1 else None
         if not ranges:
             out.append(replace(unit, index=len(out)))
             continue
@@ -196,7 +196,7 @@ def split_units(units: list[Unit], parts: int, *, min_bytes: int = 1 << 16) -> l
     return out
 
 
-def _line_ranges(path: Path, pieces: int) -> list[tuple[int, int | None, int]] | None:
+def line_ranges(path: Path, pieces: int) -> list[tuple[int, int | None, int]] | None:
     """``path`` cut into about ``pieces`` ranges (start, stop, first line number) at
     the first line start at or after each equal cut; None when it cannot be read."""
     try:

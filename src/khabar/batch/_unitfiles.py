@@ -21,9 +21,6 @@ from typing import Any
 
 __all__ = ["read_units", "unit_path", "write_unit"]
 
-# The columns the driver stores, in ``ordered_rows``'s order.
-_READ = ["unit", "item", "article", "records", "failure"]
-
 
 def unit_path(folder: Path, index: int) -> Path:
     return folder / f"unit-{index:08d}.parquet"
@@ -77,6 +74,9 @@ def read_units(
     any): a file still missing then is an error, never a wait without end."""
     import pyarrow.parquet as pq
 
+    from ._driver import STORED_COLUMNS
+
+    columns = list(STORED_COLUMNS)
     for index in range(count):
         path = unit_path(folder, index)
         while not path.exists():
@@ -86,8 +86,8 @@ def read_units(
                 raise RuntimeError(f"the Spark job ended without the rows of unit {index}")
             time.sleep(poll)
         last = -1
-        for batch in pq.ParquetFile(path).iter_batches(batch_size=page, columns=_READ):
-            for row in zip(*(batch.column(name).to_pylist() for name in _READ), strict=True):
+        for batch in pq.ParquetFile(path).iter_batches(batch_size=page, columns=columns):
+            for row in zip(*(batch.column(name).to_pylist() for name in columns), strict=True):
                 if row[0] != index or row[1] <= last:
                     raise RuntimeError(f"{path.name}: rows out of order or of another unit")
                 last = row[1]

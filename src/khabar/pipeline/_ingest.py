@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from pydantic import BaseModel, Field
 
 from ..batch import Late, WorkerPool
-from ..batch._rows import _line_ranges, extract_each, late_failure, reading_budget
+from ..batch._rows import extract_each, late_failure, line_ranges, reading_budget
 from ..ingest import Fetcher, IngestOptions, Reader, Source, discover
 from ..records import Article, IngestFailure
 from ..store import Store
@@ -182,7 +182,7 @@ def _pieces(sources: Iterable[Source], size: int | None = None) -> Iterator[Sour
                 length = path.stat().st_size
             except OSError:
                 length = 0
-        ranges = _line_ranges(path, -(-length // size)) if path and length > size else None
+        ranges = line_ranges(path, -(-length // size)) if path and length > size else None
         if not ranges:
             yield source
             continue
