@@ -48,17 +48,19 @@ def khabar_command() -> list[str]:
 
 
 def timed(argv: list[str], env: dict[str, str]) -> tuple[float, float, float]:
-    """Wall seconds, CPU seconds (user + system) and peak RSS in MB of one process."""
-    start = time.perf_counter()
-    process = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(process.pid, 0)
-    wall = time.perf_counter() - start
-    error = process.stderr.read().decode() if process.stderr else ""
-    if process.stderr:
-        process.stderr.close()
-    process.returncode = os.waitstatus_to_exitcode(status)
-    if process.returncode != 0:
-        raise SystemExit(f"{' '.join(argv)} failed ({process.returncode}): {error.strip()}")
+    """Wall seconds, CPU seconds (user + system) and peak RSS in MB of one process.
+    Its stderr goes to a file, not a pipe: a pipe nobody reads while ``wait4`` waits
+    would stall a process that writes more than the pipe holds."""
+    with tempfile.TemporaryFile() as errors:
+        start = time.perf_counter()
+        process = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=errors)
+        _, status, usage = os.wait4(process.pid, 0)
+        wall = time.perf_counter() - start
+        code = os.waitstatus_to_exitcode(status)
+        if code != 0:
+            errors.seek(0)
+            reason = errors.read().decode(errors="replace").strip()
+            raise SystemExit(f"{' '.join(argv)} failed ({code}): {reason}")
     return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
 

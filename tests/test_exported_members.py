@@ -89,3 +89,14 @@ def test_every_public_name_exists():
     ):
         for name in module.__all__:
             assert hasattr(module, name), f"{module.__name__}.{name}"
+
+
+def test_the_pipelines_lazy_names_are_its_public_names():
+    """``khabar.pipeline`` loads each name's module on first use: its table of names
+    and its ``__all__`` list the same names, and each one loads."""
+    import khabar.pipeline as pipeline
+
+    assert sorted(pipeline._MODULE_OF) == sorted(pipeline.__all__)
+    for name in pipeline.__all__:
+        assert getattr(pipeline, name) is not None, name
+    assert "ingest_into" in dir(pipeline)

@@ -80,7 +80,6 @@ __all__ = [
     "split_plan",
     "unmerge_event",
 ]
-assert sorted(__all__) == sorted(_MODULE_OF)
 
 
 def __getattr__(name: str) -> Any:
